@@ -1,0 +1,24 @@
+"Shared fixtures: real data through MEDFAST_DATA / MEDFAST_WEIGHTS, and a helper that runs the `medfast` command."
+import os, subprocess, sys
+from pathlib import Path
+import pytest
+
+def _env_dir(var):
+    p = os.environ.get(var)
+    if not p or not Path(p).is_dir():
+        pytest.fail(f"{var} must name a folder (e.g. `export {var}=../shared/{var.split('_')[1].lower()}`); got {p!r}")
+    return Path(p)
+
+@pytest.fixture(scope='session')
+def data(): return _env_dir('MEDFAST_DATA')
+
+@pytest.fixture(scope='session')
+def weights(): return _env_dir('MEDFAST_WEIGHTS')
+
+def run_medfast(*args, env=None, timeout=900):
+    "Run the installed `medfast` console script; returns the CompletedProcess (text output)."
+    e = {**os.environ, 'MPLBACKEND': 'Agg', **(env or {})}
+    return subprocess.run(['medfast', *map(str, args)], capture_output=True, text=True, env=e, timeout=timeout)
+
+@pytest.fixture(scope='session')
+def medfast(): return run_medfast

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The whole medfast test suite: every notebook under nbdev-test, pytest over tests/, and two checks that
+# the notebooks are the source (exporting and cleaning them changes nothing).
+# Ends with one line "N passed, M failed"; exits non-zero if anything failed.
+# Real data: MEDFAST_DATA (default ../shared/data), local weights: MEDFAST_WEIGHTS (default ../shared/weights).
+set -u
+cd "$(dirname "$0")/.."
+root=$(pwd)
+[ -z "${MEDFAST_DATA:-}" ] && [ -d ../shared/data ] && export MEDFAST_DATA=$(cd ../shared/data && pwd)
+[ -z "${MEDFAST_WEIGHTS:-}" ] && [ -d ../shared/weights ] && export MEDFAST_WEIGHTS=$(cd ../shared/weights && pwd)
+export MEDFAST_CACHE=${MEDFAST_CACHE:-$(mktemp -d)}   # a fresh cache: tests never depend on an old one
+export MPLBACKEND=Agg PYTHONWARNINGS=ignore
+log=$(mktemp -d); passed=0; failed=0
+ok()   { passed=$((passed+1)); echo "PASS  $1"; }
+fail() { failed=$((failed+1)); echo "FAIL  $1"; }
+t0=$(date +%s)
+
+snap() { find "$@" -type f \( -name '*.py' -o -name '*.ipynb' \) -not -path '*/.ipynb_checkpoints/*' -print0 | sort -z | xargs -0 md5sum; }
+
+# 1. exporting the notebooks changes nothing under medfast/
+before=$(snap medfast); nbdev-export >"$log/export" 2>&1; rc=$?; after=$(snap medfast)
+if [ $rc -eq 0 ] && [ "$before" == "$after" ]; then ok "nbdev-export changes nothing under medfast/"
+else fail "nbdev-export changes files under medfast/ (edit the notebooks, export, commit both)"; diff <(echo "$before") <(echo "$after"); cat "$log/export"; fi
+
+# 2. nbdev-clean changes nothing
+before=$(snap nbs); nbdev-clean >"$log/clean" 2>&1; rc=$?; after=$(snap nbs)
+if [ $rc -eq 0 ] && [ "$before" == "$after" ]; then ok "nbdev-clean changes nothing"
+else fail "nbdev-clean changes notebooks (run nbdev-clean and commit)"; diff <(echo "$before") <(echo "$after"); fi
+
+# 3. every notebook under nbdev-test, two at a time, one result per notebook
+nbs=$(find nbs -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -not -name '_*' | sort)
+printf '%s\n' $nbs | xargs -P 2 -I{} sh -c 'n=$(basename {} .ipynb); s=$(date +%s); nbdev-test "{}" >"$0/$n.log" 2>&1; echo "$? $(( $(date +%s)-s ))" >"$0/$n.rc"' "$log"
+for nb in $nbs; do
+  n=$(basename "$nb" .ipynb); read rc secs <"$log/$n.rc"
+  if [ "$rc" -eq 0 ]; then ok "nbdev-test $nb (${secs}s)"; else fail "nbdev-test $nb (${secs}s)"; tail -40 "$log/$n.log"; fi
+done
+
+# 4. pytest over tests/
+python -m pytest tests -q -p no:cacheprovider --junitxml="$log/junit.xml" 2>&1 | tail -25
+if [ -f "$log/junit.xml" ]; then
+  read p f < <(python - "$log/junit.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+r = ET.parse(sys.argv[1]).getroot(); s = r if r.tag == 'testsuite' else r.find('testsuite')
+n, fl, er, sk = (int(s.get(k, 0)) for k in ('tests', 'failures', 'errors', 'skipped'))
+print(n - fl - er - sk, fl + er + sk)   # a skipped test counts as failed: nothing may look green by skipping
+PY
+)
+  passed=$((passed+p)); failed=$((failed+f))
+else fail "pytest did not run"; fi
+
+echo "total time $(( $(date +%s)-t0 ))s"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

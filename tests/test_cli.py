@@ -1,0 +1,98 @@
+"End-to-end checks of the `medfast` command on real data (brain MRI, BreastMNIST), at tiny sizes."
+import json, shutil
+from pathlib import Path
+import pandas as pd
+import pytest
+
+TINY = ['--size', '32', '--bs', '32', '--epochs', '1', '--lr-find-iters', '10']
+
+@pytest.fixture(scope='module')
+def brain_run(tmp_path_factory, data, weights, medfast):
+    "One small brain-MRI run with the local MobileNetV2 weights (shared by several tests)."
+    out = tmp_path_factory.mktemp('runs')/'brain'
+    r = medfast('train', data/'brain_mri', '--arch', 'mobilenetv2_100', '--pretrained',
+                weights/'mobilenetv2_100.tv_in1k.safetensors', *TINY, '--freeze-epochs', '1',
+                '--valid-pct', '0.2', '--test-pct', '0.1', '--seed', '1', '--out', out)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return out, r
+
+def test_train_writes_every_result(brain_run, data):
+    out, r = brain_run
+    for f in ['items.csv', 'audit.csv', 'class_counts.csv', 'lr_find.png', 'history.csv', 'predictions.csv',
+              'metrics.json', 'metrics.csv', 'confusion_valid.png', 'confusion_test.png', 'summary.json',
+              'model/model.safetensors', 'model/model.json']:
+        assert (out/f).is_file(), f
+    items = pd.read_csv(out/'items.csv')
+    n_files = sum(1 for p in (data/'brain_mri').rglob('*') if p.is_file() and not p.name.startswith('.'))
+    assert len(items) == n_files and set(items['split']) == {'train', 'valid', 'test'}
+    m = json.loads((out/'metrics.json').read_text())
+    assert set(m) == {'valid', 'test'} and 0 <= m['valid']['overall']['accuracy'] <= 1
+    assert 'local weights file' in r.stdout and 'mobilenetv2_100.tv_in1k.safetensors' in r.stdout
+    assert 'accuracy' in r.stdout
+
+def test_predictions_file_matches_exported_model(brain_run):
+    "The exported model (safetensors + JSON, no pickle) reproduces the saved valid probabilities."
+    from medfast.inference import load_model, predict
+    out, _ = brain_run
+    preds = pd.read_csv(out/'predictions.csv')
+    valid = preds[preds['split'] == 'valid'].reset_index(drop=True)
+    model, meta = load_model(out/'model')
+    again = predict((model, meta), valid['path'].tolist())
+    cols = [c for c in valid.columns if c.startswith('prob_')]
+    assert list(again['path']) == list(valid['path'])
+    assert (again[cols].values - valid[cols].values).__abs__().max() < 1e-4
+
+def test_same_seed_same_metrics(brain_run, tmp_path, data, weights, medfast):
+    out, _ = brain_run
+    r = medfast('train', data/'brain_mri', '--arch', 'mobilenetv2_100', '--pretrained',
+                weights/'mobilenetv2_100.tv_in1k.safetensors', *TINY, '--freeze-epochs', '1',
+                '--valid-pct', '0.2', '--test-pct', '0.1', '--seed', '1', '--out', tmp_path/'again')
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert (tmp_path/'again'/'items.csv').read_text() == (out/'items.csv').read_text()
+    assert json.loads((tmp_path/'again'/'metrics.json').read_text()) == json.loads((out/'metrics.json').read_text())
+
+def test_random_weights_are_announced(tmp_path, data, medfast):
+    r = medfast('train', data/'brain_mri', '--arch', 'resnet18', '--pretrained', 'none', *TINY,
+                '--valid-pct', '0.2', '--seed', '1', '--out', tmp_path/'r18')
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert 'random' in r.stdout.lower()
+    assert 'random' in json.loads((tmp_path/'r18'/'summary.json').read_text())['weights']
+
+def test_refuses_non_empty_out(brain_run, data, medfast):
+    out, _ = brain_run
+    before = (out/'metrics.json').read_text()
+    r = medfast('train', data/'brain_mri', '--pretrained', 'none', *TINY, '--out', out)
+    assert r.returncode == 2 and 'not empty' in r.stderr and '--overwrite' in r.stderr
+    assert (out/'metrics.json').read_text() == before
+
+def test_unreachable_hub_names_both_alternatives(tmp_path, data, medfast):
+    r = medfast('train', data/'brain_mri', '--arch', 'resnet18', '--pretrained', 'imagenet', *TINY,
+                '--out', tmp_path/'hub', env={'HF_HUB_OFFLINE': '1'})
+    assert r.returncode == 2, r.stderr[-2000:]
+    assert '--pretrained none' in r.stderr and '--pretrained PATH' in r.stderr.replace('path/to', 'PATH')
+    assert not (tmp_path/'hub'/'model').exists()      # no silent fallback to random weights
+
+def test_csv_reports_every_missing_file(tmp_path, data, medfast):
+    imgs = sorted((data/'brain_mri'/'yes').iterdir())[:6] + sorted((data/'brain_mri'/'no').iterdir())[:6]
+    rows = [(str(p), p.parent.name) for p in imgs] + [(f'/nowhere/missing_{i}.jpg', 'yes') for i in range(3)]
+    pd.DataFrame(rows, columns=['file', 'diagnosis']).to_csv(tmp_path/'items.csv', index=False)
+    r = medfast('train', tmp_path/'items.csv', '--path-col', 'file', '--label-col', 'diagnosis', *TINY,
+                '--pretrained', 'none', '--out', tmp_path/'o')
+    assert r.returncode == 2
+    assert '3' in r.stderr and all(f'missing_{i}.jpg' in r.stderr for i in range(3))
+
+def test_truncated_jpeg_is_named(tmp_path, data, medfast):
+    for label in ['yes', 'no']:
+        (tmp_path/'d'/label).mkdir(parents=True)
+        for p in sorted((data/'brain_mri'/label).iterdir())[:8]: shutil.copy(p, tmp_path/'d'/label/p.name)
+    good = sorted((data/'brain_mri'/'yes').glob('*.jpg'))[0].read_bytes()
+    (tmp_path/'d'/'yes'/'broken_scan.jpg').write_bytes(good[:len(good)//2])
+    r = medfast('train', tmp_path/'d', '--pretrained', 'none', *TINY, '--out', tmp_path/'o')
+    assert r.returncode == 2 and 'broken_scan.jpg' in r.stderr
+
+def test_demo_runs(tmp_path, medfast):
+    r = medfast('demo', '--out', tmp_path/'demo')
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert (tmp_path/'demo'/'predictions.csv').is_file() and 'demo' in r.stdout
+    s = json.loads((tmp_path/'demo'/'summary.json').read_text())
+    assert set(s['metrics']) == {'valid', 'test'} and s['splits'] == {'train': 546, 'valid': 78, 'test': 156}
