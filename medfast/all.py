@@ -7,7 +7,7 @@ Docs: https://medfast.github.io/medfast/all.html.md"""
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/13_all.ipynb #269586eb
+# %% ../nbs/13_all.ipynb #888ba3a3
 from .core import *
 from .data import *
 from .models import *
@@ -17,6 +17,6 @@ from .interpret import *
 from .inference import *
 from .cli import train_run, demo
 
-# %% ../nbs/13_all.ipynb #30e216cf
+# %% ../nbs/13_all.ipynb #5d59b8bf
 from . import core, data, models, train, metrics, interpret, inference
 __all__ = [n for m in (core, data, models, train, metrics, interpret, inference) for n in m.__all__] + ['train_run', 'demo']
