@@ -7,7 +7,7 @@ Docs: https://medfast.github.io/medfast/all.html.md"""
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/13_all.ipynb #888ba3a3
+# %% ../nbs/13_all.ipynb #9941c417
 from .core import *
 from .data import *
 from .models import *
@@ -15,8 +15,8 @@ from .train import *
 from .metrics import *
 from .interpret import *
 from .inference import *
-from .cli import train_run, demo
+from .cli import train_run, demo, predict_run
 
-# %% ../nbs/13_all.ipynb #5d59b8bf
+# %% ../nbs/13_all.ipynb #bcad6fd2
 from . import core, data, models, train, metrics, interpret, inference
-__all__ = [n for m in (core, data, models, train, metrics, interpret, inference) for n in m.__all__] + ['train_run', 'demo']
+__all__ = [n for m in (core, data, models, train, metrics, interpret, inference) for n in m.__all__] + ['train_run', 'demo', 'predict_run']

@@ -96,3 +96,16 @@ def test_demo_runs(tmp_path, medfast):
     assert (tmp_path/'demo'/'predictions.csv').is_file() and 'demo' in r.stdout
     s = json.loads((tmp_path/'demo'/'summary.json').read_text())
     assert set(s['metrics']) == {'valid', 'test'} and s['splits'] == {'train': 546, 'valid': 78, 'test': 156}
+
+def test_predict_command_matches_run(brain_run, tmp_path, medfast):
+    "`medfast predict` on the run's model reproduces the run's own test probabilities."
+    out, _ = brain_run
+    test = pd.read_csv(out/'predictions.csv').query("split == 'test'").reset_index(drop=True)
+    r = medfast('predict', out/'model', *test['path'], '--out', tmp_path/'p.csv')
+    assert r.returncode == 0, r.stderr[-2000:]
+    got = pd.read_csv(tmp_path/'p.csv')
+    cols = [c for c in test.columns if c.startswith('prob_')]
+    assert list(got['path']) == list(test['path']) and list(got['pred']) == list(test['pred'])
+    assert abs(got[cols].values - test[cols].values).max() < 1e-4
+    r = medfast('predict', out/'model', *test['path'], '--out', tmp_path/'p.csv')
+    assert r.returncode == 2 and 'already exists' in r.stderr
