@@ -20,7 +20,7 @@ def test_train_writes_every_result(brain_run, data):
     out, r = brain_run
     for f in ['items.csv', 'audit.csv', 'class_counts.csv', 'lr_find.png', 'history.csv', 'predictions.csv',
               'metrics.json', 'metrics.csv', 'confusion_valid.png', 'confusion_test.png', 'summary.json',
-              'model/model.safetensors', 'model/model.json']:
+              'model/model.safetensors', 'model/model.json', 'report.html']:
         assert (out/f).is_file(), f
     items = pd.read_csv(out/'items.csv')
     n_files = sum(1 for p in (data/'brain_mri').rglob('*') if p.is_file() and not p.name.startswith('.'))
@@ -29,6 +29,8 @@ def test_train_writes_every_result(brain_run, data):
     assert set(m) == {'valid', 'test'} and 0 <= m['valid']['overall']['accuracy'] <= 1
     assert 'local weights file' in r.stdout and 'mobilenetv2_100.tv_in1k.safetensors' in r.stdout
     assert 'accuracy' in r.stdout
+    html = (out/'report.html').read_text()
+    assert 'Metrics' in html and 'data:image/png;base64,' in html and 'https://' not in html
 
 def test_predictions_file_matches_exported_model(brain_run):
     "The exported model (safetensors + JSON, no pickle) reproduces the saved valid probabilities."
