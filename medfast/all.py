@@ -14,11 +14,11 @@ from .models import *
 from .train import *
 from .metrics import *
 from .interpret import *
-from .report import *
 from .inference import *
+from .report import *
 from .cli import train_run, demo, predict_run
 
 # %% ../nbs/13_all.ipynb #45451f82
 import medfast.core as _core, medfast.data as _data, medfast.models as _models, medfast.train as _train
-import medfast.metrics as _metrics, medfast.interpret as _interpret, medfast.report as _report, medfast.inference as _inference
-__all__ = [n for m in (_core, _data, _models, _train, _metrics, _interpret, _report, _inference) for n in m.__all__] + ['train_run', 'demo', 'predict_run']
+import medfast.metrics as _metrics, medfast.interpret as _interpret, medfast.inference as _inference, medfast.report as _report
+__all__ = [n for m in (_core, _data, _models, _train, _metrics, _interpret, _inference, _report) for n in m.__all__] + ['train_run', 'demo', 'predict_run']

@@ -11,15 +11,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from PIL import Image, UnidentifiedImageError
+import torch
 from fastai.vision.all import (PILImage, DataBlock, ImageBlock, CategoryBlock, ColReader, IndexSplitter, Resize,
-                               ResizeMethod, aug_transforms, Normalize, imagenet_stats)
+                               ResizeMethod, aug_transforms, Normalize, imagenet_stats, ToTensor, IntToFloatTensor,
+                               TensorImage, Pipeline, AffineCoordTfm)
 from sklearn.model_selection import train_test_split
 from .core import *
 
 # %% auto #0
 __all__ = ['IMAGE_EXTS', 'SPLITS', 'MEDMNIST_CLASSES', 'LeakageError', 'open_image', 'MedImage', 'verify_images', 'from_folder',
            'from_csv', 'from_npz', 'read_items', 'split_items', 'audit_splits', 'class_counts', 'backbone_stats',
-           'get_dls', 'test_dl']
+           'get_dls', 'test_dl', 'eval_preprocessing', 'eval_pipes', 'eval_batch']
 
 # %% ../nbs/01_data.ipynb #4fd36166
 IMAGE_EXTS = ('.bmp', '.gif', '.jpeg', '.jpg', '.png', '.tif', '.tiff', '.webp')
@@ -442,3 +444,55 @@ def test_dl(dls, # DataLoaders from get_dls
     return dls.test_dl(t.assign(label=t['label'].astype(str)).reset_index(drop=True), with_labels=True)
 
 test_dl.__test__ = False  # not a pytest test, though its name starts with test_
+
+# %% ../nbs/01_data.ipynb #7db2477b
+_KNOWN = (Resize, ToTensor, IntToFloatTensor, Normalize)
+
+def _tfms(dl, kind): return list(getattr(dl, kind).fs) if hasattr(dl, kind) else []
+
+def _harmless(t) -> bool:
+    "True if `t` is reproduced by `eval_pipes` or leaves validation images unchanged."
+    if isinstance(t, _KNOWN) or getattr(t, 'split_idx', None) == 0: return True  # split_idx 0: training only
+    return isinstance(t, AffineCoordTfm) and t.size is None  # aug_transforms without size: identity on validation
+
+def eval_preprocessing(dls, # DataLoaders, e.g. from `get_dls`
+                       size:int|tuple|None=None, # image size (h, w) to record; None reads it from the `Resize` transform
+                       who:str='medfast', # the caller, named in the warning about transforms it cannot reproduce
+                      ) -> dict:
+    "Size, resize method and normalisation statistics that `dls` applies to validation images, as a JSON-ready dict."
+    dl = dls.valid
+    rs = [t for t in _tfms(dl, 'after_item') if isinstance(t, Resize)]
+    ns = [t for t in _tfms(dl, 'after_batch') if isinstance(t, Normalize)]
+    other = [type(t).__name__ for k in ('after_item', 'after_batch') for t in _tfms(dl, k) if not _harmless(t)]
+    if other: warnings.warn(f"{who}: the validation data also runs {other}; only resizing and normalisation are "
+                            f"reproduced, so its inputs may differ from training.")
+    res = dict(method='squish', pad_mode='reflection', resample=int(Image.BILINEAR))
+    if rs: res.update(method=str(rs[0].method), pad_mode=str(rs[0].pad_mode), resample=int(rs[0].mode))
+    if size is None:
+        if not rs: raise MedfastError(f"{who} could not find a Resize transform in the DataLoaders; "
+                                      "pass the training image size, e.g. size=224.")
+        size = (rs[0].size[1], rs[0].size[0])  # Resize keeps (width, height)
+    size = [int(size), int(size)] if isinstance(size, (int, float)) else [int(s) for s in size]
+    mean = std = None
+    if ns: mean, std = ns[0].mean.flatten().tolist(), ns[0].std.flatten().tolist()
+    return dict(size=size, resize=res, mean=mean, std=std)
+
+def eval_pipes(pre:dict, # from `eval_preprocessing`, or an export's `model.json`
+               size:int|tuple|None=None, # another input size (h, w) than `pre['size']`
+              ) -> tuple:
+    "Item pipeline (`Resize`, `ToTensor`) and batch pipeline (`IntToFloatTensor`, `Normalize`) that `pre` describes."
+    r = pre.get('resize') or {}
+    sz = tuple(pre['size']) if size is None else size
+    rs = Resize(sz, method=r.get('method', 'squish'), pad_mode=r.get('pad_mode', 'reflection'),
+                resamples=(r.get('resample', int(Image.BILINEAR)), int(Image.NEAREST)))
+    batch = [IntToFloatTensor()]
+    if pre.get('mean') is not None: batch.append(Normalize.from_stats(pre['mean'], pre['std'], cuda=False))
+    return Pipeline([rs, ToTensor()], split_idx=1), Pipeline(batch, split_idx=1)
+
+def eval_batch(images:list, # image paths (opened with `open_image`) or PIL images
+               pipes:tuple, # the (item, batch) pipelines from `eval_pipes`
+              ) -> torch.Tensor:
+    "The model-ready float batch (a plain tensor) of `images`, prepared as the validation DataLoader prepares them."
+    item, batch = pipes
+    ims = [MedImage.create(o) if isinstance(o, (str, Path)) else MedImage(o.convert('RGB')) for o in images]
+    return batch(TensorImage(torch.stack([item(o) for o in ims]))).as_subclass(torch.Tensor)

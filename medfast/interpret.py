@@ -263,18 +263,13 @@ def plot_reliability(preds:pd.DataFrame|str|Path, # a predictions table, or the 
 import torch
 from torch import nn
 from PIL import Image
-from fastai.vision.all import Resize, ToTensor, IntToFloatTensor, Normalize, TensorImage, Pipeline
 from pytorch_grad_cam import GradCAM, GradCAMPlusPlus, EigenCAM
 from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 from pytorch_grad_cam.utils.image import show_cam_on_image
-from .data import MedImage
+from .data import eval_preprocessing, eval_pipes, eval_batch
+from .models import in_channels
 
 # %% ../nbs/08_interpret.ipynb #5d23cf12
-def _n_in(model:nn.Module) -> int:
-    "Input channels of the first convolution of `model` (3 if none)."
-    conv = next((m for m in model.modules() if isinstance(m, nn.Conv2d)), None)
-    return conv.in_channels if conv is not None else 3
-
 def cam_target_layer(model:nn.Module, # a medfast/fastai timm model (`model[0]` the body, `model[1]` the head), or any CNN
                      size:int=64, # side of the dummy image used to find the layer
                     ) -> nn.Module:
@@ -290,7 +285,7 @@ def cam_target_layer(model:nn.Module, # a medfast/fastai timm model (`model[0]` 
     try:
         body.eval()
         p = next(body.parameters())
-        with torch.no_grad(): body(torch.zeros(1, _n_in(body), size, size, device=p.device, dtype=p.dtype))
+        with torch.no_grad(): body(torch.zeros(1, in_channels(body), size, size, device=p.device, dtype=p.dtype))
     finally:
         for h in hooks: h.remove()
         body.train(was)
@@ -301,31 +296,14 @@ def cam_target_layer(model:nn.Module, # a medfast/fastai timm model (`model[0]` 
 # %% ../nbs/08_interpret.ipynb #199d881a
 _CAMS = {'gradcam': GradCAM, 'gradcam++': GradCAMPlusPlus, 'eigencam': EigenCAM}
 
-def _learner_pipes(learn, size=None) -> tuple:
-    "Item and batch pipelines reproducing the validation preprocessing of `learn.dls` (resize, to tensor, normalise)."
-    dl = learn.dls.valid
-    item = [t for t in dl.after_item.fs if isinstance(t, (Resize, ToTensor))]
-    if size is not None: item = [Resize(size) if isinstance(t, Resize) else t for t in item] or [Resize(size), ToTensor()]
-    batch = [t for t in dl.after_batch.fs if isinstance(t, (IntToFloatTensor, Normalize))]
-    return Pipeline(item, split_idx=1), Pipeline(batch, split_idx=1), list(learn.dls.vocab)
-
-def _meta_pipes(meta:dict, size=None) -> tuple:
-    "Item and batch pipelines from an export's `meta` (as `medfast.inference.predict` builds them)."
-    r = meta.get('resize') or {}
-    sz = tuple(meta['size']) if size is None else size
-    rs = Resize(sz, method=r.get('method', 'squish'), pad_mode=r.get('pad_mode', 'reflection'),
-                resamples=(r.get('resample', int(Image.BILINEAR)), int(Image.NEAREST)))
-    batch = [IntToFloatTensor()]
-    if meta.get('mean') is not None: batch.append(Normalize.from_stats(meta['mean'], meta['std'], cuda=False))
-    return Pipeline([rs, ToTensor()], split_idx=1), Pipeline(batch, split_idx=1), list(meta['classes'])
-
 def _model_pipes(model_or_learn, size=None) -> tuple:
-    "(model, item pipeline, batch pipeline, classes) for a Learner or a `(model, meta)` pair."
+    "(model, (item, batch) pipelines, classes) for a Learner or a `(model, meta)` pair: the validation preprocessing."
     if isinstance(model_or_learn, tuple):
         model, meta = model_or_learn
-        return (model,) + _meta_pipes(meta, size)
+        return model, eval_pipes(meta, size), list(meta['classes'])
     if hasattr(model_or_learn, 'dls') and hasattr(model_or_learn, 'model'):
-        return (model_or_learn.model,) + _learner_pipes(model_or_learn, size)
+        pre = eval_preprocessing(model_or_learn.dls, who='grad_cam')
+        return model_or_learn.model, eval_pipes(pre, size), list(model_or_learn.dls.vocab)
     raise MedfastError(f"grad_cam needs a fastai Learner or the (model, meta) pair of medfast.inference.load_model, "
                        f"not a {type(model_or_learn).__name__}.")
 
@@ -350,9 +328,9 @@ def grad_cam(model_or_learn, # a fastai `Learner`, or the `(model, meta)` pair f
             ) -> np.ndarray:
     "Heat map (2-D float array in [0, 1], the image's height x width) of where `model_or_learn` looks for `target`."
     if method not in _CAMS: raise MedfastError(f"Unknown CAM method {method!r}; use one of {list(_CAMS)}.")
-    model, item, batch, classes = _model_pipes(model_or_learn, size)
-    img = MedImage.create(image) if isinstance(image, (str, Path)) else MedImage(image.convert('RGB'))
-    x = batch(TensorImage(item(img)[None])).as_subclass(torch.Tensor)
+    model, pipes, classes = _model_pipes(model_or_learn, size)
+    img = open_image(image) if isinstance(image, (str, Path)) else image.convert('RGB')
+    x = eval_batch([img], pipes)
     p = next(model.parameters())
     x = x.to(p.device, p.dtype).requires_grad_(True)   # gradients flow even through a frozen body
     tgt = None if target is None else [ClassifierOutputTarget(_class_index(target, classes))]

@@ -18,7 +18,7 @@ from .core import *
 
 # %% auto #0
 __all__ = ['check_arch', 'resolve_weights', 'hub_reachable', 'hub_offline', 'weights_guard', 'create_model', 'body_splitter',
-           'count_params']
+           'count_params', 'in_channels']
 
 # %% ../nbs/04_models.ipynb #8758a2e5
 def check_arch(arch:str, # a timm architecture name, e.g. 'mobilenetv2_100' (a '.tag' suffix is allowed)
@@ -143,3 +143,9 @@ def count_params(model:nn.Module, # any PyTorch model
     "Number of parameters of `model`: dict(total, trainable)."
     ps = list(model.parameters())
     return dict(total=sum(p.numel() for p in ps), trainable=sum(p.numel() for p in ps if p.requires_grad))
+
+def in_channels(model:nn.Module, # any PyTorch model
+               ) -> int:
+    "Input channels of the first convolution of `model` (3 when it has none)."
+    conv = next((m for m in model.modules() if isinstance(m, nn.Conv2d)), None)
+    return conv.in_channels if conv is not None else 3
