@@ -85,7 +85,7 @@ def brain_run(out):
     if proc.returncode: sys.exit(f"medfast train failed with exit code {proc.returncode}")
     secs = time.time() - t0
     peak_gb = peak_kb / 1024**2
-    m = json.load(open(os.path.join(out, 'metrics.json')))['valid']['overall']
+    m = json.load(open(os.path.join(out, 'metrics.json')))['splits']['valid']['overall']
     print(f"brain-MRI run: {secs:.0f} s, valid accuracy {m['accuracy']:.3f} (balanced {m['balanced_accuracy']:.3f}), "
           f"peak resident memory {peak_gb:.2f} GB (target < 4 GB)")
 

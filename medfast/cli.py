@@ -75,6 +75,10 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
               seed:int=42, # one seed for the split, the head's weights and the data order
               overwrite:bool=False, # allow a non-empty output folder
               lr_find_iters:int=100, # iterations of lr_find
+              tta:int=0, # test-time augmentation passes when predicting valid and test (0: none)
+              kappa_weights:str|None=None, # Cohen's kappa weighting: None, 'linear' or 'quadratic' (ordinal grades)
+              target_sensitivity:float|None=None, # binary: threshold rule on valid (None: Youden's J)
+              n_boot:int=1000, # bootstrap resamples for the confidence intervals
               quiet:bool=False, # no summary printout
               **read_kw, # passed to `read_items` (path_col, label_col, patient_col, split_col, base)
              ) -> dict:
@@ -100,16 +104,12 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
     lr_used = float(lr or sugg.valley)
     fine_tune_recipe(learn, epochs=epochs, freeze_epochs=freeze_epochs, lr=lr_used, unfreeze=unfreeze)
     history(learn).to_csv(out/'history.csv', index=False)
-    preds = predict_splits(learn, items)
+    preds = predict_splits(learn, items, tta=tta, seed=seed)
     save_preds(preds, out/'predictions.csv')
-    metrics, rows = {}, []
-    for split in preds['split'].unique():
-        res = evaluate(preds, split=split)
-        metrics[split] = dict(overall=res['overall'], per_class=res['per_class'].to_dict(orient='index'))
-        rows.append(res['per_class'].assign(split=split))
-        plot_confusion(preds, split=split, fname=out/f'confusion_{split}.png')
+    metrics = evaluate_run(preds, n_boot=n_boot, seed=seed, kappa_weights=kappa_weights, target_sensitivity=target_sensitivity)
     (out/'metrics.json').write_text(_json(metrics))
-    pd.concat(rows).rename_axis('class').reset_index().to_csv(out/'metrics.csv', index=False)
+    metrics_table(preds, kappa_weights=kappa_weights).to_csv(out/'metrics.csv', index=False)
+    for split in metrics['splits']: plot_confusion(preds, split=split, fname=out/f'confusion_{split}.png')
     export_model(learn, out/'model', size=size, overwrite=True)
     summary = dict(out=str(out), data=str(data) if not isinstance(data, pd.DataFrame) else 'DataFrame',
                    n_items=len(items), classes=list(map(str, dls.vocab)),
@@ -117,10 +117,14 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
                    arch=arch, weights=learn.weights_source, size=size, bs=bs, epochs=epochs,
                    freeze_epochs=freeze_epochs, unfreeze=unfreeze, lr=lr_used,
                    lr_find=dict(valley=float(sugg.valley), slide=float(sugg.slide)),
-                   seed=seed, aug=aug, leaks=int(len(audit)), seconds=round(time.time()-t0, 1),
-                   metrics={s: m['overall'] for s, m in metrics.items()}, versions=_versions())
+                   seed=seed, aug=aug, tta=tta, seconds=round(time.time()-t0, 1), kappa_weights=kappa_weights, target_sensitivity=target_sensitivity,
+                   leaks=int(len(audit)), metrics={s: m['overall'] for s, m in metrics['splits'].items()},
+                   accuracy_ci={s: [m['ci']['accuracy']['low'], m['ci']['accuracy']['high']] for s, m in metrics['splits'].items()},
+                   versions=_versions())
     (out/'summary.json').write_text(_json(summary))
-    report(out)
+    report(out, n_boot=n_boot)
+    summary['seconds'] = round(time.time()-t0, 1)
+    (out/'summary.json').write_text(_json(summary))
     if not quiet: print(format_summary(summary))
     return summary
 
@@ -137,7 +141,9 @@ def format_summary(s:dict # the dictionary `train_run` returns
         lines.append("            (random weights: expect lower accuracy than with ImageNet weights)")
     for split, m in s['metrics'].items():
         auc = m.get('roc_auc', m.get('roc_auc_macro'))
-        lines.append(f"  {split:<8}: accuracy {m['accuracy']:.3f}, balanced accuracy {m['balanced_accuracy']:.3f}, "
+        ci = s.get('accuracy_ci', {}).get(split)
+        acc = f"{m['accuracy']:.3f}" + (f" (95% CI {ci[0]:.3f}-{ci[1]:.3f})" if ci else '')
+        lines.append(f"  {split:<8}: accuracy {acc}, balanced accuracy {m['balanced_accuracy']:.3f}, "
                      f"macro F1 {m['macro_f1']:.3f}" + (f", ROC AUC {auc:.3f}" if auc is not None and auc == auc else ''))
     if s['leaks']: lines.append(f"  WARNING : the split audit found {s['leaks']} leak(s); see audit.csv")
     lines.append(f"  results : {s['out']}  (report.html, predictions.csv, metrics.json, confusion_*.png, history.csv, model/)")
@@ -208,6 +214,12 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument('--no-aug', action='store_true', help="turn off fastai's aug_transforms")
     t.add_argument('--seed', type=int, default=42, help='one seed for split, weights and data order')
     t.add_argument('--lr-find-iters', type=int, default=100, help='iterations of lr_find')
+    t.add_argument('--tta', type=int, default=0, help='test-time augmentation passes for the valid/test predictions (0: none)')
+    t.add_argument('--kappa-weights', choices=['linear', 'quadratic'], default=None,
+                   help="weighted Cohen's kappa, for ordinal grades (default: unweighted)")
+    t.add_argument('--target-sensitivity', type=float, default=None,
+                   help="binary tasks: pick the threshold on valid for this sensitivity (default: Youden's J)")
+    t.add_argument('--n-boot', type=int, default=1000, help='bootstrap resamples for the confidence intervals')
     t.add_argument('--out', required=True, help='output folder (must be empty)')
     t.add_argument('--overwrite', action='store_true', help='allow a non-empty output folder')
     pr = sub.add_parser('predict', help='predict images with an exported model (a run\'s model/ folder)')
@@ -219,6 +231,8 @@ def _parser() -> argparse.ArgumentParser:
     rp = sub.add_parser('report', help="rebuild a finished run's HTML report (RUN_DIR/report.html) from its files")
     rp.add_argument('run', help='the output folder of `medfast train`')
     rp.add_argument('--n-boot', type=int, default=1000, help='bootstrap resamples for the confidence intervals')
+    rp.add_argument('--cam-method', default='gradcam', choices=['gradcam', 'gradcam++', 'eigencam'],
+                    help='heat-map method for the top losses')
     d = sub.add_parser('demo', help='train on the bundled BreastMNIST sample (a few minutes on a CPU)')
     d.add_argument('--out', default='medfast-demo', help='output folder')
     d.add_argument('--arch', default='resnet18', help='timm backbone name')
@@ -233,7 +247,7 @@ def main(argv:list|None=None # arguments (default: sys.argv[1:])
     a = _parser().parse_args(argv)
     try:
         if a.cmd == 'report':
-            print(f"medfast: report written to {report(a.run, n_boot=a.n_boot)}")
+            print(f"medfast: report written to {report(a.run, n_boot=a.n_boot, cam_method=a.cam_method)}")
         elif a.cmd == 'predict':
             df = predict_run(a.model, a.inputs, out=a.out, bs=a.bs, overwrite=a.overwrite)
             print(f"medfast: {len(df)} predictions written to {a.out}" if a.out else df.to_string(index=False))
@@ -248,7 +262,8 @@ def main(argv:list|None=None # arguments (default: sys.argv[1:])
             train_run(a.data, a.out, arch=a.arch, pretrained=a.pretrained, size=a.size, bs=a.bs, epochs=a.epochs,
                       freeze_epochs=a.freeze_epochs, lr=a.lr, unfreeze=a.unfreeze, valid_pct=a.valid_pct,
                       test_pct=a.test_pct, by_patient=a.by_patient, aug=not a.no_aug, seed=a.seed,
-                      overwrite=a.overwrite, lr_find_iters=a.lr_find_iters, **read_kw)
+                      overwrite=a.overwrite, lr_find_iters=a.lr_find_iters, tta=a.tta, kappa_weights=a.kappa_weights,
+                      target_sensitivity=a.target_sensitivity, n_boot=a.n_boot, **read_kw)
     except MedfastError as e:
         print(f"medfast: error: {e}", file=sys.stderr)
         return 2

@@ -25,7 +25,7 @@ from .core import *
 __all__ = ['PROB_PREFIX', 'get_preds_df', 'predict_splits', 'pred_classes', 'check_preds', 'save_preds', 'load_preds',
            'specificity_cm', 'specificity', 'roc_auc_ovr', 'expected_calibration_error', 'fit_temperature',
            'apply_temperature', 'predict_labels', 'classification_metrics', 'evaluate', 'pick_threshold',
-           'bootstrap_ci', 'fmt_ci', 'metrics_table']
+           'bootstrap_ci', 'fmt_ci', 'metrics_table', 'evaluate_run']
 
 # %% ../nbs/07_metrics.ipynb #41cf355e
 PROB_PREFIX = 'prob_'
@@ -41,8 +41,10 @@ def get_preds_df(learn:Learner, # a trained fastai `Learner` for single-label cl
                  items:pd.DataFrame, # the items table (path, label, split)
                  split:str='valid', # the split to predict
                  dl:DataLoader|None=None, # the DataLoader of those rows (default: `learn.dls.valid` for 'valid', else a new test_dl)
+                 tta:int=0, # test-time augmentation: 0 (none) or the number of augmented passes of fastai's `Learner.tta`
+                 seed:int|None=0, # with `tta`: seed of the augmentations (None: leave the random state alone)
                 ) -> pd.DataFrame:
-    "Predict the `split` rows of `items` once: path, split, target, pred and one `prob_<class>` per class."
+    "Predict the `split` rows of `items` once: path, split, target, pred, tta and one `prob_<class>` per class."
     if 'split' not in items: raise DataError("The items table has no 'split' column; assign one with `split_items`.")
     rows = items[items['split'].astype(str) == split]
     if not len(rows): raise DataError(f"The items table has no rows with split == {split!r}; the splits present "
@@ -54,14 +56,19 @@ def get_preds_df(learn:Learner, # a trained fastai `Learner` for single-label cl
         raise MedfastError(f"The DataLoader holds {len(got)} items that do not match the {len(paths)} {split!r} rows "
                            f"of the items table (first difference at position {i}). Pass the items table the "
                            "DataLoaders were built from, or `dl=learn.dls.test_dl(rows, with_labels=True)`.")
-    with learn.no_bar(): probs, targs = learn.get_preds(dl=dl)
+    if tta < 0: raise DataError(f"tta={tta}: use 0 (no test-time augmentation) or a number of augmented passes.")
+    if tta and not any(getattr(t, 'split_idx', None) == 0 for t in dl.after_item.fs + dl.after_batch.fs):
+        warnings.warn("tta: the DataLoaders have no training augmentation (get_dls(..., aug=False)), so every "
+                      "augmented pass equals the plain one; build them with aug=True to use test-time augmentation.")
+    if tta and seed is not None: seed_everything(seed)
+    with learn.no_bar(): probs, targs = learn.tta(dl=dl, n=tta) if tta else learn.get_preds(dl=dl)
     if probs.ndim != 2 or len(probs) != len(paths) or targs is None:
         raise MedfastError(f"get_preds gave probabilities of shape {tuple(probs.shape)} for {len(paths)} {split!r} "
                            "items; get_preds_df needs a single-label classifier and labelled rows.")
     vocab = [str(c) for c in learn.dls.vocab]
     probs = probs.double().numpy()
     df = pd.DataFrame(dict(path=paths, split=split, target=[vocab[int(t)] for t in targs],
-                           pred=[vocab[i] for i in probs.argmax(1)]))
+                           pred=[vocab[i] for i in probs.argmax(1)], tta=int(tta)))
     for i, c in enumerate(vocab): df[PROB_PREFIX+c] = probs[:, i]
     return df
 
@@ -69,10 +76,12 @@ def get_preds_df(learn:Learner, # a trained fastai `Learner` for single-label cl
 def predict_splits(learn:Learner, # a trained fastai `Learner`
                    items:pd.DataFrame, # the items table (path, label, split)
                    splits:tuple=('valid', 'test'), # the splits to predict, skipped when the table has no such rows
+                   tta:int=0, # test-time augmentation passes (0: none), see `get_preds_df`
+                   seed:int|None=0, # with `tta`: seed of the augmentations
                   ) -> pd.DataFrame:
     "Predictions (`get_preds_df`) for each of `splits` present in `items`, concatenated."
     have = set(items['split'].astype(str)) if 'split' in items else set()
-    dfs = [get_preds_df(learn, items, s) for s in splits if s in have]
+    dfs = [get_preds_df(learn, items, s, tta=tta, seed=seed) for s in splits if s in have]
     if not dfs: raise DataError(f"The items table has none of the splits {list(splits)}; the splits present are {sorted(have)}.")
     return pd.concat(dfs, ignore_index=True)
 
@@ -411,16 +420,63 @@ def fmt_ci(est:float, # the point estimate
     return f"{est:.{digits}f} ({lo:.{digits}f}–{hi:.{digits}f})"
 
 # %% ../nbs/07_metrics.ipynb #f3030c1c
+def _splits(preds:pd.DataFrame) -> list:
+    "The splits of a predictions table in order of appearance ([None] when it has no split column)."
+    return list(pd.unique(preds['split'].astype(str))) if 'split' in preds else [None]
+
 def metrics_table(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV file written by `save_preds`
                   splits:list|None=None, # the splits to evaluate (default: each split in `preds`, in order of appearance)
+                  kappa_weights:str|None=None, # Cohen's kappa weighting: None, 'linear' or 'quadratic'
                  ) -> pd.DataFrame:
     "Long table (split, class, metric, value) of `evaluate` for each split; overall numbers have class '(overall)'."
     if isinstance(preds, (str, Path)): preds = load_preds(preds)
-    if splits is None: splits = list(pd.unique(preds['split'].astype(str))) if 'split' in preds else [None]
+    if splits is None: splits = _splits(preds)
     out = []
     for s in splits:
-        r = evaluate(preds, s)
+        r = evaluate(preds, s, kappa_weights=kappa_weights)
         out += [(s, '(overall)', m, float(v)) for m, v in r['overall'].items()]
         pc = r['per_class']
         out += [(s, c, m, float(pc.loc[c, m])) for c in pc.index for m in pc.columns]
     return pd.DataFrame(out, columns=['split', 'class', 'metric', 'value'])
+
+# %% ../nbs/07_metrics.ipynb #067a128c
+def _ci_dict(ci:pd.DataFrame) -> dict:
+    return {r.metric: dict(estimate=r.estimate, low=r.low, high=r.high) for r in ci.itertuples(index=False)}
+
+def evaluate_run(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV file written by `save_preds`
+                 n_boot:int=1000, # bootstrap resamples for the confidence intervals
+                 seed:int=0, # seed of the resampling
+                 kappa_weights:str|None=None, # Cohen's kappa weighting: None, 'linear' or 'quadratic' (ordinal grades)
+                 target_sensitivity:float|None=None, # binary: pick the threshold for this sensitivity (None: Youden's J)
+                 fit_split:str='valid', # the split on which the threshold and the temperature are fitted
+                 n_bins:int=15, # bins of the expected calibration error
+                ) -> dict:
+    "Per split: metrics, per-class table and bootstrap CIs; plus the binary threshold and temperature scaling fitted on `fit_split`."
+    if isinstance(preds, (str, Path)): preds = load_preds(preds)
+    check_preds(preds)
+    classes, splits = pred_classes(preds), _splits(preds)
+    res = dict(classes=classes, splits={}, settings=dict(n_boot=n_boot, seed=seed, kappa_weights=kappa_weights,
+               ci_level=0.95, stratified=True, n_bins=n_bins, fit_split=fit_split,
+               tta=int(preds['tta'].max()) if 'tta' in preds else 0))
+    for s in splits:
+        ev = evaluate(preds, s, kappa_weights=kappa_weights)
+        ci = bootstrap_ci(preds, split=s, n_boot=n_boot, seed=seed, kappa_weights=kappa_weights)
+        res['splits']['all' if s is None else str(s)] = dict(n=int(ev['confusion'].to_numpy().sum()), overall=ev['overall'],
+                                     per_class=ev['per_class'].to_dict(orient='index'), ci=_ci_dict(ci))
+    if fit_split not in splits: return res
+    if len(classes) == 2:
+        t = pick_threshold(preds, target_sensitivity=target_sensitivity, split=fit_split)
+        at = {str(s): evaluate(preds, s, threshold=t, kappa_weights=kappa_weights) for s in splits}
+        res['threshold'] = dict(value=t, positive_class=classes[1], picked_on=fit_split,
+                                rule='youden' if target_sensitivity is None else f'sensitivity >= {target_sensitivity}',
+                                splits={s: dict(overall=e['overall'], per_class=e['per_class'].to_dict(orient='index'))
+                                        for s, e in at.items()})
+    y, p, _ = _arrays(preds, fit_split)
+    T = fit_temperature(p, y)
+    ece = {}
+    for s in splits:
+        ys, ps, _ = _arrays(preds, s)
+        ece[str(s)] = dict(before=expected_calibration_error(ps, ys, n_bins),
+                           after=expected_calibration_error(apply_temperature(ps, T), ys, n_bins))
+    res['calibration'] = dict(temperature=T, fitted_on=fit_split, n_bins=n_bins, ece=ece)
+    return res

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from .core import *
 from .metrics import *
 from .interpret import *
+from .inference import load_model, META_FN
 
 # %% auto #0
 __all__ = ['SECTIONS', 'fig_uri', 'png_uri', 'ci_table', 'report']
@@ -37,22 +38,19 @@ def png_uri(fn:str|Path, # a PNG file
     return 'data:image/png;base64,' + base64.b64encode(fn.read_bytes()).decode('ascii')
 
 # %% ../nbs/11_report.ipynb #201a2523
-def ci_table(preds:pd.DataFrame|str|Path, # a predictions table or the CSV written by `save_preds`
+def ci_table(preds:pd.DataFrame|str|Path|dict, # a predictions table, its CSV file, or the dictionary of `evaluate_run`
              splits:list|None=None, # the splits (columns) to show (default: each split present, in order of appearance)
-             n_boot:int=1000, # bootstrap resamples per split
-             seed:int=0, # seed of the resampling
+             n_boot:int=1000, # bootstrap resamples per split (ignored for a dictionary)
+             seed:int=0, # seed of the resampling (ignored for a dictionary)
              digits:int=3, # decimals
+             kappa_weights:str|None=None, # Cohen's kappa weighting (ignored for a dictionary)
             ) -> pd.DataFrame:
-    "Metric x split table of 'estimate (95% CI)' strings from `bootstrap_ci`, with the number of images first."
-    if isinstance(preds, (str, Path)): preds = load_preds(preds)
-    if splits is None: splits = list(pd.unique(preds['split'].astype(str))) if 'split' in preds else [None]
-    cols = {}
-    for s in splits:
-        ci = bootstrap_ci(preds, split=s, n_boot=n_boot, seed=seed)
-        n = int((preds['split'].astype(str) == s).sum()) if s is not None else len(preds)
-        cols[s or 'all'] = pd.Series([str(n)] + [fmt_ci(e, lo, hi, digits) for e, lo, hi in zip(ci.estimate, ci.low, ci.high)],
-                                     index=['n'] + list(ci.metric))
-    return pd.DataFrame(cols).rename_axis('metric')
+    "Metric x split table of 'estimate (95% CI)' strings from `evaluate_run`'s bootstrap intervals, with the number of images first."
+    er = preds if isinstance(preds, dict) else evaluate_run(preds, n_boot=n_boot, seed=seed, kappa_weights=kappa_weights)
+    cols = {s: pd.Series([str(r['n'])] + [fmt_ci(c['estimate'], c['low'], c['high'], digits) for c in r['ci'].values()],
+                         index=['n'] + list(r['ci'])) for s, r in er['splits'].items()}
+    df = pd.DataFrame(cols).rename_axis('metric')
+    return df if splits is None else df[[str(s) for s in splits]]
 
 # %% ../nbs/11_report.ipynb #da622462
 _CSS = """body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
@@ -102,33 +100,66 @@ def _sec_training(run:Path) -> str:
     out.append(_note(run, 'lr_find.png') or _img(png_uri(run/'lr_find.png'), 'lr_find'))
     return ''.join(out)
 
-def _sec_metrics(preds, n_boot:int) -> str:
-    out = [_p(f"Estimate with a 95% percentile bootstrap interval ({n_boot} resamples, stratified by class)."),
-           _tab(ci_table(preds, n_boot=n_boot))]
-    for s in pd.unique(preds['split'].astype(str)):
-        out += [f'<h3>Per class: {_e(s)}</h3>', _tab(evaluate(preds, split=s)['per_class'].round(3))]
+def _sec_metrics(er:dict) -> str:
+    st = er['settings']
+    how = (f"Estimate with a 95% percentile bootstrap interval ({st['n_boot']} resamples, stratified by class)."
+           + (f" Cohen's kappa is {st['kappa_weights']}-weighted." if st['kappa_weights'] else '')
+           + (f" Probabilities with test-time augmentation ({st['tta']} augmented passes)." if st['tta'] else ''))
+    out = [_p(how), _tab(ci_table(er))]
+    for s, r in er['splits'].items():
+        out += [f'<h3>Per class: {_e(s)}</h3>', _tab(pd.DataFrame(r['per_class']).T.astype(float).round(3))]
+    th = er.get('threshold')
+    if th:
+        pos = th['positive_class']
+        rows = {s: {'accuracy': r['overall']['accuracy'], 'balanced accuracy': r['overall']['balanced_accuracy'],
+                    f'sensitivity ({pos})': r['per_class'][pos]['recall'], f'specificity ({pos})': r['per_class'][pos]['specificity']}
+                for s, r in th['splits'].items()}
+        out += ['<h3>Operating threshold</h3>',
+                _p(f"Predict {pos} when its probability is at least {th['value']:.3f}: the threshold picked on the "
+                   f"{th['picked_on']} split ({th['rule']}). The {th['picked_on']} numbers at this threshold are optimistic; "
+                   "the other splits show what to expect."), _tab(pd.DataFrame(rows).round(3))]
     return ''.join(out)
+
+def _splits_of(preds) -> list: return list(pd.unique(preds['split'].astype(str)))
 
 def _sec_plots(preds, plot, alt:str, **kw) -> str:
-    return ''.join(_img(fig_uri(plot(preds, split=s, **kw)), f'{alt}: {s}') for s in pd.unique(preds['split'].astype(str)))
+    return ''.join(_img(fig_uri(plot(preds, split=s, **kw)), f'{alt}: {s}') for s in _splits_of(preds))
 
-def _sec_calib(preds) -> str:
-    out = []
-    for s in pd.unique(preds['split'].astype(str)):
-        ece = evaluate(preds, split=s)['overall']['ece']
-        out += [_p(f"{s}: expected calibration error (15 bins) = {ece:.3f}"),
-                _img(fig_uri(plot_reliability(preds, n_bins=15, split=s)), f'reliability: {s}')]
+def _sec_calib(preds, er:dict) -> str:
+    nb, cal, out = er['settings']['n_bins'], er.get('calibration'), []
+    if cal:
+        ece = pd.DataFrame(cal['ece']).T.rename(columns={'before': 'ECE', 'after': f"ECE after scaling (T = {cal['temperature']:.3f})"})
+        out += [_p(f"Expected calibration error ({nb} bins), before and after temperature scaling fitted on the {cal['fitted_on']} "
+                   f"split (T > 1: the model was over-confident). Scaling changes the probabilities, never the predicted class."),
+                _tab(ece.round(3))]
+    else: out.append(_p(f"No {er['settings']['fit_split']} split: no temperature scaling was fitted.", 'note'))
+    for s in _splits_of(preds):
+        out.append(_img(fig_uri(plot_reliability(preds, n_bins=nb, split=s)), f'reliability: {s}'))
     return ''.join(out)
+
+def _skip_images(s, ex) -> str:
+    plt.close('all')
+    return _p(f"Skipped the {s} images: {ex} (were the images moved?)", 'note')
 
 def _sec_images(preds, n:int) -> str:
     out = []
-    for s in pd.unique(preds['split'].astype(str)):
+    for s in _splits_of(preds):
         try:
             out += [f'<h3>{_e(s)}</h3>', _img(fig_uri(plot_predictions(preds, n=n, split=s)), f'predictions: {s}'),
                     _img(fig_uri(plot_top_losses(preds, k=n, split=s)), f'top losses: {s}')]
-        except (OSError, MedfastError) as ex:
-            plt.close('all')
-            out.append(_p(f"Skipped the {s} images: {ex} (were the images moved?)", 'note'))
+        except (OSError, MedfastError) as ex: out.append(_skip_images(s, ex))
+    return ''.join(out)
+
+def _sec_cam(run:Path, preds, model, k:int, method:str) -> str:
+    if model is None:
+        if not (run/'model'/META_FN).is_file(): return _note(run, f'model/{META_FN}')
+        try: model = load_model(run/'model')
+        except MedfastError as ex: return _p(f"Skipped: the exported model in {run/'model'} cannot be loaded ({ex}).", 'note')
+    out = [_p(f"{method} heat maps of the predicted class (red: the regions that pushed the model towards it) on the {k} "
+              "images of each split with the highest loss, next to the images themselves.")]
+    for s in _splits_of(preds):
+        try: out += [f'<h3>{_e(s)}</h3>', _img(fig_uri(plot_cam_grid(preds, model, k=k, split=s, method=method)), f'{method}: {s}')]
+        except (OSError, MedfastError) as ex: out.append(_skip_images(s, ex))
     return ''.join(out)
 
 def _sec_settings(summ:dict, run:Path) -> str:
@@ -142,12 +173,18 @@ def _sec_settings(summ:dict, run:Path) -> str:
 
 # %% ../nbs/11_report.ipynb #ee809d0d
 SECTIONS = ('Data and split audit', 'Class balance', 'Training', 'Metrics', 'Confusion matrices', 'ROC curves',
-            'Precision-recall curves', 'Calibration', 'Predictions and top losses', 'Settings and versions')
+            'Precision-recall curves', 'Calibration', 'Predictions and top losses', 'Grad-CAM on the top losses',
+            'Settings and versions')
 
 def report(run_dir:str|Path, # a run folder written by `medfast train` / `medfast.cli.train_run`
            fname:str|Path|None=None, # the HTML file to write (default: run_dir/'report.html')
            n_boot:int=1000, # bootstrap resamples for the confidence intervals
            n_images:int=9, # images in each prediction grid and top-losses grid
+           n_cam:int=6, # top-loss images with a Grad-CAM heat map, per split
+           cam_method:str='gradcam', # 'gradcam', 'gradcam++' or 'eigencam'
+           model=None, # the model for Grad-CAM: a Learner or a `(model, meta)` pair (default: load run_dir/model)
+           kappa_weights:str|None=None, # Cohen's kappa weighting (default: the run's, from summary.json)
+           target_sensitivity:float|None=None, # binary threshold rule (default: the run's, else Youden's J)
           ) -> Path:
     "Write one self-contained HTML report (embedded images, no network needed) of the run in `run_dir`; returns its path."
     run = Path(run_dir).expanduser()
@@ -156,14 +193,18 @@ def report(run_dir:str|Path, # a run folder written by `medfast train` / `medfas
     summ = _summary(run)
     pf = run/'predictions.csv'
     preds = load_preds(pf) if pf.is_file() else None
+    er = None if preds is None else evaluate_run(
+        preds, n_boot=n_boot, kappa_weights=kappa_weights or summ.get('kappa_weights'),
+        target_sensitivity=target_sensitivity or summ.get('target_sensitivity'))
     need = lambda f: _note(run, 'predictions.csv') if preds is None else f()
     body = dict(zip(SECTIONS, [
         lambda: _sec_data(run, summ), lambda: _sec_balance(run), lambda: _sec_training(run),
-        lambda: need(lambda: _sec_metrics(preds, n_boot)),
+        lambda: need(lambda: _sec_metrics(er)),
         lambda: need(lambda: _sec_plots(preds, plot_confusion, 'confusion matrix')),
         lambda: need(lambda: _sec_plots(preds, plot_roc, 'ROC curves')),
         lambda: need(lambda: _sec_plots(preds, plot_pr, 'precision-recall curves')),
-        lambda: need(lambda: _sec_calib(preds)), lambda: need(lambda: _sec_images(preds, n_images)),
+        lambda: need(lambda: _sec_calib(preds, er)), lambda: need(lambda: _sec_images(preds, n_images)),
+        lambda: need(lambda: _sec_cam(run, preds, model, n_cam, cam_method)),
         lambda: _sec_settings(summ, run)]))
     title = f"medfast report: {run.resolve().name}"
     parts = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title><style>{_CSS}</style></head><body>',

@@ -26,11 +26,44 @@ def test_train_writes_every_result(brain_run, data):
     n_files = sum(1 for p in (data/'brain_mri').rglob('*') if p.is_file() and not p.name.startswith('.'))
     assert len(items) == n_files and set(items['split']) == {'train', 'valid', 'test'}
     m = json.loads((out/'metrics.json').read_text())
-    assert set(m) == {'valid', 'test'} and 0 <= m['valid']['overall']['accuracy'] <= 1
+    assert list(m['splits']) == ['valid', 'test'] and 0 <= m['splits']['valid']['overall']['accuracy'] <= 1
+    ci = m['splits']['test']['ci']['accuracy']
+    assert ci['low'] <= ci['estimate'] <= ci['high']
+    assert m['threshold']['picked_on'] == 'valid' and 0 <= m['threshold']['value'] <= 1     # binary: an operating threshold
+    assert m['calibration']['fitted_on'] == 'valid' and set(m['calibration']['ece']) == {'valid', 'test'}
     assert 'local weights file' in r.stdout and 'mobilenetv2_100.tv_in1k.safetensors' in r.stdout
-    assert 'accuracy' in r.stdout
+    assert 'accuracy' in r.stdout and '95% CI' in r.stdout
+    _check_report(out, n_splits=2)
+
+def _check_report(out, n_splits):
+    "report.html holds every section, Grad-CAM grids from the exported model, and nothing from the network."
+    from medfast.report import SECTIONS
     html = (out/'report.html').read_text()
-    assert 'Metrics' in html and 'data:image/png;base64,' in html and 'https://' not in html
+    for h in SECTIONS: assert f'<h2>{h}</h2>' in html, h
+    assert 'Skipped' not in html                                   # every section has its content
+    cam = html.split('<h2>Grad-CAM on the top losses</h2>')[1].split('<h2>')[0]
+    assert cam.count('<img src="data:image/png;base64,') == n_splits
+    assert 'https://' not in html and 'http://' not in html and '<script' not in html
+
+def test_retinamnist_ordinal_run(tmp_path, data, weights, medfast):
+    "RetinaMNIST (5 ordinal grades, official splits): quadratic kappa, test-time augmentation, the full report."
+    out = tmp_path/'retina'
+    r = medfast('train', data/'retinamnist'/'retinamnist.npz', '--arch', 'mobilenetv2_100', '--pretrained',
+                weights/'mobilenetv2_100.tv_in1k.safetensors', *TINY, '--freeze-epochs', '1', '--tta', '2',
+                '--kappa-weights', 'quadratic', '--n-boot', '200', '--seed', '1', '--out', out)
+    assert r.returncode == 0, r.stderr[-3000:]
+    from medfast.metrics import load_preds, evaluate
+    preds = load_preds(out/'predictions.csv')
+    assert set(preds['tta']) == {2} and preds['split'].value_counts().to_dict() == {'test': 400, 'valid': 120}
+    m = json.loads((out/'metrics.json').read_text())
+    assert m['settings']['kappa_weights'] == 'quadratic' and m['settings']['tta'] == 2
+    assert m['splits']['test']['overall']['kappa'] == evaluate(preds, 'test', kappa_weights='quadratic')['overall']['kappa']
+    assert {'roc_auc_macro', 'roc_auc_micro', 'recall[grade_4]'} <= set(m['splits']['test']['ci'])
+    assert 'threshold' not in m and m['calibration']['temperature'] > 0          # no single threshold for 5 grades
+    summ = json.loads((out/'summary.json').read_text())
+    assert (summ['tta'], summ['kappa_weights']) == (2, 'quadratic')
+    _check_report(out, n_splits=2)
+    assert 'quadratic-weighted' in (out/'report.html').read_text()
 
 def test_predictions_file_matches_exported_model(brain_run):
     "The exported model (safetensors + JSON, no pickle) reproduces the saved valid probabilities."
