@@ -13,7 +13,10 @@ import torch, fastai, timm
 import medfast
 from .core import *
 from .data import *
+from .augment import aug_preset, AUG_PRESETS
+from .segment import HSVSegment, SEG_PRESETS
 from .models import *
+from .losses import LOSSES
 from .train import *
 from .metrics import *
 from .interpret import *
@@ -71,7 +74,15 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
               valid_pct:float=0.2, # validation fraction, when the data has no split column
               test_pct:float=0.0, # test fraction, when the data has no split column
               by_patient:bool=False, # group the split by the patient column
-              aug:bool=True, # fastai's aug_transforms on the training set
+              aug:bool|str=True, # True: fastai's aug_transforms; False: none; or a `medfast.augment` preset ('smear', 'mri', ...)
+              loss:str='ce', # a `medfast.losses.LOSSES` name: 'ce', 'weighted_ce', 'focal', 'label_smoothing'
+              loss_kw:dict|None=None, # options of the loss (e.g. dict(gamma=2, alpha=[.25, .75]) for 'focal')
+              balance:str|None=None, # 'under' or 'over': resample the training rows per class (`balance_items`)
+              balance_ratio:float=1.0, # largest / smallest training class count allowed after balancing
+              sampler:str|None=None, # 'weighted': draw training items by inverse class frequency
+              segment:str|None=None, # a `medfast.segment` preset: train on the colour-segmented images ('blast', 'reference')
+              dual:bool=False, # with `segment`: two inputs, the original and the segmented image (two-branch model)
+              shared:bool=False, # with `dual`: one backbone for both inputs
               seed:int=42, # one seed for the split, the head's weights and the data order
               overwrite:bool=False, # allow a non-empty output folder
               lr_find_iters:int=100, # iterations of lr_find
@@ -95,10 +106,20 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
     audit.to_csv(out/'audit.csv', index=False)
     class_counts(items).to_csv(out/'class_counts.csv')
     verify_images(items)
+    train_items = items
+    if balance is not None:
+        train_items = balance_items(items, balance, balance_ratio, seed=seed)
+        train_items.to_csv(out/'train_items.csv', index=False)
+    tfms = dict(aug=aug, item_tfms=[], batch_tfms=[]) if isinstance(aug, bool) else dict(aug=False, **aug_preset(aug, size=size))
+    if dual and not segment: raise MedfastError("--dual needs --segment PRESET: the second input is the segmented image.")
+    if segment:
+        seg = HSVSegment(segment)
+        if dual: tfms['dual_tfms'] = [seg]
+        else: tfms['item_tfms'] = [seg, *tfms['item_tfms']]
     weights = _weights_arg(pretrained)
     if freeze_epochs is None: freeze_epochs = 1 if weights is not False else 0
-    dls = get_dls(items, size=size, bs=bs, arch=arch, aug=aug, seed=seed)
-    learn = medical_learner(dls, arch, pretrained=weights, seed=seed)
+    dls = get_dls(train_items, size=size, bs=bs, arch=arch, seed=seed, sampler=sampler, **tfms)
+    learn = medical_learner(dls, arch, pretrained=weights, seed=seed, loss_func=loss, loss_kw=loss_kw, shared=shared)
     learn.path, learn.model_dir = out, 'checkpoints'
     sugg = find_lr(learn, fname=out/'lr_find.png', num_it=lr_find_iters)
     lr_used = float(lr or sugg.valley)
@@ -117,7 +138,10 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
                    arch=arch, weights=learn.weights_source, size=size, bs=bs, epochs=epochs,
                    freeze_epochs=freeze_epochs, unfreeze=unfreeze, lr=lr_used,
                    lr_find=dict(valley=float(sugg.valley), slide=float(sugg.slide)),
-                   seed=seed, aug=aug, tta=tta, seconds=round(time.time()-t0, 1), kappa_weights=kappa_weights, target_sensitivity=target_sensitivity,
+                   seed=seed, aug=aug, loss=loss, loss_kw=loss_kw, balance=balance, sampler=sampler,
+                   segment=segment, dual=dual, shared=shared,
+                   train_counts={k: int(v) for k, v in train_items.loc[train_items['split'] == 'train', 'label'].astype(str).value_counts().sort_index().items()},
+                   tta=tta, seconds=round(time.time()-t0, 1), kappa_weights=kappa_weights, target_sensitivity=target_sensitivity,
                    leaks=int(len(audit)), metrics={s: m['overall'] for s, m in metrics['splits'].items()},
                    accuracy_ci={s: [m['ci']['accuracy']['low'], m['ci']['accuracy']['high']] for s, m in metrics['splits'].items()},
                    versions=_versions())
@@ -212,6 +236,18 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument('--test-pct', type=float, default=0.0, help='test fraction (when the data has no split)')
     t.add_argument('--by-patient', action='store_true', help='no patient in two splits (needs --patient-col)')
     t.add_argument('--no-aug', action='store_true', help="turn off fastai's aug_transforms")
+    t.add_argument('--aug', default=None, choices=list(AUG_PRESETS), help="an augmentation preset instead of fastai's aug_transforms")
+    t.add_argument('--loss', default='ce', choices=list(LOSSES), help='loss function (class weights from the training rows)')
+    t.add_argument('--gamma', type=float, default=None, help='focal loss: focusing parameter (default 2)')
+    t.add_argument('--alpha', default=None, help="focal loss: one float (binary: weight of the second class) or one per class, comma-separated")
+    t.add_argument('--class-weights', choices=['inverse', 'effective'], default=None, help="class weights for --loss weighted_ce/focal/label_smoothing")
+    t.add_argument('--label-smoothing', type=float, default=None, help='label smoothing (eps) of the loss')
+    t.add_argument('--balance', choices=['under', 'over'], default=None, help='under- or oversample the training rows per class')
+    t.add_argument('--balance-ratio', type=float, default=1.0, help='largest/smallest training class count after --balance')
+    t.add_argument('--sampler', choices=['weighted'], default=None, help='draw training items by inverse class frequency')
+    t.add_argument('--segment', choices=list(SEG_PRESETS), default=None, help='HSV colour segmentation preset (medfast.segment)')
+    t.add_argument('--dual', action='store_true', help='with --segment: original and segmented image as two inputs')
+    t.add_argument('--shared', action='store_true', help='with --dual: one backbone for both inputs')
     t.add_argument('--seed', type=int, default=42, help='one seed for split, weights and data order')
     t.add_argument('--lr-find-iters', type=int, default=100, help='iterations of lr_find')
     t.add_argument('--tta', type=int, default=0, help='test-time augmentation passes for the valid/test predictions (0: none)')
@@ -241,6 +277,18 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument('--overwrite', action='store_true', help='allow a non-empty output folder')
     return p
 
+def _loss_kw(a) -> dict:
+    "The loss options of the parsed command line, for `get_loss`."
+    kw = {}
+    if a.gamma is not None: kw['gamma'] = a.gamma
+    if a.alpha is not None:
+        try: al = [float(v) for v in str(a.alpha).split(',')]
+        except ValueError: raise MedfastError(f"--alpha {a.alpha}: give one number or comma-separated numbers, e.g. 0.25,0.75.") from None
+        kw['alpha'] = al[0] if len(al) == 1 else al
+    if a.class_weights: kw['weights'] = a.class_weights
+    if a.label_smoothing is not None: kw['eps' if a.loss == 'label_smoothing' else 'label_smoothing'] = a.label_smoothing
+    return kw
+
 def main(argv:list|None=None # arguments (default: sys.argv[1:])
         ) -> int:
     "Entry point of the `medfast` console script; returns the exit code."
@@ -259,9 +307,12 @@ def main(argv:list|None=None # arguments (default: sys.argv[1:])
             if read_kw and not str(a.data).lower().endswith('.csv'):
                 raise MedfastError(f"--{'/--'.join(k.replace('_', '-') for k in read_kw)} describe a CSV file, "
                                    f"but DATA is {a.data}. Pass a .csv file, or drop these options.")
+            if a.aug and a.no_aug: raise MedfastError("--aug and --no-aug contradict each other; pass one of them.")
             train_run(a.data, a.out, arch=a.arch, pretrained=a.pretrained, size=a.size, bs=a.bs, epochs=a.epochs,
                       freeze_epochs=a.freeze_epochs, lr=a.lr, unfreeze=a.unfreeze, valid_pct=a.valid_pct,
-                      test_pct=a.test_pct, by_patient=a.by_patient, aug=not a.no_aug, seed=a.seed,
+                      test_pct=a.test_pct, by_patient=a.by_patient, aug=a.aug or not a.no_aug, seed=a.seed,
+                      loss=a.loss, loss_kw=_loss_kw(a), balance=a.balance, balance_ratio=a.balance_ratio, sampler=a.sampler,
+                      segment=a.segment, dual=a.dual, shared=a.shared,
                       overwrite=a.overwrite, lr_find_iters=a.lr_find_iters, tta=a.tta, kappa_weights=a.kappa_weights,
                       target_sensitivity=a.target_sensitivity, n_boot=a.n_boot, **read_kw)
     except MedfastError as e:

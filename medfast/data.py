@@ -6,22 +6,24 @@ Docs: https://medfast.github.io/medfast/data.html.md"""
 
 # %% ../nbs/01_data.ipynb #56e48865
 from __future__ import annotations
-import hashlib, json, os, warnings
+import hashlib, importlib, json, os, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
 from PIL import Image, UnidentifiedImageError
 import torch
-from fastai.vision.all import (PILImage, DataBlock, ImageBlock, CategoryBlock, ColReader, IndexSplitter, Resize,
+from fastai.vision.all import (PILImage, DataBlock, ImageBlock, CategoryBlock, TransformBlock, ColReader, IndexSplitter, Resize,
                                ResizeMethod, aug_transforms, Normalize, imagenet_stats, ToTensor, IntToFloatTensor,
-                               TensorImage, Pipeline, AffineCoordTfm)
+                               TensorImage, Pipeline, AffineCoordTfm,
+                               RandomResizedCrop)
+from fastai.callback.data import WeightedDL   # also adds DataBlock.weighted_dataloaders
 from sklearn.model_selection import train_test_split
 from .core import *
 
 # %% auto #0
 __all__ = ['IMAGE_EXTS', 'SPLITS', 'MEDMNIST_CLASSES', 'LeakageError', 'open_image', 'MedImage', 'verify_images', 'from_folder',
-           'from_csv', 'from_npz', 'read_items', 'split_items', 'audit_splits', 'class_counts', 'backbone_stats',
-           'get_dls', 'test_dl', 'eval_preprocessing', 'eval_pipes', 'eval_batch']
+           'from_csv', 'from_npz', 'read_items', 'split_items', 'audit_splits', 'class_counts', 'balance_items',
+           'sampler_weights', 'backbone_stats', 'get_dls', 'test_dl', 'eval_preprocessing', 'eval_pipes', 'eval_batch']
 
 # %% ../nbs/01_data.ipynb #4fd36166
 IMAGE_EXTS = ('.bmp', '.gif', '.jpeg', '.jpg', '.png', '.tif', '.tiff', '.webp')
@@ -375,6 +377,49 @@ def class_counts(df:pd.DataFrame, # items table with `label` (and `split`)
     t.columns.name = 'split'
     return t
 
+# %% ../nbs/01_data.ipynb #0e6e394e
+def _train_mask(df:pd.DataFrame, fn:str) -> np.ndarray:
+    "Boolean mask of the training rows, with a clear error when there is no split column or no training row."
+    _check_cols(df, dict(label='label', split='split'), fn)
+    m = (_norm_split(df['split']) == 'train').to_numpy()
+    if not m.any(): raise DataError(f"{fn}: the table has no training rows (split == 'train').")
+    return m
+
+def balance_items(df:pd.DataFrame, # items table with `label` and `split`
+                  method:str='under', # 'under' (drop majority rows) or 'over' (repeat minority rows)
+                  ratio:float=1.0, # largest / smallest class count allowed after balancing (>= 1)
+                  seed:int=42, # seed of the random choice of rows
+                 ) -> pd.DataFrame:
+    "The items table with its training rows under- or over-sampled per class; valid and test rows unchanged."
+    if method not in ('under', 'over'): raise DataError(f"method={method!r}: use 'under' or 'over'.")
+    if not ratio >= 1: raise DataError(f"ratio={ratio}: it is the largest/smallest class count allowed, so it must be >= 1.")
+    tr = _train_mask(df, 'balance_items')
+    rng = np.random.default_rng(seed)
+    counts = df.loc[tr, 'label'].astype(str).value_counts()
+    keep, extra = [], []
+    for lbl in sorted(counts.index):
+        idx = np.flatnonzero(tr & (df['label'].astype(str) == lbl).to_numpy())
+        if method == 'under':
+            n = min(len(idx), int(np.floor(counts.min() * ratio)))
+            keep.append(np.sort(rng.choice(idx, n, replace=False)))
+        else:
+            keep.append(idx)
+            n = max(0, int(np.ceil(counts.max() / ratio)) - len(idx))
+            extra.append(rng.choice(idx, n, replace=True))
+    rows = np.sort(np.concatenate(keep + [np.flatnonzero(~tr)]))
+    out = df.iloc[rows]
+    if extra: out = pd.concat([out, df.iloc[np.concatenate(extra)]])
+    return out.reset_index(drop=True)
+
+# %% ../nbs/01_data.ipynb #02abdcc5
+def sampler_weights(df:pd.DataFrame, # items table with `label` (and `split`: only the training rows count)
+                   ) -> np.ndarray:
+    "One weight per row of `df`: 1 / (number of training rows of its class), so that every class is drawn equally often."
+    tr = _train_mask(df, 'sampler_weights') if 'split' in df else np.ones(len(df), bool)
+    lab = df['label'].astype(str)
+    counts = lab[tr].value_counts()
+    return lab.map(lambda l: 1.0 / counts[l] if l in counts else 0.0).to_numpy(dtype=float)
+
 # %% ../nbs/01_data.ipynb #a17c1b94
 def backbone_stats(arch:str|None=None, # timm architecture name (with or without a .tag); None: ImageNet
                   ) -> tuple:
@@ -407,6 +452,10 @@ def get_dls(df:pd.DataFrame, # items table with path, label and split
             seed:int=42, # seed set before building, for a reproducible data order
             num_workers:int=0, # DataLoader worker processes
             resize:str='squish', # 'squish', 'crop' or 'pad' (fastai ResizeMethod)
+            item_tfms:list|None=None, # more item transforms (e.g. `medfast.segment.HSVSegment`, an `medfast.augment` preset's)
+            batch_tfms:list|None=None, # more batch transforms, after `aug` (e.g. an `medfast.augment` preset's)
+            sampler:str|None=None, # None (shuffle) or 'weighted': draw training items by inverse class frequency
+            dual_tfms:list|None=None, # transforms making a second input from each image (e.g. `[HSVSegment('blast')]`)
            ):
     "fastai `DataLoaders` (train and valid rows of `df`) with `MedImage`, `Resize`, augmentation and backbone normalisation."
     _need_split(df, 'get_dls')
@@ -420,16 +469,21 @@ def get_dls(df:pd.DataFrame, # items table with path, label and split
     if bs > n_tr:
         warnings.warn(f"bs={bs} is more than the {n_tr} training items; using bs={n_tr}."); bs = n_tr
     items = df[split.isin(['train', 'valid']).to_numpy()].assign(split=split).reset_index(drop=True)
+    if sampler not in (None, 'weighted'): raise DataError(f"sampler={sampler!r}: use None or 'weighted'.")
     mean, std = backbone_stats(arch)
     vocab = sorted(df['label'].astype(str).unique())
-    dblock = DataBlock(blocks=(ImageBlock(cls=MedImage), CategoryBlock(vocab=vocab)),
-                       get_x=ColReader('path'), get_y=ColReader('label'),
+    xs = [ImageBlock(cls=MedImage)]
+    if dual_tfms: xs.append(TransformBlock(type_tfms=[MedImage.create, *dual_tfms], batch_tfms=IntToFloatTensor))
+    dblock = DataBlock(blocks=(*xs, CategoryBlock(vocab=vocab)), n_inp=len(xs),
+                       get_x=[ColReader('path')] * len(xs), get_y=ColReader('label'),
                        splitter=IndexSplitter(np.flatnonzero(items['split'] == 'valid')),
-                       item_tfms=Resize(size, method=resize),
-                       batch_tfms=[*(aug_transforms() if aug else []), Normalize.from_stats(mean, std)])
+                       item_tfms=[Resize(size, method=resize), *(item_tfms or [])],
+                       batch_tfms=[*(aug_transforms() if aug else []), *(batch_tfms or []), Normalize.from_stats(mean, std)])
     seed_everything(seed)
-    dls = dblock.dataloaders(items.assign(label=items['label'].astype(str)), bs=bs, num_workers=num_workers)
-    dls.medfast = dict(size=size, arch=arch, mean=mean, std=std, resize=resize)
+    src = items.assign(label=items['label'].astype(str))
+    if sampler == 'weighted': dls = dblock.weighted_dataloaders(src, sampler_weights(src), bs=bs, num_workers=num_workers)
+    else: dls = dblock.dataloaders(src, bs=bs, num_workers=num_workers)
+    dls.medfast = dict(size=size, arch=arch, mean=mean, std=std, resize=resize, sampler=sampler, dual=bool(dual_tfms))
     return dls
 
 def test_dl(dls, # DataLoaders from get_dls
@@ -450,9 +504,25 @@ _KNOWN = (Resize, ToTensor, IntToFloatTensor, Normalize)
 
 def _tfms(dl, kind): return list(getattr(dl, kind).fs) if hasattr(dl, kind) else []
 
+def _is_preproc(t) -> bool:
+    "True if `t` is a medfast preprocessing transform that describes itself (`to_dict`) and can be rebuilt (`from_dict`)."
+    return callable(getattr(t, 'to_dict', None)) and hasattr(type(t), 'from_dict') and type(t).__module__.startswith('medfast.')
+
+def _tfm_dict(t) -> dict: return {'tfm': f"{type(t).__module__}.{type(t).__qualname__}", **t.to_dict()}
+
+def _load_tfm(d:dict):
+    "The transform described by `d` (from `_tfm_dict`); only medfast's own classes are rebuilt."
+    mod, _, name = str(d.get('tfm', '')).rpartition('.')
+    cls = getattr(importlib.import_module(mod), name, None) if mod.startswith('medfast.') else None
+    if cls is None or not hasattr(cls, 'from_dict'):
+        raise MedfastError(f"Unknown preprocessing transform {d.get('tfm')!r}: it is not a medfast transform this version "
+                           f"can rebuild; upgrade medfast or export the model again.")
+    return cls.from_dict({k: v for k, v in d.items() if k != 'tfm'})
+
 def _harmless(t) -> bool:
     "True if `t` is reproduced by `eval_pipes` or leaves validation images unchanged."
-    if isinstance(t, _KNOWN) or getattr(t, 'split_idx', None) == 0: return True  # split_idx 0: training only
+    if isinstance(t, _KNOWN) or _is_preproc(t) or getattr(t, 'split_idx', None) == 0: return True  # split_idx 0: training only
+    if isinstance(t, RandomResizedCrop): return t.val_xtra == 0  # validation: a centre crop of the whole (resized) image
     return isinstance(t, AffineCoordTfm) and t.size is None  # aug_transforms without size: identity on validation
 
 def eval_preprocessing(dls, # DataLoaders, e.g. from `get_dls`
@@ -475,19 +545,25 @@ def eval_preprocessing(dls, # DataLoaders, e.g. from `get_dls`
     size = [int(size), int(size)] if isinstance(size, (int, float)) else [int(s) for s in size]
     mean = std = None
     if ns: mean, std = ns[0].mean.flatten().tolist(), ns[0].std.flatten().tolist()
-    return dict(size=size, resize=res, mean=mean, std=std)
+    tls = getattr(dl.dataset, 'tls', [])
+    dual = [_tfm_dict(t) for t in tls[1].tfms.fs if _is_preproc(t)] if getattr(dls, 'n_inp', 1) == 2 and len(tls) > 2 else None
+    return dict(size=size, resize=res, mean=mean, std=std,
+                item_tfms=[_tfm_dict(t) for t in _tfms(dl, 'after_item') if _is_preproc(t)], dual_tfms=dual)
 
 def eval_pipes(pre:dict, # from `eval_preprocessing`, or an export's `model.json`
                size:int|tuple|None=None, # another input size (h, w) than `pre['size']`
+               branch:int=0, # which input of a two-input model: 1 adds the transforms of the second input
               ) -> tuple:
-    "Item pipeline (`Resize`, `ToTensor`) and batch pipeline (`IntToFloatTensor`, `Normalize`) that `pre` describes."
+    "Item pipeline (preprocessing, `Resize`, `ToTensor`) and batch pipeline (`IntToFloatTensor`, `Normalize`) that `pre` describes."
     r = pre.get('resize') or {}
     sz = tuple(pre['size']) if size is None else size
     rs = Resize(sz, method=r.get('method', 'squish'), pad_mode=r.get('pad_mode', 'reflection'),
                 resamples=(r.get('resample', int(Image.BILINEAR)), int(Image.NEAREST)))
     batch = [IntToFloatTensor()]
     if pre.get('mean') is not None: batch.append(Normalize.from_stats(pre['mean'], pre['std'], cuda=False))
-    return Pipeline([rs, ToTensor()], split_idx=1), Pipeline(batch, split_idx=1)
+    if branch and not pre.get('dual_tfms'): raise MedfastError("branch=1 needs a two-input preprocessing (dual_tfms).")
+    pre_t = [_load_tfm(d) for d in (pre.get('item_tfms') or []) + ((pre.get('dual_tfms') or []) if branch else [])]
+    return Pipeline([*pre_t, rs, ToTensor()], split_idx=1), Pipeline(batch, split_idx=1)
 
 def eval_batch(images:list, # image paths (opened with `open_image`) or PIL images
                pipes:tuple, # the (item, batch) pipelines from `eval_pipes`

@@ -18,7 +18,7 @@ from safetensors.torch import save_file, load_file
 import medfast
 from .core import *
 from .data import eval_preprocessing, eval_pipes, eval_batch
-from .models import in_channels
+from .models import in_channels, DualModel, create_dual_model
 
 # %% auto #0
 __all__ = ['EXPORT_FORMAT', 'EXPORT_VERSION', 'WEIGHTS_FN', 'META_FN', 'export_model', 'read_meta', 'load_model', 'predict']
@@ -46,10 +46,18 @@ def _head_kw(head:nn.Module) -> dict:
 
 def _shapes(sd:dict) -> dict: return {k: tuple(v.shape) for k,v in sd.items()}
 
-def _check_rebuild(model:nn.Module, arch:str, n_out:int, n_in:int, head:dict):
-    "Raise `MedfastError` unless `create_timm_model(arch, ...)` with `head` rebuilds `model`'s weights and head."
-    new,_ = create_timm_model(arch, n_out, pretrained=False, n_in=n_in, **head)
-    if repr(new[1]) != repr(model[1]) or _shapes(new.state_dict()) != _shapes(model.state_dict()):
+def _build(arch:str, n_out:int, n_in:int, head:dict, dual:dict|None=None) -> nn.Module:
+    "The untrained model `export_model` describes: fastai's timm model, or a `DualModel` when `dual` is given."
+    if dual is None: return create_timm_model(arch, n_out, pretrained=False, n_in=n_in, **head)[0]
+    head = {k: v for k, v in head.items() if k != 'concat_pool'}
+    return create_dual_model(arch, n_out, pretrained='none', n_in=n_in, shared=dual['shared'], concat_pool=dual['concat_pool'], **head)[0]
+
+def _head_of(model:nn.Module) -> nn.Module: return model.head if isinstance(model, DualModel) else model[1]
+
+def _check_rebuild(model:nn.Module, arch:str, n_out:int, n_in:int, head:dict, dual:dict|None=None):
+    "Raise `MedfastError` unless `_build(arch, ...)` with `head` rebuilds `model`'s weights and head."
+    new = _build(arch, n_out, n_in, head, dual)
+    if repr(_head_of(new)) != repr(_head_of(model)) or _shapes(new.state_dict()) != _shapes(model.state_dict()):
         raise MedfastError(f"This model cannot be exported: its head is not one that fastai's create_timm_model builds "
                            f"for {arch!r} (read settings: {head}). export_model supports vision_learner/medical_learner "
                            f"models with a standard fastai head; save a custom model with safetensors yourself.")
@@ -82,17 +90,18 @@ def export_model(learn, # a trained fastai `Learner` from `medical_learner` or `
     except TypeError as e: raise MedfastError(f"export_model: `extra` must be JSON-serialisable ({e}).") from None
     model = learn.model
     classes = [str(c) for c in learn.dls.vocab]
-    lins = [m for m in model[1].modules() if isinstance(m, nn.Linear)] if isinstance(model, nn.Sequential) and len(model) == 2 else []
+    dual = dict(shared=model.shared, concat_pool=isinstance(model.pool[0], AdaptiveConcatPool2d)) if isinstance(model, DualModel) else None
+    lins = [m for m in _head_of(model).modules() if isinstance(m, nn.Linear)] if dual or (isinstance(model, nn.Sequential) and len(model) == 2) else []
     if not lins: raise MedfastError("export_model expects fastai's (body, head) model whose head ends in a Linear layer; "
                                     f"this {type(model).__name__} is not one. Save a custom model with safetensors yourself.")
-    head, n_out, n_in = _head_kw(model[1]), lins[-1].out_features, in_channels(model)
+    head, n_out, n_in = _head_kw(_head_of(model)), lins[-1].out_features, in_channels(model)
     if n_out != len(classes):
         raise MedfastError(f"The model has {n_out} outputs but the DataLoaders have {len(classes)} classes {classes}; "
                            "export_model supports single-label classifiers.")
-    _check_rebuild(model, arch, n_out, n_in, head)
+    _check_rebuild(model, arch, n_out, n_in, head, dual)
     meta = dict(format=EXPORT_FORMAT, format_version=EXPORT_VERSION, medfast_version=medfast.__version__,
                 fastai_version=fastai.__version__, timm_version=timm.__version__, torch_version=torch.__version__,
-                arch=arch, n_in=n_in, n_out=n_out, classes=classes, **eval_preprocessing(learn.dls, size, who='export_model'), head=head,
+                arch=arch, n_in=n_in, n_out=n_out, classes=classes, **eval_preprocessing(learn.dls, size, who='export_model'), head=head, dual=dual,
                 activation='softmax', weights_source=getattr(learn, 'weights_source', None), extra=dict(extra or {}))
     sd = {k: v.detach().cpu().contiguous().clone() for k,v in model.state_dict().items()}
     d.mkdir(parents=True, exist_ok=True)
@@ -136,7 +145,7 @@ def load_model(dirname:str|Path, # folder written by `export_model`
     meta = read_meta(dirname)
     fn = Path(dirname).expanduser()/WEIGHTS_FN
     sd = _load_weights(fn)
-    try: model,_ = create_timm_model(meta['arch'], meta['n_out'], pretrained=False, n_in=meta['n_in'], **meta['head'])
+    try: model = _build(meta['arch'], meta['n_out'], meta['n_in'], meta['head'], meta.get('dual'))
     except Exception as e:
         raise MedfastError(f"Cannot build {meta['arch']!r} from {Path(dirname)/META_FN} with timm {timm.__version__} "
                            f"({type(e).__name__}: {e}); install the timm version that wrote it ({meta.get('timm_version')}).") from None
@@ -163,13 +172,14 @@ def predict(model_or_dir, # an export folder, or the `(model, meta)` pair return
     if isinstance(model_or_dir, (str, Path)): model, meta = load_model(model_or_dir, device or 'cpu')
     else: model, meta = model_or_dir
     fns, classes = _paths(items), meta['classes']
-    pipes, dev = eval_pipes(meta), next(model.parameters()).device
+    pipes = [eval_pipes(meta)] + ([eval_pipes(meta, branch=1)] if meta.get('dual_tfms') else [])
+    dev = next(model.parameters()).device
     model.eval()
     probs = []
     with torch.no_grad():
         for i in range(0, len(fns), bs):
-            x = eval_batch(fns[i:i+bs], pipes).to(dev)
-            probs.append(torch.softmax(model(x).float(), dim=1).cpu())
+            xs = [eval_batch(fns[i:i+bs], p).to(dev) for p in pipes]
+            probs.append(torch.softmax(model(*xs).float(), dim=1).cpu())
     p = torch.cat(probs).numpy() if probs else torch.zeros(0, len(classes)).numpy()
     df = pd.DataFrame({'path': fns, 'pred': [classes[j] for j in p.argmax(1)]})
     for j,c in enumerate(classes): df[f'prob_{c}'] = p[:, j]

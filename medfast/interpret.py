@@ -267,7 +267,7 @@ from pytorch_grad_cam import GradCAM, GradCAMPlusPlus, EigenCAM
 from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 from pytorch_grad_cam.utils.image import show_cam_on_image
 from .data import eval_preprocessing, eval_pipes, eval_batch
-from .models import in_channels
+from .models import in_channels, DualModel
 
 # %% ../nbs/08_interpret.ipynb #5d23cf12
 def cam_target_layer(model:nn.Module, # a medfast/fastai timm model (`model[0]` the body, `model[1]` the head), or any CNN
@@ -297,15 +297,24 @@ def cam_target_layer(model:nn.Module, # a medfast/fastai timm model (`model[0]` 
 _CAMS = {'gradcam': GradCAM, 'gradcam++': GradCAMPlusPlus, 'eigencam': EigenCAM}
 
 def _model_pipes(model_or_learn, size=None) -> tuple:
-    "(model, (item, batch) pipelines, classes) for a Learner or a `(model, meta)` pair: the validation preprocessing."
-    if isinstance(model_or_learn, tuple):
-        model, meta = model_or_learn
-        return model, eval_pipes(meta, size), list(meta['classes'])
-    if hasattr(model_or_learn, 'dls') and hasattr(model_or_learn, 'model'):
-        pre = eval_preprocessing(model_or_learn.dls, who='grad_cam')
-        return model_or_learn.model, eval_pipes(pre, size), list(model_or_learn.dls.vocab)
-    raise MedfastError(f"grad_cam needs a fastai Learner or the (model, meta) pair of medfast.inference.load_model, "
-                       f"not a {type(model_or_learn).__name__}.")
+    "(model, [(item, batch) pipelines per input], classes) for a Learner or a `(model, meta)` pair: the validation preprocessing."
+    if isinstance(model_or_learn, tuple): (model, pre), classes = model_or_learn, list(model_or_learn[1]['classes'])
+    elif hasattr(model_or_learn, 'dls') and hasattr(model_or_learn, 'model'):
+        model, pre = model_or_learn.model, eval_preprocessing(model_or_learn.dls, who='grad_cam')
+        classes = list(model_or_learn.dls.vocab)
+    else: raise MedfastError(f"grad_cam needs a fastai Learner or the (model, meta) pair of medfast.inference.load_model, "
+                             f"not a {type(model_or_learn).__name__}.")
+    pipes = [eval_pipes(pre, size)]
+    if isinstance(model, DualModel):
+        if not pre.get('dual_tfms'): raise MedfastError("This two-input model has no recorded second-input transforms "
+                                                        "(dual_tfms), so Grad-CAM cannot prepare its second input.")
+        pipes.append(eval_pipes(pre, size, branch=1))
+    return model, pipes, classes
+
+class _FirstInput(nn.Module):
+    "A two-input model seen as a model of its first input, the second one held fixed (for Grad-CAM)."
+    def __init__(self, model:nn.Module, x2:torch.Tensor): super().__init__(); self.model, self.x2 = model, x2
+    def forward(self, x): return self.model(x, self.x2.expand(len(x), *self.x2.shape[1:]))
 
 def _class_index(target, classes:list) -> int:
     "Index of `target` (a class name or index) among `classes`, with a clear error."
@@ -330,15 +339,18 @@ def grad_cam(model_or_learn, # a fastai `Learner`, or the `(model, meta)` pair f
     if method not in _CAMS: raise MedfastError(f"Unknown CAM method {method!r}; use one of {list(_CAMS)}.")
     model, pipes, classes = _model_pipes(model_or_learn, size)
     img = open_image(image) if isinstance(image, (str, Path)) else image.convert('RGB')
-    x = eval_batch([img], pipes)
     p = next(model.parameters())
-    x = x.to(p.device, p.dtype).requires_grad_(True)   # gradients flow even through a frozen body
+    x = eval_batch([img], pipes[0]).to(p.device, p.dtype).requires_grad_(True)   # gradients flow even through a frozen body
+    if isinstance(model, DualModel) and layer is None: layer = cam_target_layer(model.body)   # of the first input's body
     tgt = None if target is None else [ClassifierOutputTarget(_class_index(target, classes))]
     layer = cam_target_layer(model) if layer is None else layer
     was = model.training
+    net = model
     try:
         model.eval()
-        with _CAMS[method](model=model, target_layers=[layer]) as cam: m = cam(input_tensor=x, targets=tgt)[0]
+        if isinstance(model, DualModel):   # explain the original image, the segmented one held fixed
+            net = _FirstInput(model, eval_batch([img], pipes[1]).to(p.device, p.dtype)).eval()
+        with _CAMS[method](model=net, target_layers=[layer]) as cam: m = cam(input_tensor=x, targets=tgt)[0]
     finally: model.train(was)
     w, h = img.size
     m = np.asarray(Image.fromarray(np.asarray(m, dtype=np.float32)).resize((w, h), Image.BILINEAR))

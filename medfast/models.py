@@ -13,12 +13,15 @@ from urllib.parse import urlparse
 import torch
 from torch import nn
 import timm
-from fastai.vision.learner import create_timm_model
+import copy
+from fastai.vision.learner import create_timm_model, create_head
+from fastai.layers import AdaptiveConcatPool2d, Flatten
+from fastai.torch_core import apply_init
 from .core import *
 
 # %% auto #0
-__all__ = ['check_arch', 'resolve_weights', 'hub_reachable', 'hub_offline', 'weights_guard', 'create_model', 'body_splitter',
-           'count_params', 'in_channels']
+__all__ = ['check_arch', 'resolve_weights', 'hub_reachable', 'hub_offline', 'weights_guard', 'create_model', 'DualModel',
+           'create_dual_model', 'body_splitter', 'count_params', 'in_channels']
 
 # %% ../nbs/04_models.ipynb #8758a2e5
 def check_arch(arch:str, # a timm architecture name, e.g. 'mobilenetv2_100' (a '.tag' suffix is allowed)
@@ -121,19 +124,60 @@ def create_model(arch:str, # a timm architecture name
         model, cfg = create_timm_model(arch, n_out, pretrained=w['pretrained'], **{**w['timm_kwargs'], **kw})
     return model, cfg
 
+# %% ../nbs/04_models.ipynb #ac195860
+class DualModel(nn.Module):
+    "Two image inputs: a timm body each (or one shared), pooled features concatenated, one fastai head."
+    def __init__(self,
+                 body:nn.Module, # fastai `TimmBody` of the first input (the original image)
+                 body2:nn.Module|None, # body of the second input (the transformed image); None: share `body`
+                 head:nn.Module, # head on the concatenated pooled features (no pooling of its own)
+                 concat_pool:bool=True, # pool each feature map with fastai's `AdaptiveConcatPool2d` (else average)
+                ):
+        super().__init__()
+        self.body, self.body2, self.head = body, body2, head
+        self.pool = nn.Sequential(AdaptiveConcatPool2d() if concat_pool else nn.AdaptiveAvgPool2d(1), Flatten())
+    @property
+    def shared(self) -> bool: return self.body2 is None
+    def forward(self, x1, x2):
+        b2 = self.body if self.body2 is None else self.body2
+        return self.head(torch.cat([self.pool(self.body(x1)), self.pool(b2(x2))], 1))
+
+def create_dual_model(arch:str, # a timm architecture name (a CNN: its body must give a feature map)
+                      n_out:int, # number of outputs (classes)
+                      pretrained:bool|str|Path|None=True, # see `resolve_weights`; both branches start from these weights
+                      shared:bool=False, # one body for both inputs
+                      concat_pool:bool=True, # concat (max + average) pooling per branch, as fastai's default head
+                      n_in:int=3, # input channels of each branch
+                      **head_kw, # passed to fastai's `create_head` (lin_ftrs, ps, first_bn, bn_final, lin_first, y_range)
+                     ) -> tuple[DualModel, dict]:
+    "A `DualModel` of two `arch` bodies (or one shared) and a fastai head for `n_out` classes, and the timm config."
+    single, cfg = create_model(arch, n_out, pretrained, n_in=n_in)
+    body = single[0]
+    if not getattr(body, 'needs_pool', True):
+        raise MedfastError(f"{arch!r} gives pooled features, not a feature map; the dual model needs a CNN backbone "
+                           "(e.g. mobilenetv2_100, efficientnet_b0, resnet50).")
+    nf = body.model.num_features * (2 if concat_pool else 1) * 2
+    head = create_head(nf, n_out, pool=False, **head_kw)
+    apply_init(head, nn.init.kaiming_normal_)
+    return DualModel(body, None if shared else copy.deepcopy(body), head, concat_pool), cfg
+
 # %% ../nbs/04_models.ipynb #6453edd5
 def body_splitter(frac:float=0.5, # fraction of the body's layers that go into the first (earliest) group
                  ):
     "A fastai splitter: param groups [body before `frac`, body after `frac`, head] for a (body, head) model."
     if not 0 < frac < 1: raise MedfastError(f"body_splitter needs 0 < frac < 1, got {frac}.")
-    def _split(model:nn.Module) -> list:
-        if not (isinstance(model, nn.Sequential) and len(model) >= 2):
-            raise MedfastError(f"body_splitter expects fastai's (body, head) model, got {type(model).__name__}.")
-        layers = [m for m in model[0].modules() if next(m.parameters(recurse=False), None) is not None]
+    def _cut(body:nn.Module) -> tuple:
+        layers = [m for m in body.modules() if next(m.parameters(recurse=False), None) is not None]
         if len(layers) < 2: raise MedfastError("body_splitter: the body has fewer than 2 layers with parameters.")
         cut = min(max(round(len(layers)*frac), 1), len(layers)-1)
+        return layers[:cut], layers[cut:]
+    def _split(model:nn.Module) -> list:
+        if isinstance(model, DualModel): bodies, head = [b for b in (model.body, model.body2) if b is not None], [model.head]
+        elif isinstance(model, nn.Sequential) and len(model) >= 2: bodies, head = [model[0]], list(model[1:])
+        else: raise MedfastError(f"body_splitter expects fastai's (body, head) model or a DualModel, got {type(model).__name__}.")
+        cuts = [_cut(b) for b in bodies]
         grp = lambda ms: [p for m in ms for p in m.parameters(recurse=False)]
-        return [grp(layers[:cut]), grp(layers[cut:]), [p for m in model[1:] for p in m.parameters()]]
+        return [grp([m for c in cuts for m in c[0]]), grp([m for c in cuts for m in c[1]]), [p for m in head for p in m.parameters()]]
     _split.frac = frac
     return _split
 

@@ -10,10 +10,11 @@ import warnings
 from pathlib import Path
 import pandas as pd
 import matplotlib.pyplot as plt
-from fastai.vision.all import (Learner, Callback, Recorder, vision_learner, get_c, accuracy, BalancedAccuracy,
+from fastai.vision.all import (Learner, Callback, Recorder, vision_learner, get_c, accuracy, BalancedAccuracy, CrossEntropyLossFlat,
                                F1Score, RocAucBinary, valley, slide)
 from .core import *
 from .models import *
+from .losses import get_loss, FocalLoss
 
 # %% auto #0
 __all__ = ['medical_metrics', 'EpochHistory', 'history', 'medical_learner', 'plot_lr_find', 'find_lr', 'fine_tune_recipe']
@@ -64,21 +65,34 @@ def medical_learner(dls, # DataLoaders, e.g. from `medfast.data.get_dls`
                     arch:str, # timm architecture name, e.g. 'mobilenetv2_100', 'efficientnet_b3', 'resnet50'
                     pretrained:bool|str|Path|None=True, # True/'imagenet', 'none', or a local weights file
                     metrics:list|None=None, # fastai metrics (default: `medical_metrics(dls.c)`)
-                    loss_func=None, # loss (default: fastai's choice for the targets, cross-entropy)
+                    loss_func=None, # a loss, or a `medfast.losses.LOSSES` name ('ce', 'weighted_ce', 'focal', 'label_smoothing'); default cross-entropy
+                    loss_kw:dict|None=None, # options of a named loss (e.g. dict(gamma=2, alpha=[.25, .75]) for 'focal')
                     seed:int|None=None, # seed everything right before building the model
                     splitter=None, # parameter groups (default: `body_splitter(0.5)`)
                     check_hub:bool=True, # fail fast when hub weights are asked for and the hub cannot be reached
+                    shared:bool=False, # two-input DataLoaders (`get_dls(..., dual_tfms=...)`): one backbone for both inputs
                     **kw, # passed to fastai's `vision_learner` (e.g. `cbs`, `lin_ftrs`, `ps`, `wd`, `normalize`)
                    ) -> Learner:
     "fastai `vision_learner` over a timm backbone with medical metrics, a 3-group splitter and traceable weights."
     w = resolve_weights(arch, pretrained)
+    if isinstance(loss_func, str):   # class weights come from the training rows only
+        loss_func = get_loss(loss_func, items=dls.train.items, vocab=list(dls.vocab), **(loss_kw or {}))
+    elif loss_kw: raise MedfastError("loss_kw is for a loss given by name, e.g. loss_func='focal'.")
     n = get_c(dls)
     if metrics is None: metrics = medical_metrics(n)
     if splitter is None: splitter = body_splitter(0.5)
     if seed is not None: seed_everything(seed)
-    with weights_guard(arch, w, check_hub=check_hub):
-        learn = vision_learner(dls, arch, pretrained=w['pretrained'], metrics=metrics, loss_func=loss_func,
-                               splitter=splitter, **{**w['timm_kwargs'], **kw})
+    if getattr(dls, 'n_inp', 1) == 2:   # original + transformed image: two branches, one head
+        head_kw = {k: kw.pop(k) for k in ('lin_ftrs', 'ps', 'first_bn', 'bn_final', 'lin_first', 'y_range', 'concat_pool') if k in kw}
+        with weights_guard(arch, w, check_hub=check_hub):
+            model, _ = create_dual_model(arch, n, pretrained, shared=shared, **head_kw)
+        learn = Learner(dls, model, loss_func=loss_func or CrossEntropyLossFlat(), metrics=metrics, splitter=splitter, **kw)
+        if w['pretrained']: learn.freeze()
+    else:
+        if shared: raise MedfastError("shared=True is for two-input DataLoaders (get_dls(..., dual_tfms=[...])).")
+        with weights_guard(arch, w, check_hub=check_hub):
+            learn = vision_learner(dls, arch, pretrained=w['pretrained'], metrics=metrics, loss_func=loss_func,
+                                   splitter=splitter, **{**w['timm_kwargs'], **kw})
     learn.arch, learn.weights_source, learn.pretrained_arg = arch, w['source'], pretrained
     learn.add_cb(EpochHistory())
     return learn

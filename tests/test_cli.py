@@ -144,3 +144,35 @@ def test_predict_command_matches_run(brain_run, tmp_path, medfast):
     assert abs(got[cols].values - test[cols].values).max() < 1e-4
     r = medfast('predict', out/'model', *test['path'], '--out', tmp_path/'p.csv')
     assert r.returncode == 2 and 'already exists' in r.stderr
+
+def test_leukemia_protocol_dual_segmented(tmp_path, data, weights, medfast):
+    "The leukemia protocol from the command line: smear augmentation, focal loss, undersampling, original + HSV-segmented input."
+    out = tmp_path/'leuk'
+    r = medfast('train', data/'all_leukemia_subset', '--arch', 'mobilenetv2_100', '--pretrained',
+                weights/'mobilenetv2_100.tv_in1k.safetensors', *TINY, '--freeze-epochs', '1', '--valid-pct', '0.2',
+                '--test-pct', '0.2', '--aug', 'smear', '--loss', 'focal', '--gamma', '2', '--class-weights', 'effective',
+                '--balance', 'under', '--segment', 'blast', '--dual', '--n-boot', '100', '--seed', '1', '--out', out)
+    assert r.returncode == 0, r.stderr[-3000:]
+    summ = json.loads((out/'summary.json').read_text())
+    assert (summ['segment'], summ['dual'], summ['loss'], summ['aug'], summ['balance']) == ('blast', True, 'focal', 'smear', 'under')
+    assert summ['loss_kw'] == {'gamma': 2.0, 'weights': 'effective'}
+    assert len(set(summ['train_counts'].values())) == 1                      # undersampled to equal training classes
+    items, train = pd.read_csv(out/'items.csv'), pd.read_csv(out/'train_items.csv')
+    rest = lambda d: d[d['split'] != 'train'].reset_index(drop=True)
+    pd.testing.assert_frame_equal(rest(items), rest(train))                    # valid and test rows untouched
+    meta = json.loads((out/'model'/'model.json').read_text())
+    assert meta['dual'] == {'shared': False, 'concat_pool': True}
+    assert meta['dual_tfms'][0]['tfm'] == 'medfast.segment.HSVSegment' and meta['dual_tfms'][0]['preset'] == 'blast'
+    from medfast.inference import predict
+    preds = pd.read_csv(out/'predictions.csv')
+    test = preds[preds['split'] == 'test'].reset_index(drop=True)
+    again = predict(out/'model', test['path'].tolist())
+    cols = [c for c in test.columns if c.startswith('prob_')]
+    assert abs(again[cols].values - test[cols].values).max() < 1e-4           # the exported two-input model reproduces the run
+    _check_report(out, n_splits=2)                                             # Grad-CAM on the original-image branch
+
+def test_bad_protocol_options(tmp_path, data, medfast):
+    r = medfast('train', data/'all_leukemia_subset', '--dual', '--pretrained', 'none', *TINY, '--out', tmp_path/'x')
+    assert r.returncode == 2 and '--segment' in r.stderr
+    r = medfast('train', data/'all_leukemia_subset', '--segment', 'blastt', '--out', tmp_path/'y')
+    assert r.returncode == 2 and 'blast' in r.stderr                            # argparse names the valid presets
