@@ -13,7 +13,7 @@ import torch, fastai, timm
 import medfast
 from .core import *
 from .data import *
-from .augment import aug_preset, AUG_PRESETS
+from .augment import aug_preset, augment_offline, AUG_PRESETS
 from .segment import HSVSegment, SEG_PRESETS
 from .models import *
 from .losses import LOSSES
@@ -75,6 +75,7 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
               test_pct:float=0.0, # test fraction, when the data has no split column
               by_patient:bool=False, # group the split by the patient column
               aug:bool|str=True, # True: fastai's aug_transforms; False: none; or a `medfast.augment` preset ('smear', 'mri', ...)
+              offline_aug:int=0, # write this many augmented copies (preset `aug`) of each training image to out/augmented
               loss:str='ce', # a `medfast.losses.LOSSES` name: 'ce', 'weighted_ce', 'focal', 'label_smoothing'
               loss_kw:dict|None=None, # options of the loss (e.g. dict(gamma=2, alpha=[.25, .75]) for 'focal')
               balance:str|None=None, # 'under' or 'over': resample the training rows per class (`balance_items`)
@@ -107,6 +108,10 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
     class_counts(items).to_csv(out/'class_counts.csv')
     verify_images(items)
     train_items = items
+    if offline_aug:
+        if not isinstance(aug, str): raise MedfastError("--offline-aug needs an augmentation preset: pass --aug PRESET too.")
+        train_items = augment_offline(train_items, out/'augmented', n=offline_aug, preset=aug, seed=seed)
+        train_items.to_csv(out/'train_items.csv', index=False)
     if balance is not None:
         train_items = balance_items(items, balance, balance_ratio, seed=seed)
         train_items.to_csv(out/'train_items.csv', index=False)
@@ -138,7 +143,7 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
                    arch=arch, weights=learn.weights_source, size=size, bs=bs, epochs=epochs,
                    freeze_epochs=freeze_epochs, unfreeze=unfreeze, lr=lr_used,
                    lr_find=dict(valley=float(sugg.valley), slide=float(sugg.slide)),
-                   seed=seed, aug=aug, loss=loss, loss_kw=loss_kw, balance=balance, sampler=sampler,
+                   seed=seed, aug=aug, offline_aug=offline_aug, loss=loss, loss_kw=loss_kw, balance=balance, sampler=sampler,
                    segment=segment, dual=dual, shared=shared,
                    train_counts={k: int(v) for k, v in train_items.loc[train_items['split'] == 'train', 'label'].astype(str).value_counts().sort_index().items()},
                    tta=tta, seconds=round(time.time()-t0, 1), kappa_weights=kappa_weights, target_sensitivity=target_sensitivity,
@@ -237,6 +242,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument('--by-patient', action='store_true', help='no patient in two splits (needs --patient-col)')
     t.add_argument('--no-aug', action='store_true', help="turn off fastai's aug_transforms")
     t.add_argument('--aug', default=None, choices=list(AUG_PRESETS), help="an augmentation preset instead of fastai's aug_transforms")
+    t.add_argument('--offline-aug', type=int, default=0, help='write N augmented copies (--aug preset) of each training image to OUT/augmented')
     t.add_argument('--loss', default='ce', choices=list(LOSSES), help='loss function (class weights from the training rows)')
     t.add_argument('--gamma', type=float, default=None, help='focal loss: focusing parameter (default 2)')
     t.add_argument('--alpha', default=None, help="focal loss: one float (binary: weight of the second class) or one per class, comma-separated")
@@ -311,7 +317,7 @@ def main(argv:list|None=None # arguments (default: sys.argv[1:])
             train_run(a.data, a.out, arch=a.arch, pretrained=a.pretrained, size=a.size, bs=a.bs, epochs=a.epochs,
                       freeze_epochs=a.freeze_epochs, lr=a.lr, unfreeze=a.unfreeze, valid_pct=a.valid_pct,
                       test_pct=a.test_pct, by_patient=a.by_patient, aug=a.aug or not a.no_aug, seed=a.seed,
-                      loss=a.loss, loss_kw=_loss_kw(a), balance=a.balance, balance_ratio=a.balance_ratio, sampler=a.sampler,
+                      offline_aug=a.offline_aug, loss=a.loss, loss_kw=_loss_kw(a), balance=a.balance, balance_ratio=a.balance_ratio, sampler=a.sampler,
                       segment=a.segment, dual=a.dual, shared=a.shared,
                       overwrite=a.overwrite, lr_find_iters=a.lr_find_iters, tta=a.tta, kappa_weights=a.kappa_weights,
                       target_sensitivity=a.target_sensitivity, n_boot=a.n_boot, **read_kw)

@@ -121,7 +121,7 @@ def _or_valley(func):
     "`func` as an lr_find suggestion that falls back to `valley` when the loss curve is too short for it."
     def _f(lrs, losses, num_it):
         try: return func(lrs, losses, num_it)
-        except IndexError:
+        except (IndexError, ValueError):   # too few points for its gradient
             warnings.warn(f"lr_find stopped after {len(losses)} steps, too few for the {func.__name__!r} suggestion; "
                           "it falls back to 'valley'. Use more steps (num_it) or a larger training set.")
             return valley(lrs, losses, num_it)
@@ -135,6 +135,8 @@ def find_lr(learn:Learner, # the Learner
             end_lr:float=10, # largest learning rate tried
            ):
     "fastai's `lr_find` with the `valley` and `slide` suggestions (a named tuple); the plot is saved to `fname`."
+    if num_it < 8: raise MedfastError(f"num_it={num_it} is too few for lr_find: fastai drops the last 5 steps of the "
+                                      "curve before suggesting; use num_it >= 8 (100 by default).")
     sug = learn.lr_find(start_lr=start_lr, end_lr=end_lr, num_it=num_it, show_plot=False,
                         suggest_funcs=(valley, _or_valley(slide)))
     if fname is not None:
