@@ -82,6 +82,7 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
               balance_ratio:float=1.0, # largest / smallest training class count allowed after balancing
               sampler:str|None=None, # 'weighted': draw training items by inverse class frequency
               segment:str|None=None, # a `medfast.segment` preset: train on the colour-segmented images ('blast', 'reference')
+              segment_output:str='masked', # with `segment`: 'masked' (background black), 'mask', or 'four_channel' (image + mask)
               dual:bool=False, # with `segment`: two inputs, the original and the segmented image (two-branch model)
               shared:bool=False, # with `dual`: one backbone for both inputs
               seed:int=42, # one seed for the split, the head's weights and the data order
@@ -118,7 +119,7 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
     tfms = dict(aug=aug, item_tfms=[], batch_tfms=[]) if isinstance(aug, bool) else dict(aug=False, **aug_preset(aug, size=size))
     if dual and not segment: raise MedfastError("--dual needs --segment PRESET: the second input is the segmented image.")
     if segment:
-        seg = HSVSegment(segment)
+        seg = HSVSegment(segment, output=segment_output)
         if dual: tfms['dual_tfms'] = [seg]
         else: tfms['item_tfms'] = [seg, *tfms['item_tfms']]
     weights = _weights_arg(pretrained)
@@ -144,7 +145,7 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
                    freeze_epochs=freeze_epochs, unfreeze=unfreeze, lr=lr_used,
                    lr_find=dict(valley=float(sugg.valley), slide=float(sugg.slide)),
                    seed=seed, aug=aug, offline_aug=offline_aug, loss=loss, loss_kw=loss_kw, balance=balance, sampler=sampler,
-                   segment=segment, dual=dual, shared=shared,
+                   segment=segment, segment_output=segment_output if segment else None, dual=dual, shared=shared,
                    train_counts={k: int(v) for k, v in train_items.loc[train_items['split'] == 'train', 'label'].astype(str).value_counts().sort_index().items()},
                    tta=tta, seconds=round(time.time()-t0, 1), kappa_weights=kappa_weights, target_sensitivity=target_sensitivity,
                    leaks=int(len(audit)), metrics={s: m['overall'] for s, m in metrics['splits'].items()},
@@ -252,6 +253,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument('--balance-ratio', type=float, default=1.0, help='largest/smallest training class count after --balance')
     t.add_argument('--sampler', choices=['weighted'], default=None, help='draw training items by inverse class frequency')
     t.add_argument('--segment', choices=list(SEG_PRESETS), default=None, help='HSV colour segmentation preset (medfast.segment)')
+    t.add_argument('--segment-output', choices=['masked', 'mask', 'four_channel'], default='masked',
+                   help='with --segment: background blacked out, the mask, or the image with the mask as a 4th channel')
     t.add_argument('--dual', action='store_true', help='with --segment: original and segmented image as two inputs')
     t.add_argument('--shared', action='store_true', help='with --dual: one backbone for both inputs')
     t.add_argument('--seed', type=int, default=42, help='one seed for split, weights and data order')
@@ -318,7 +321,7 @@ def main(argv:list|None=None # arguments (default: sys.argv[1:])
                       freeze_epochs=a.freeze_epochs, lr=a.lr, unfreeze=a.unfreeze, valid_pct=a.valid_pct,
                       test_pct=a.test_pct, by_patient=a.by_patient, aug=a.aug or not a.no_aug, seed=a.seed,
                       offline_aug=a.offline_aug, loss=a.loss, loss_kw=_loss_kw(a), balance=a.balance, balance_ratio=a.balance_ratio, sampler=a.sampler,
-                      segment=a.segment, dual=a.dual, shared=a.shared,
+                      segment=a.segment, segment_output=a.segment_output, dual=a.dual, shared=a.shared,
                       overwrite=a.overwrite, lr_find_iters=a.lr_find_iters, tta=a.tta, kappa_weights=a.kappa_weights,
                       target_sensitivity=a.target_sensitivity, n_boot=a.n_boot, **read_kw)
     except MedfastError as e:

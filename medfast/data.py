@@ -471,6 +471,10 @@ def get_dls(df:pd.DataFrame, # items table with path, label and split
     items = df[split.isin(['train', 'valid']).to_numpy()].assign(split=split).reset_index(drop=True)
     if sampler not in (None, 'weighted'): raise DataError(f"sampler={sampler!r}: use None or 'weighted'.")
     mean, std = backbone_stats(arch)
+    n_ch = max([getattr(t, 'n_channels', 3) for t in (item_tfms or [])] + [3])
+    if n_ch > 3:   # e.g. an image + mask: the extra channels are 0/1, normalised to -1/1
+        if dual_tfms: raise DataError("Extra input channels (n_channels > 3) and a second input (dual_tfms) do not mix; use one.")
+        mean, std = list(mean) + [0.5] * (n_ch - 3), list(std) + [0.5] * (n_ch - 3)
     vocab = sorted(df['label'].astype(str).unique())
     xs = [ImageBlock(cls=MedImage)]
     if dual_tfms: xs.append(TransformBlock(type_tfms=[MedImage.create, *dual_tfms], batch_tfms=IntToFloatTensor))
@@ -483,7 +487,7 @@ def get_dls(df:pd.DataFrame, # items table with path, label and split
     src = items.assign(label=items['label'].astype(str))
     if sampler == 'weighted': dls = dblock.weighted_dataloaders(src, sampler_weights(src), bs=bs, num_workers=num_workers)
     else: dls = dblock.dataloaders(src, bs=bs, num_workers=num_workers)
-    dls.medfast = dict(size=size, arch=arch, mean=mean, std=std, resize=resize, sampler=sampler, dual=bool(dual_tfms))
+    dls.medfast = dict(size=size, arch=arch, mean=mean, std=std, resize=resize, sampler=sampler, dual=bool(dual_tfms), n_channels=n_ch)
     return dls
 
 def test_dl(dls, # DataLoaders from get_dls

@@ -373,14 +373,11 @@ class HSVSegment(Transform):
     order = 0  # before Resize (order 1) and ToTensor
     def __init__(self,
                  preset:str|dict|list='blast', # preset name, parameter dict or list of HSV ranges
-                 output:str='masked', # 'masked' (background black) or 'mask' (the mask as a 3-channel image)
+                 output:str='masked', # 'masked' (background black), 'mask' (as a 3-channel image) or 'four_channel' (RGB + mask: 4 channels)
                  check_first:int=16, # warn once if the first this-many images all give an empty mask; 0: never
                 ):
         super().__init__()
         self.output = _output(output)
-        if self.output == 'four_channel':
-            raise DataError("HSVSegment gives 3-channel images ('masked' or 'mask'); for the image plus its mask as a "
-                            "fourth channel use segment_image(img, preset, output='four_channel') on numpy arrays.")
         self.params = seg_params(preset)
         self._kw, self.check_first, self._seen = _mask_kwargs(self.params), int(check_first), []
 
@@ -393,7 +390,12 @@ class HSVSegment(Transform):
         if len(self._seen) < self.check_first:
             self._seen.append(float(m.mean()))
             if len(self._seen) == self.check_first: check_masks(self._seen, self.preset_name)
-        return type(x)(Image.fromarray(out))
+        return type(x)(Image.fromarray(out, mode='RGBA' if self.output == 'four_channel' else 'RGB'))
+
+    @property
+    def n_channels(self) -> int:
+        "Channels of the images it returns: 4 for 'four_channel' (the mask as a fourth channel), else 3."
+        return 4 if self.output == 'four_channel' else 3
 
     @property
     def preset_name(self) -> str:

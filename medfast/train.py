@@ -75,6 +75,8 @@ def medical_learner(dls, # DataLoaders, e.g. from `medfast.data.get_dls`
                    ) -> Learner:
     "fastai `vision_learner` over a timm backbone with medical metrics, a 3-group splitter and traceable weights."
     w = resolve_weights(arch, pretrained)
+    n_ch = getattr(dls, 'medfast', {}).get('n_channels', 3)
+    if n_ch != 3 and 'n_in' not in kw: kw['n_in'] = n_ch   # e.g. image + mask: timm adapts the first convolution
     if isinstance(loss_func, str):   # class weights come from the training rows only
         loss_func = get_loss(loss_func, items=dls.train.items, vocab=list(dls.vocab), **(loss_kw or {}))
     elif loss_kw: raise MedfastError("loss_kw is for a loss given by name, e.g. loss_func='focal'.")
