@@ -85,6 +85,10 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
               segment_output:str='masked', # with `segment`: 'masked' (background black), 'mask', or 'four_channel' (image + mask)
               dual:bool=False, # with `segment`: two inputs, the original and the segmented image (two-branch model)
               shared:bool=False, # with `dual`: one backbone for both inputs
+              schedule:str='one_cycle', # 'one_cycle' or 'constant' (the Keras studies; needed for `reduce_lr`)
+              early_stopping:int=0, # patience of early stopping on the validation loss (0: off; the studies: 10)
+              reduce_lr:int=0, # patience of the plateau learning-rate reduction (0: off; the studies: 5, with schedule='constant')
+              save_best:bool=False, # keep the best epoch's weights (checkpoint in out/checkpoints)
               seed:int=42, # one seed for the split, the head's weights and the data order
               overwrite:bool=False, # allow a non-empty output folder
               lr_find_iters:int=100, # iterations of lr_find
@@ -129,7 +133,8 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
     learn.path, learn.model_dir = out, 'checkpoints'
     sugg = find_lr(learn, fname=out/'lr_find.png', num_it=lr_find_iters)
     lr_used = float(lr or sugg.valley)
-    fine_tune_recipe(learn, epochs=epochs, freeze_epochs=freeze_epochs, lr=lr_used, unfreeze=unfreeze)
+    cbs = study_callbacks(early_stopping, reduce_lr, save_best, csv=out/'training_log.csv')
+    fine_tune_recipe(learn, epochs=epochs, freeze_epochs=freeze_epochs, lr=lr_used, unfreeze=unfreeze, schedule=schedule, cbs=cbs)
     history(learn).to_csv(out/'history.csv', index=False)
     preds = predict_splits(learn, items, tta=tta, seed=seed)
     save_preds(preds, out/'predictions.csv')
@@ -146,6 +151,7 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
                    lr_find=dict(valley=float(sugg.valley), slide=float(sugg.slide)),
                    seed=seed, aug=aug, offline_aug=offline_aug, loss=loss, loss_kw=loss_kw, balance=balance, sampler=sampler,
                    segment=segment, segment_output=segment_output if segment else None, dual=dual, shared=shared,
+                   schedule=schedule, early_stopping=early_stopping, reduce_lr=reduce_lr, save_best=save_best,
                    train_counts={k: int(v) for k, v in train_items.loc[train_items['split'] == 'train', 'label'].astype(str).value_counts().sort_index().items()},
                    tta=tta, seconds=round(time.time()-t0, 1), kappa_weights=kappa_weights, target_sensitivity=target_sensitivity,
                    leaks=int(len(audit)), metrics={s: m['overall'] for s, m in metrics['splits'].items()},
@@ -259,6 +265,10 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument('--shared', action='store_true', help='with --dual: one backbone for both inputs')
     t.add_argument('--seed', type=int, default=42, help='one seed for split, weights and data order')
     t.add_argument('--lr-find-iters', type=int, default=100, help='iterations of lr_find')
+    t.add_argument('--schedule', choices=['one_cycle', 'constant'], default='one_cycle', help="learning-rate schedule ('constant' for --reduce-lr)")
+    t.add_argument('--early-stopping', type=int, default=0, metavar='PATIENCE', help='stop when the validation loss has not improved for PATIENCE epochs (studies: 10)')
+    t.add_argument('--reduce-lr', type=int, default=0, metavar='PATIENCE', help='divide the learning rate by 10 after PATIENCE epochs without improvement (studies: 5)')
+    t.add_argument('--save-best', action='store_true', help="keep the best epoch's weights")
     t.add_argument('--tta', type=int, default=0, help='test-time augmentation passes for the valid/test predictions (0: none)')
     t.add_argument('--kappa-weights', choices=['linear', 'quadratic'], default=None,
                    help="weighted Cohen's kappa, for ordinal grades (default: unweighted)")
@@ -321,7 +331,8 @@ def main(argv:list|None=None # arguments (default: sys.argv[1:])
                       freeze_epochs=a.freeze_epochs, lr=a.lr, unfreeze=a.unfreeze, valid_pct=a.valid_pct,
                       test_pct=a.test_pct, by_patient=a.by_patient, aug=a.aug or not a.no_aug, seed=a.seed,
                       offline_aug=a.offline_aug, loss=a.loss, loss_kw=_loss_kw(a), balance=a.balance, balance_ratio=a.balance_ratio, sampler=a.sampler,
-                      segment=a.segment, segment_output=a.segment_output, dual=a.dual, shared=a.shared,
+                      segment=a.segment, segment_output=a.segment_output, dual=a.dual, shared=a.shared, schedule=a.schedule,
+                      early_stopping=a.early_stopping, reduce_lr=a.reduce_lr, save_best=a.save_best,
                       overwrite=a.overwrite, lr_find_iters=a.lr_find_iters, tta=a.tta, kappa_weights=a.kappa_weights,
                       target_sensitivity=a.target_sensitivity, n_boot=a.n_boot, **read_kw)
     except MedfastError as e:

@@ -12,12 +12,15 @@ import pandas as pd
 import matplotlib.pyplot as plt
 from fastai.vision.all import (Learner, Callback, Recorder, vision_learner, get_c, accuracy, BalancedAccuracy, CrossEntropyLossFlat,
                                F1Score, RocAucBinary, valley, slide)
+from fastai.callback.tracker import EarlyStoppingCallback, ReduceLROnPlateau, SaveModelCallback
+from fastai.callback.progress import CSVLogger
 from .core import *
 from .models import *
 from .losses import get_loss, FocalLoss
 
 # %% auto #0
-__all__ = ['medical_metrics', 'EpochHistory', 'history', 'medical_learner', 'plot_lr_find', 'find_lr', 'fine_tune_recipe']
+__all__ = ['medical_metrics', 'EpochHistory', 'history', 'medical_learner', 'plot_lr_find', 'find_lr', 'fine_tune_recipe',
+           'study_callbacks']
 
 # %% ../nbs/06_train.ipynb #b456e1a6
 def medical_metrics(n_classes:int, # number of classes
@@ -85,6 +88,7 @@ def medical_learner(dls, # DataLoaders, e.g. from `medfast.data.get_dls`
     if splitter is None: splitter = body_splitter(0.5)
     if seed is not None: seed_everything(seed)
     if getattr(dls, 'n_inp', 1) == 2:   # original + transformed image: two branches, one head
+        if 'custom_head' in kw: raise MedfastError("custom_head is for one-input models; a two-input model takes fastai's head options (lin_ftrs, ps, ...).")
         head_kw = {k: kw.pop(k) for k in ('lin_ftrs', 'ps', 'first_bn', 'bn_final', 'lin_first', 'y_range', 'concat_pool') if k in kw}
         with weights_guard(arch, w, check_hub=check_hub):
             model, _ = create_dual_model(arch, n, pretrained, shared=shared, **head_kw)
@@ -168,22 +172,48 @@ def fine_tune_recipe(learn:Learner, # e.g. from `medical_learner`
                      num_it:int=100, # lr_find steps (when `lr` is None)
                      pct_start:float=0.3, # warm-up fraction of the unfrozen one-cycle
                      div:float=5.0, # the unfrozen one-cycle starts at lr/div
+                     schedule:str='one_cycle', # 'one_cycle', or 'constant' (plain `fit`, as the Keras studies; `ReduceLROnPlateau` can lower it)
                     ) -> Learner:
     "Freeze → one-cycle → unfreeze (all or part of the body) → one-cycle with discriminative learning rates."
     if not 0 < unfreeze <= 1: raise MedfastError(f"unfreeze must be in (0, 1] (1.0: whole body, 0.5: second half), got {unfreeze}.")
+    if schedule not in ('one_cycle', 'constant'): raise MedfastError(f"schedule={schedule!r}: use 'one_cycle' or 'constant'.")
     learn.freeze()
     if lr is None: lr = float(find_lr(learn, find_fname, num_it=num_it).valley)
     elif find_fname is not None: find_lr(learn, find_fname, num_it=num_it)
     lr_lo, lr_hi = lr/2/lr_mult, lr/2
     learn.recipe = dict(lr=lr, freeze_epochs=freeze_epochs, epochs=epochs, unfreeze=unfreeze, lr_mult=lr_mult,
-                        unfrozen_lrs=(lr_lo, lr_hi))
+                        unfrozen_lrs=(lr_lo, lr_hi), schedule=schedule)
+    one = schedule == 'one_cycle'
     try:
         if freeze_epochs > 0:
             learn.phase = 'frozen'
-            learn.fit_one_cycle(freeze_epochs, slice(lr), pct_start=0.99, cbs=cbs)
+            if one: learn.fit_one_cycle(freeze_epochs, slice(lr), pct_start=0.99, cbs=cbs)
+            else: learn.fit(freeze_epochs, slice(lr), cbs=cbs)
         if epochs > 0:
             _unfreeze(learn, unfreeze)
             learn.phase = 'unfrozen'
-            learn.fit_one_cycle(epochs, slice(lr_lo, lr_hi), pct_start=pct_start, div=div, cbs=cbs)
+            if one: learn.fit_one_cycle(epochs, slice(lr_lo, lr_hi), pct_start=pct_start, div=div, cbs=cbs)
+            else: learn.fit(epochs, slice(lr_lo, lr_hi), cbs=cbs)
     finally: learn.phase = None
     return learn
+
+# %% ../nbs/06_train.ipynb #584815d7
+def study_callbacks(early_stopping:int=10, # patience of early stopping on `monitor`, in epochs (0: off)
+                    reduce_lr:int=5, # patience of the plateau learning-rate reduction (0: off)
+                    save_best:bool=True, # save the best model and reload it at the end of each fit
+                    min_delta:float=1e-4, # smallest change of `monitor` that counts as an improvement
+                    factor:float=10.0, # the plateau reduction divides the learning rate by this (Keras factor 0.1)
+                    min_lr:float=1e-7, # the learning rate is never reduced below this
+                    monitor:str='valid_loss', # what to watch (a loss: lower is better; a metric name: higher is better)
+                    fname:str='best', # checkpoint name (in `learn.path/learn.model_dir`)
+                    csv:str|Path|None=None, # write the history to this CSV file as training goes (appended)
+                   ) -> list:
+    "fastai callbacks with the studies' defaults: early stopping, plateau LR reduction, best-model checkpoint, CSV log."
+    for n, v in dict(early_stopping=early_stopping, reduce_lr=reduce_lr).items():
+        if v < 0: raise MedfastError(f"{n}={v}: a patience is a number of epochs >= 0 (0 turns it off).")
+    cbs = []
+    if early_stopping: cbs.append(EarlyStoppingCallback(monitor=monitor, min_delta=min_delta, patience=early_stopping))
+    if reduce_lr: cbs.append(ReduceLROnPlateau(monitor=monitor, min_delta=min_delta, patience=reduce_lr, factor=factor, min_lr=min_lr))
+    if save_best: cbs.append(SaveModelCallback(monitor=monitor, min_delta=min_delta, fname=fname))
+    if csv is not None: cbs.append(CSVLogger(fname=str(csv), append=True))
+    return cbs
