@@ -20,8 +20,9 @@ from fastai.torch_core import apply_init
 from .core import *
 
 # %% auto #0
-__all__ = ['check_arch', 'resolve_weights', 'hub_reachable', 'hub_offline', 'weights_guard', 'create_model', 'DualModel',
-           'create_dual_model', 'body_splitter', 'count_params', 'in_channels']
+__all__ = ['STUDY_BACKBONES', 'check_arch', 'resolve_weights', 'hub_reachable', 'hub_offline', 'weights_guard', 'create_model',
+           'DualModel', 'create_dual_model', 'body_splitter', 'count_params', 'in_channels', 'head_nf',
+           'backbone_table', 'brain_head']
 
 # %% ../nbs/04_models.ipynb #8758a2e5
 def check_arch(arch:str, # a timm architecture name, e.g. 'mobilenetv2_100' (a '.tag' suffix is allowed)
@@ -193,3 +194,79 @@ def in_channels(model:nn.Module, # any PyTorch model
     "Input channels of the first convolution of `model` (3 when it has none)."
     conv = next((m for m in model.modules() if isinstance(m, nn.Conv2d)), None)
     return conv.in_channels if conv is not None else 3
+
+# %% ../nbs/04_models.ipynb #a160aad2
+import pandas as pd
+from fastai.layers import AdaptiveAvgPool, norm_bias_params
+
+# %% ../nbs/04_models.ipynb #4c067b4e
+_CMP = 'backbone comparison of the source studies'
+STUDY_BACKBONES = {  # study's name -> timm name, native input size (px), study
+    'VGG16':             dict(arch='vgg16',                 size=224, study=_CMP),
+    'VGG19':             dict(arch='vgg19',                 size=224, study='brain tumour MRI (brain-MRI thesis, frozen VGG19 + custom head)'),
+    'ResNet50':          dict(arch='resnet50',              size=224, study=_CMP),
+    'InceptionV3':       dict(arch='inception_v3',          size=299, study=_CMP),
+    'Xception':          dict(arch='legacy_xception',       size=299, study=_CMP),
+    'MobileNet':         dict(arch='mobilenetv1_100',       size=224, study=_CMP),
+    'MobileNetV2':       dict(arch='mobilenetv2_100',       size=224, study=_CMP + '; offline ImageNet weights in medfast'),
+    'EfficientNet-B0':   dict(arch='tf_efficientnet_b0',    size=224, study=_CMP),
+    'EfficientNet-B3':   dict(arch='tf_efficientnet_b3',    size=300, study='acute lymphoblastic leukemia smears (leukemia thesis)'),
+    'DenseNet201':       dict(arch='densenet201',           size=224, study=_CMP),
+    'ResNet18':          dict(arch='resnet18',              size=224, study='MedMNIST v2 reference baseline'),
+    'ResNet34':          dict(arch='resnet34',              size=224, study='small baseline'),
+    'EfficientNet-Lite0': dict(arch='tf_efficientnet_lite0', size=224, study='offline ImageNet weights in medfast'),
+}
+
+# %% ../nbs/04_models.ipynb #7dbe7065
+def _frozen_trainable(model:nn.Module) -> int:
+    "Parameters that train after fastai's `freeze()` with `train_bn=True`: the head's, and the body's norm layers'."
+    ps = {id(p): p for m in list(model)[1:] for p in m.parameters()}
+    ps.update({id(p): p for p in norm_bias_params(model[0], with_bias=False)})
+    return sum(p.numel() for p in ps.values())
+
+def _unused(model:nn.Module, # a (body, head) model on the `meta` device
+            size:int, # input size of the dummy batch
+            n_in:int=3, # input channels
+           ) -> int:
+    "Parameters that get no gradient from a forward and backward pass (on the `meta` device: no computation)."
+    model.eval()
+    model(torch.empty(2, n_in, size, size, device='meta')).sum().backward()
+    return sum(p.numel() for p in model.parameters() if p.grad is None)
+
+def head_nf(arch:str, # a timm architecture name
+           ) -> int:
+    "Number of features the body of `arch` gives (timm's `num_features`): the input size of a head for it."
+    check_arch(arch)
+    with torch.device('meta'): return timm.create_model(arch, pretrained=False, num_classes=0).num_features
+
+def backbone_table(n_out:int=2, # number of classes of the head
+                   archs:list|None=None, # keys of `STUDY_BACKBONES` or timm names (default: all of `STUDY_BACKBONES`)
+                  ) -> pd.DataFrame:
+    "One row per backbone: timm name, native input size, study, body features, parameters (all, unused, trainable frozen/unfrozen)."
+    rows = []
+    for name in (list(STUDY_BACKBONES) if archs is None else archs):
+        info = STUDY_BACKBONES.get(name) or next((v for v in STUDY_BACKBONES.values() if v['arch'] == name), None)
+        arch = info['arch'] if info else name
+        with torch.device('meta'):
+            model, cfg = create_model(arch, n_out, pretrained='none')
+            n, size = count_params(model)['total'], cfg['input_size'][-1]
+            rows.append(dict(backbone=name, arch=arch, input_size=size, study=info['study'] if info else '',
+                             nf=model[0].model.num_features, params=n, unused=_unused(model, size),
+                             trainable_frozen=_frozen_trainable(model), trainable_unfrozen=n))
+    return pd.DataFrame(rows)
+
+# %% ../nbs/04_models.ipynb #401ae3c3
+def brain_head(nf:int, # features from the body (`head_nf(arch)`)
+               n_out:int, # number of outputs (classes)
+               ps:float=0.35, # dropout after each hidden layer
+               lin_ftrs:tuple=(128, 64), # sizes of the hidden Dense (Linear + ReLU) layers
+               pool:bool=True, # start with global average pooling (False for bodies that pool already, e.g. ViTs)
+              ) -> nn.Sequential:
+    "The brain-MRI study's head: global average pool, [Linear + ReLU + Dropout(ps)] per `lin_ftrs`, Linear to `n_out`."
+    for k, v in dict(nf=nf, n_out=n_out).items():
+        if not isinstance(v, int) or v < 1: raise MedfastError(f"brain_head: {k} must be a positive integer, got {v!r}.")
+    if not 0 <= ps < 1: raise MedfastError(f"brain_head: ps is a dropout probability, 0 <= ps < 1, got {ps}.")
+    layers = [AdaptiveAvgPool(1), Flatten()] if pool else []
+    sizes = [nf, *lin_ftrs]
+    for ni, no in zip(sizes[:-1], sizes[1:]): layers += [nn.Linear(ni, no), nn.ReLU(inplace=True), nn.Dropout(ps)]
+    return nn.Sequential(*layers, nn.Linear(sizes[-1], n_out))
