@@ -329,32 +329,33 @@ def _class_index(target, classes:list) -> int:
     return names.index(str(target))
 
 def grad_cam(model_or_learn, # a fastai `Learner`, or the `(model, meta)` pair from `medfast.inference.load_model`
-             image, # an image path, or a PIL image
+             image, # an image path or a PIL image, or a list of them (one batched pass: a list of maps comes back)
              target:int|str|None=None, # class to explain: None (the predicted class), a class index or a class name
              method:str='gradcam', # 'gradcam', 'gradcam++' or 'eigencam'
              layer:nn.Module|None=None, # target layer (default: `cam_target_layer(model)`)
              size:int|tuple|None=None, # model input size (default: the learner's / export's size)
-            ) -> np.ndarray:
+            ) -> np.ndarray|list:
     "Heat map (2-D float array in [0, 1], the image's height x width) of where `model_or_learn` looks for `target`."
     if method not in _CAMS: raise MedfastError(f"Unknown CAM method {method!r}; use one of {list(_CAMS)}.")
     model, pipes, classes = _model_pipes(model_or_learn, size)
-    img = open_image(image) if isinstance(image, (str, Path)) else image.convert('RGB')
+    many = isinstance(image, (list, tuple))
+    imgs = [open_image(o) if isinstance(o, (str, Path)) else o.convert('RGB') for o in (image if many else [image])]
     p = next(model.parameters())
-    x = eval_batch([img], pipes[0]).to(p.device, p.dtype).requires_grad_(True)   # gradients flow even through a frozen body
+    x = eval_batch(imgs, pipes[0]).to(p.device, p.dtype).requires_grad_(True)   # gradients flow even through a frozen body
     if isinstance(model, DualModel) and layer is None: layer = cam_target_layer(model.body)   # of the first input's body
-    tgt = None if target is None else [ClassifierOutputTarget(_class_index(target, classes))]
+    tgt = None if target is None else [ClassifierOutputTarget(_class_index(target, classes))] * len(imgs)
     layer = cam_target_layer(model) if layer is None else layer
     was = model.training
     net = model
     try:
         model.eval()
         if isinstance(model, DualModel):   # explain the original image, the segmented one held fixed
-            net = _FirstInput(model, eval_batch([img], pipes[1]).to(p.device, p.dtype)).eval()
-        with _CAMS[method](model=net, target_layers=[layer]) as cam: m = cam(input_tensor=x, targets=tgt)[0]
+            net = _FirstInput(model, eval_batch(imgs, pipes[1]).to(p.device, p.dtype)).eval()
+        with _CAMS[method](model=net, target_layers=[layer]) as cam: ms = cam(input_tensor=x, targets=tgt)
     finally: model.train(was)
-    w, h = img.size
-    m = np.asarray(Image.fromarray(np.asarray(m, dtype=np.float32)).resize((w, h), Image.BILINEAR))
-    return np.clip(m, 0, 1)
+    out = [np.clip(np.asarray(Image.fromarray(np.asarray(m, dtype=np.float32)).resize(im.size, Image.BILINEAR)), 0, 1)
+           for m, im in zip(ms, imgs)]
+    return out if many else out[0]
 
 # %% ../nbs/08_interpret.ipynb #16c8b3aa
 def overlay_cam(image, # an image path, a PIL image or an RGB uint8 array
@@ -380,11 +381,12 @@ def plot_cam_grid(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV
     _, classes, y, probs = _rows(top.drop(columns='loss'))
     n = len(top)
     fig, axs = plt.subplots(n, 2, figsize=(4.6, 2.5 * n + 0.4), squeeze=False)
+    imgs = [open_image(f) for f in top['path']]
+    cams = grad_cam(learn_or_model, imgs, target=None, method=method) if n else []   # one batched pass
     for j in range(n):
-        fn_, pi = top['path'].iloc[j], int(probs[j].argmax())
-        img = open_image(fn_)
+        pi, img = int(probs[j].argmax()), imgs[j]
         axs[j, 0].imshow(img)
-        axs[j, 1].imshow(overlay_cam(img, grad_cam(learn_or_model, fn_, target=None, method=method)))
+        axs[j, 1].imshow(overlay_cam(img, cams[j]))
         txt, col = _title(classes[y[j]], classes[pi], probs[j, pi], classes, f", loss {top['loss'].iloc[j]:.2f}")
         axs[j, 0].set_title(txt, color=col, fontsize='small'); axs[j, 1].set_title(method, fontsize='small')
         for a in axs[j]: a.axis('off')
