@@ -45,14 +45,8 @@ def _versions() -> dict:
                 torch=torch.__version__, pandas=pd.__version__, python=platform.python_version())
 
 def _json(o) -> str:
-    "`o` as strict JSON: NaN (an undefined metric, e.g. AUC of a class absent from the targets) becomes null."
-    def fix(v):
-        if isinstance(v, dict): return {str(k): fix(x) for k, x in v.items()}
-        if isinstance(v, (list, tuple)): return [fix(x) for x in v]
-        if isinstance(v, float) and v != v: return None
-        if hasattr(v, 'item'): return fix(v.item())
-        return v if isinstance(v, (str, int, float, bool, type(None))) else str(v)
-    return json.dumps(fix(o), indent=2, allow_nan=False)
+    "`o` as strict JSON (`medfast.core.to_json`): NaN (an undefined metric) becomes null."
+    return to_json(o)
 
 def _weights_arg(pretrained):
     "CLI spelling -> `medical_learner` argument: 'imagenet' -> True, 'none' -> False, else a path."

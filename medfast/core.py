@@ -6,7 +6,7 @@ Docs: https://medfast.github.io/medfast/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #3e26b035
 from __future__ import annotations
-import os
+import json, os
 from importlib import resources
 from pathlib import Path
 import numpy as np
@@ -15,7 +15,7 @@ from fastai.torch_core import set_seed
 
 # %% auto #0
 __all__ = ['MedfastError', 'DataError', 'ImageError', 'WeightsError', 'seed_everything', 'data_dir', 'demo_data', 'cache_dir',
-           'weights_file', 'in_test']
+           'weights_file', 'in_test', 'to_json']
 
 # %% ../nbs/00_core.ipynb #afe415c6
 class MedfastError(Exception):
@@ -78,3 +78,16 @@ def weights_file(arch:str, # timm architecture name, e.g. 'mobilenetv2_100'
 def in_test() -> bool:
     "True while `nbdev-test` or pytest runs us: notebooks then use tiny sizes and few epochs."
     return bool(os.environ.get('IN_TEST')) or 'PYTEST_CURRENT_TEST' in os.environ
+
+# %% ../nbs/00_core.ipynb #b04970fc
+def to_json(o, # a dict / list of plain values, NumPy or torch scalars
+            indent:int|None=2, # indentation of the JSON text
+           ) -> str:
+    "`o` as strict JSON text: NaN becomes null, NumPy/torch scalars plain numbers, unknown objects their `str`."
+    def fix(v):
+        if isinstance(v, dict): return {str(k): fix(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)): return [fix(x) for x in v]
+        if isinstance(v, float) and v != v: return None
+        if hasattr(v, 'item') and not isinstance(v, (str, bytes)): return fix(v.item())
+        return v if isinstance(v, (str, int, float, bool, type(None))) else str(v)
+    return json.dumps(fix(o), indent=indent, allow_nan=False)

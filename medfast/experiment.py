@@ -6,7 +6,9 @@ Docs: https://medfast.github.io/medfast/experiment.html.md"""
 
 # %% ../nbs/09_experiment.ipynb #c7d902e2
 from __future__ import annotations
+import json, os, time
 from itertools import combinations
+from pathlib import Path
 import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
@@ -14,10 +16,14 @@ from matplotlib.figure import Figure
 from scipy import stats
 from sklearn.model_selection import StratifiedGroupKFold
 from .core import *
-from .data import _file_hashes, _merge_groups, _holdout, _few
+from .data import _file_hashes, _merge_groups, _holdout, _few, get_dls
+from .models import count_params
+from .train import medical_learner, fine_tune_recipe
+from .metrics import predict_splits, save_preds, evaluate_run
 
 # %% auto #0
-__all__ = ['cv_folds', 'fold_items', 'holm', 'paired_tests', 'summarize', 'select', 'plot_compare']
+__all__ = ['cv_folds', 'fold_items', 'holm', 'paired_tests', 'summarize', 'select', 'plot_compare', 'cv_scores', 'cross_validate',
+           'compare']
 
 # %% ../nbs/09_experiment.ipynb #5e322808
 def _cv_groups(df:pd.DataFrame, by_patient:bool, group_duplicates:bool) -> np.ndarray:
@@ -226,3 +232,97 @@ def plot_compare(scores:pd.DataFrame, # long results: one row per model × repea
     ax.set_ylabel(metric); ax.set_title(f'{metric}: mean ± std (bars), {int(s.n.max())} folds (dots)', fontsize=10)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/09_experiment.ipynb #bd843f32
+def _safe(name:str) -> str: return ''.join(c if c.isalnum() or c in '._-' else '_' for c in str(name))
+
+def _write_json_atomic(fn:Path, obj:dict):
+    tmp = fn.with_name(f'.{fn.name}.tmp'); tmp.write_text(to_json(obj)); os.replace(tmp, fn)
+
+def _train_fold(items:pd.DataFrame, fdir:Path, arch:str, pretrained, size:int, bs:int, epochs:int, freeze_epochs:int,
+                lr:float, aug:bool, seed:int, kappa_weights, n_boot:int) -> dict:
+    "Train on the train rows of `items`, predict valid (and test); write predictions.csv, then metrics.json."
+    t0 = time.time()
+    fdir.mkdir(parents=True, exist_ok=True)
+    dls = get_dls(items, size=size, bs=bs, arch=arch, aug=aug, seed=seed)
+    learn = medical_learner(dls, arch, pretrained=pretrained, seed=seed)
+    with learn.no_bar(), learn.no_logging():
+        fine_tune_recipe(learn, epochs=epochs, freeze_epochs=freeze_epochs, lr=lr)
+        preds = predict_splits(learn, items)
+    save_preds(preds, fdir/'predictions.csv')
+    res = evaluate_run(preds, n_boot=n_boot, seed=seed, kappa_weights=kappa_weights)
+    res['job'] = dict(arch=arch, params=count_params(learn.model)['total'], seconds=round(time.time() - t0, 1),
+                      weights=learn.weights_source, size=size, epochs=epochs, freeze_epochs=freeze_epochs, lr=lr, seed=seed)
+    _write_json_atomic(fdir/'metrics.json', res)
+    return res
+
+def cv_scores(out:str|Path, # the folder of `cross_validate` / `compare`
+             ) -> pd.DataFrame:
+    "The results table rebuilt from the folder alone: one row per finished (model, repeat, fold), valid metrics as columns."
+    rows = []
+    for fn in sorted(Path(out).glob('*/repeat*_fold*/metrics.json')):
+        m = json.loads(fn.read_text())
+        r, f = (int(x) for x in fn.parent.name.replace('repeat', '').split('_fold'))
+        ov = m['splits']['valid']['overall']
+        rows.append(dict(model=m['job']['arch'], repeat=r, fold=f, **{k: (np.nan if v is None else v) for k, v in ov.items()},
+                         params=m['job']['params'], seconds=m['job']['seconds']))
+    return pd.DataFrame(rows)
+
+def cross_validate(items:pd.DataFrame, # items table (path, label, maybe patient)
+                   arch:str, # timm backbone
+                   out:str|Path, # results folder (created; rerunning the same call resumes it)
+                   k:int=5, # folds
+                   repeats:int=1, # repetitions with other fold assignments
+                   seed:int=42, # seed of the folds and of every fold's training
+                   test_pct:float=0.0, # a fixed outer test split that no fold touches
+                   by_patient:bool|None=None, # group by the patient column (None: when there is one)
+                   pretrained='imagenet', # as `medfast.train.medical_learner`: 'imagenet', 'none' or a weights file
+                   size:int=224, # image size
+                   bs:int=32, # batch size
+                   epochs:int=5, # unfrozen epochs
+                   freeze_epochs:int=1, # frozen epochs first
+                   lr:float=1e-3, # learning rate, the same for every fold
+                   aug:bool=True, # fastai's aug_transforms
+                   kappa_weights:str|None=None, # weighted kappa for ordinal grades
+                   n_boot:int=200, # bootstrap resamples of each fold's intervals
+                   max_jobs:int|None=None, # stop after training this many folds (None: all)
+                  ) -> pd.DataFrame:
+    "Train `arch` on every fold of `cv_folds(items, k, repeats, ...)`; finished folds are kept; returns `cv_scores(out)`."
+    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    folds = cv_folds(items, k=k, repeats=repeats, by_patient=by_patient, test_pct=test_pct, seed=seed)
+    ff = out/'folds.csv'
+    cols = ['path', 'label', 'split'] + [f'fold_{r}' for r in range(repeats)]
+    if ff.is_file():
+        old = pd.read_csv(ff)
+        if list(old.columns) != cols or not old[cols].astype(str).equals(folds[cols].astype(str)):
+            raise MedfastError(f"{ff} holds other folds (another seed, k, repeats or data). Use a new folder for this "
+                               "protocol, or the same settings to resume it.")
+    else: folds[cols].to_csv(ff, index=False)
+    done = 0
+    for r in range(repeats):
+        for f in range(k):
+            fdir = out/_safe(arch)/f'repeat{r}_fold{f}'
+            if (fdir/'metrics.json').is_file(): continue
+            if max_jobs is not None and done >= max_jobs: return cv_scores(out)
+            _train_fold(fold_items(folds, r, f), fdir, arch, pretrained, size, bs, epochs, freeze_epochs, lr, aug, seed,
+                        kappa_weights, n_boot)
+            done += 1
+    return cv_scores(out)
+
+def compare(items:pd.DataFrame, # items table
+            archs:list, # timm backbones, all run on the same folds
+            out:str|Path, # results folder (resumable)
+            metric:str='accuracy', # the metric of the paired tests
+            pretrained:dict|str='imagenet', # one value for all, or {arch: value} (e.g. local weights for some)
+            **kw, # `cross_validate` arguments (k, repeats, seed, size, epochs, lr, ...)
+           ) -> dict:
+    "Cross-validate each backbone on the same folds: dict(scores, summary, tests), also saved as CSV files in `out`."
+    if len(set(archs)) < 2: raise MedfastError(f"compare needs at least two different backbones, got {archs}.")
+    for a in archs:
+        pw = pretrained.get(a, 'imagenet') if isinstance(pretrained, dict) else pretrained
+        cross_validate(items, a, out, pretrained=pw, **kw)
+    scores = cv_scores(out)
+    scores = scores[scores.model.isin(archs)].reset_index(drop=True)
+    res = dict(scores=scores, summary=summarize(scores), tests=paired_tests(scores, metric))
+    for n, df in res.items(): df.to_csv(Path(out)/f'{n}.csv', index=False)
+    return res
