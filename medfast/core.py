@@ -6,7 +6,7 @@ Docs: https://medfast.github.io/medfast/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #3e26b035
 from __future__ import annotations
-import json, os
+import json, os, tempfile
 from importlib import resources
 from pathlib import Path
 import numpy as np
@@ -15,7 +15,7 @@ from fastai.torch_core import set_seed
 
 # %% auto #0
 __all__ = ['MedfastError', 'DataError', 'ImageError', 'WeightsError', 'seed_everything', 'data_dir', 'demo_data', 'cache_dir',
-           'weights_file', 'in_test', 'to_json']
+           'weights_file', 'in_test', 'to_json', 'write_atomic']
 
 # %% ../nbs/00_core.ipynb #afe415c6
 class MedfastError(Exception):
@@ -91,3 +91,15 @@ def to_json(o, # a dict / list of plain values, NumPy or torch scalars
         if hasattr(v, 'item') and not isinstance(v, (str, bytes)): return fix(v.item())
         return v if isinstance(v, (str, int, float, bool, type(None))) else str(v)
     return json.dumps(fix(o), indent=indent, allow_nan=False)
+
+# %% ../nbs/00_core.ipynb #37973808
+def write_atomic(fn:str|Path, # the file to (re)write
+                 write, # a function that writes the content into the path it is given
+                ) -> Path:
+    "Call `write(tmp_path)` on a temporary file next to `fn`, then move it onto `fn` in one step; returns `fn`."
+    fn = Path(fn)
+    fd, tmp = tempfile.mkstemp(dir=fn.parent, prefix=f'.{fn.name}.', suffix='.tmp'); os.close(fd)
+    try: write(tmp); os.replace(tmp, fn)
+    finally:
+        if os.path.exists(tmp): os.remove(tmp)
+    return fn

@@ -6,7 +6,7 @@ Docs: https://medfast.github.io/medfast/experiment.html.md"""
 
 # %% ../nbs/09_experiment.ipynb #c7d902e2
 from __future__ import annotations
-import json, os, time
+import json, time
 from itertools import combinations
 from pathlib import Path
 import numpy as np
@@ -236,8 +236,6 @@ def plot_compare(scores:pd.DataFrame, # long results: one row per model × repea
 # %% ../nbs/09_experiment.ipynb #bd843f32
 def _safe(name:str) -> str: return ''.join(c if c.isalnum() or c in '._-' else '_' for c in str(name))
 
-def _write_json_atomic(fn:Path, obj:dict):
-    tmp = fn.with_name(f'.{fn.name}.tmp'); tmp.write_text(to_json(obj)); os.replace(tmp, fn)
 
 def _train_fold(items:pd.DataFrame, fdir:Path, arch:str, pretrained, size:int, bs:int, epochs:int, freeze_epochs:int,
                 lr:float, aug:bool, seed:int, kappa_weights, n_boot:int) -> dict:
@@ -253,7 +251,7 @@ def _train_fold(items:pd.DataFrame, fdir:Path, arch:str, pretrained, size:int, b
     res = evaluate_run(preds, n_boot=n_boot, seed=seed, kappa_weights=kappa_weights)
     res['job'] = dict(arch=arch, params=count_params(learn.model)['total'], seconds=round(time.time() - t0, 1),
                       weights=learn.weights_source, size=size, epochs=epochs, freeze_epochs=freeze_epochs, lr=lr, seed=seed)
-    _write_json_atomic(fdir/'metrics.json', res)
+    write_atomic(fdir/'metrics.json', lambda t: Path(t).write_text(to_json(res)))
     return res
 
 def cv_scores(out:str|Path, # the folder of `cross_validate` / `compare`

@@ -6,7 +6,7 @@ Docs: https://medfast.github.io/medfast/inference.html.md"""
 
 # %% ../nbs/10_inference.ipynb #75b62099
 from __future__ import annotations
-import json, os, tempfile, warnings
+import json, warnings
 from pathlib import Path
 import pandas as pd
 import torch
@@ -63,13 +63,6 @@ def _check_rebuild(model:nn.Module, arch:str, n_out:int, n_in:int, head:dict, du
                            f"models with a standard fastai head; save a custom model with safetensors yourself.")
 
 # %% ../nbs/10_inference.ipynb #d6b7fafd
-def _write_atomic(fn:Path, write):
-    "Call `write(tmp_path)` then move the temporary file onto `fn`."
-    fd, tmp = tempfile.mkstemp(dir=fn.parent, prefix=f'.{fn.name}.', suffix='.tmp'); os.close(fd)
-    try: write(tmp); os.replace(tmp, fn)
-    finally:
-        if os.path.exists(tmp): os.remove(tmp)
-
 def export_model(learn, # a trained fastai `Learner` from `medical_learner` or `vision_learner` with a timm arch name
                  dirname:str|Path, # folder to write `model.safetensors` and `model.json` into (created if needed)
                  size:int|tuple|None=None, # image size (h, w) the model expects; None reads it from the DataLoaders' `Resize`
@@ -105,8 +98,8 @@ def export_model(learn, # a trained fastai `Learner` from `medical_learner` or `
                 activation='softmax', weights_source=getattr(learn, 'weights_source', None), extra=dict(extra or {}))
     sd = {k: v.detach().cpu().contiguous().clone() for k,v in model.state_dict().items()}
     d.mkdir(parents=True, exist_ok=True)
-    _write_atomic(d/WEIGHTS_FN, lambda fn: save_file(sd, fn, metadata={'format': 'pt', 'medfast': medfast.__version__}))
-    _write_atomic(d/META_FN, lambda fn: Path(fn).write_text(json.dumps(meta, indent=2)))
+    write_atomic(d/WEIGHTS_FN, lambda fn: save_file(sd, fn, metadata={'format': 'pt', 'medfast': medfast.__version__}))
+    write_atomic(d/META_FN, lambda fn: Path(fn).write_text(json.dumps(meta, indent=2)))
     return d
 
 # %% ../nbs/10_inference.ipynb #60ca0012

@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from .core import *
 from .metrics import *
+from .metrics import _splits
 from .interpret import *
 from .inference import load_model, META_FN
 
@@ -120,10 +121,8 @@ def _sec_metrics(er:dict) -> str:
                    "the other splits show what to expect."), _tab(pd.DataFrame(rows).round(3))]
     return ''.join(out)
 
-def _splits_of(preds) -> list: return list(pd.unique(preds['split'].astype(str)))
-
 def _sec_plots(preds, plot, alt:str, **kw) -> str:
-    return ''.join(_img(fig_uri(plot(preds, split=s, **kw)), f'{alt}: {s}') for s in _splits_of(preds))
+    return ''.join(_img(fig_uri(plot(preds, split=s, **kw)), f'{alt}: {s}') for s in _splits(preds))
 
 def _sec_calib(preds, er:dict) -> str:
     nb, cal, out = er['settings']['n_bins'], er.get('calibration'), []
@@ -133,7 +132,7 @@ def _sec_calib(preds, er:dict) -> str:
                    f"split (T > 1: the model was over-confident). Scaling changes the probabilities, never the predicted class."),
                 _tab(ece.round(3))]
     else: out.append(_p(f"No {er['settings']['fit_split']} split: no temperature scaling was fitted.", 'note'))
-    for s in _splits_of(preds):
+    for s in _splits(preds):
         out.append(_img(fig_uri(plot_reliability(preds, n_bins=nb, split=s)), f'reliability: {s}'))
     return ''.join(out)
 
@@ -143,7 +142,7 @@ def _skip_images(s, ex) -> str:
 
 def _sec_images(preds, n:int) -> str:
     out = []
-    for s in _splits_of(preds):
+    for s in _splits(preds):
         try:
             out += [f'<h3>{_e(s)}</h3>', _img(fig_uri(plot_predictions(preds, n=n, split=s)), f'predictions: {s}'),
                     _img(fig_uri(plot_top_losses(preds, k=n, split=s)), f'top losses: {s}')]
@@ -157,7 +156,7 @@ def _sec_cam(run:Path, preds, model, k:int, method:str) -> str:
         except MedfastError as ex: return _p(f"Skipped: the exported model in {run/'model'} cannot be loaded ({ex}).", 'note')
     out = [_p(f"{method} heat maps of the predicted class (red: the regions that pushed the model towards it) on the {k} "
               "images of each split with the highest loss, next to the images themselves.")]
-    for s in _splits_of(preds):
+    for s in _splits(preds):
         try: out += [f'<h3>{_e(s)}</h3>', _img(fig_uri(plot_cam_grid(preds, model, k=k, split=s, method=method)), f'{method}: {s}')]
         except (OSError, MedfastError) as ex: out.append(_skip_images(s, ex))
     return ''.join(out)
