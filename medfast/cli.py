@@ -1,4 +1,4 @@
-"""`medfast train` and `medfast demo`: one honest run, from a folder, a CSV or a MedMNIST file to saved predictions, metrics and an exported model.
+"""`medfast train`, `predict`, `report`, `demo`, and the protocols `medfast cv`, `compare` and `sweep`: from a folder, a CSV or a MedMNIST file to saved predictions, metrics, reports and exported models.
 
 Docs: https://medfast.github.io/medfast/cli.html.md"""
 
@@ -20,11 +20,13 @@ from .losses import LOSSES
 from .train import *
 from .metrics import *
 from .interpret import *
-from .report import report
+from .report import report, protocol_report
+from .experiment import cross_validate, compare, sweep, cv_scores
 from .inference import *
 
 # %% auto #0
-__all__ = ['prepare_out', 'train_run', 'format_summary', 'demo', 'predict_run', 'main']
+__all__ = ['PROTOCOL_FN', 'prepare_out', 'train_run', 'format_summary', 'demo', 'predict_run', 'protocol_run', 'format_protocol',
+           'main']
 
 # %% ../nbs/12_cli.ipynb #10a48238
 def prepare_out(out, # the run's output folder
@@ -43,10 +45,6 @@ def prepare_out(out, # the run's output folder
 def _versions() -> dict:
     return dict(medfast=medfast.__version__, fastai=fastai.__version__, timm=timm.__version__,
                 torch=torch.__version__, pandas=pd.__version__, python=platform.python_version())
-
-def _json(o) -> str:
-    "`o` as strict JSON (`medfast.core.to_json`): NaN (an undefined metric) becomes null."
-    return to_json(o)
 
 def _weights_arg(pretrained):
     "CLI spelling -> `medical_learner` argument: 'imagenet' -> True, 'none' -> False, else a path."
@@ -133,7 +131,7 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
     preds = predict_splits(learn, items, tta=tta, seed=seed)
     save_preds(preds, out/'predictions.csv')
     metrics = evaluate_run(preds, n_boot=n_boot, seed=seed, kappa_weights=kappa_weights, target_sensitivity=target_sensitivity)
-    (out/'metrics.json').write_text(_json(metrics))
+    (out/'metrics.json').write_text(to_json(metrics))
     metrics_table(preds, kappa_weights=kappa_weights).to_csv(out/'metrics.csv', index=False)
     for split in metrics['splits']: plot_confusion(preds, split=split, fname=out/f'confusion_{split}.png')
     export_model(learn, out/'model', size=size, overwrite=True)
@@ -151,10 +149,10 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
                    leaks=int(len(audit)), metrics={s: m['overall'] for s, m in metrics['splits'].items()},
                    accuracy_ci={s: [m['ci']['accuracy']['low'], m['ci']['accuracy']['high']] for s, m in metrics['splits'].items()},
                    versions=_versions())
-    (out/'summary.json').write_text(_json(summary))
+    (out/'summary.json').write_text(to_json(summary))
     report(out, n_boot=n_boot)
     summary['seconds'] = round(time.time()-t0, 1)
-    (out/'summary.json').write_text(_json(summary))
+    (out/'summary.json').write_text(to_json(summary))
     if not quiet: print(format_summary(summary))
     return summary
 
@@ -219,7 +217,169 @@ def predict_run(model_dir, # a `model/` folder written by `train_run` / `export_
         df.to_csv(out, index=False)
     return df
 
+# %% ../nbs/12_cli.ipynb #6b42e69c
+PROTOCOL_FN = 'protocol.json'
+
+def _protocol_folder(out:Path, kind:str) -> Path:
+    "Create `out` or check that it is a folder of the same kind of protocol (resumed); anything else is refused."
+    if out.exists() and not out.is_dir(): raise MedfastError(f"--out {out} is a file, not a folder. Choose another path.")
+    fn = out/PROTOCOL_FN
+    if fn.is_file():
+        old = json.loads(fn.read_text()).get('kind')
+        if old != kind: raise MedfastError(f"{out} holds a `medfast {old}` protocol, not `{kind}`. Use another --out folder.")
+    elif out.exists() and any(out.iterdir()):
+        raise MedfastError(f"The output folder {out} is not empty and holds no medfast protocol ({PROTOCOL_FN}). "
+                           "Choose a new folder with --out; nothing in it was changed.")
+    else:
+        out.mkdir(parents=True, exist_ok=True)
+        write_atomic(fn, lambda t: Path(t).write_text(to_json(dict(kind=kind, versions=_versions()))))
+    return out
+
+def _n_done(out:Path) -> int: return sum(1 for _ in out.glob('**/metrics.json'))
+
+def protocol_run(kind:str, # 'cv', 'compare' or 'sweep'
+                 data, # a class folder, a CSV file, a MedMNIST .npz or an items DataFrame
+                 out, # the protocol's folder: created, or resumed when it holds the same protocol
+                 arch:str|list='mobilenetv2_100', # backbone: one for 'cv', a list for 'compare', one or a list for 'sweep'
+                 grid:dict|None=None, # 'sweep': the values to try per setting, e.g. dict(bs=[16, 32], lr=[1e-3, 3e-4])
+                 read_kw:dict|None=None, # options of `read_items` (path_col, label_col, patient_col, split_col, base)
+                 quiet:bool=False, # no printout
+                 **kw, # arguments of `cross_validate` / `compare` / `sweep`, and the training settings of `job_config`
+                ) -> dict:
+    "Run or resume `medfast cv|compare|sweep` on `data` in `out` and write out/summary.html; returns a summary."
+    t0 = time.time()
+    fns = dict(cv=cross_validate, compare=compare, sweep=sweep)
+    if kind not in fns: raise MedfastError(f"kind={kind!r}: use 'cv', 'compare' or 'sweep'.")
+    if kind == 'compare' and (isinstance(arch, str) or len(set(arch)) < 2):
+        raise MedfastError(f"compare needs at least two different backbones (comma-separated --arch), got {arch}.")
+    out = Path(out).expanduser()
+    items = read_items(data, **(read_kw or {}))   # read and checked before the folder is touched
+    verify_images(items)
+    out = _protocol_folder(out, kind)
+    before = _n_done(out)
+    res = fns[kind](items, arch, out, **({'grid': grid or {}} if kind == 'sweep' else {}), **kw)
+    done = _n_done(out)
+    s = dict(kind=kind, out=str(out), data=str(data) if not isinstance(data, pd.DataFrame) else 'DataFrame',
+             n_items=len(items), jobs_kept=before, jobs_trained=done - before, seconds=round(time.time() - t0, 1))
+    if kind == 'sweep':
+        s.update(finished=res['finished'], best=res['best'])
+    else:
+        sc = cv_scores(out)
+        archs = [arch] if isinstance(arch, str) else list(arch)
+        folds = pd.read_csv(out/'folds.csv')
+        n_exp = len(archs) * sum(len(set(folds[c]) - {-1}) for c in folds.columns if c.startswith('fold_'))
+        sc = sc[sc.model.isin(archs)]
+        s.update(finished=len(sc) == n_exp, jobs_expected=n_exp,
+                 accuracy={m: dict(mean=float(g.accuracy.mean()), std=float(g.accuracy.std()), n=len(g)) for m, g in sc.groupby('model', sort=False)})
+        if kind == 'compare' and res['tests'] is not None:
+            s['tests'] = res['tests'][['model_a', 'model_b', 'statistic', 'p_value', 'p_holm']].to_dict('records')
+    s['summary_html'] = str(protocol_report(out))
+    write_atomic(out/'run.json', lambda t: Path(t).write_text(to_json(s)))
+    if not quiet: print(format_protocol(s))
+    return s
+
+def format_protocol(s:dict # the dictionary `protocol_run` returns
+                   ) -> str:
+    "A short, human summary of a cross-validation, comparison or sweep."
+    state = 'finished' if s['finished'] else 'stopped (unfinished: rerun the same command to go on)'
+    lines = [f"medfast {s['kind']}: {state} in {s['seconds']:.0f} s; {s['jobs_trained']} job(s) trained now, "
+             f"{s['jobs_kept']} kept from an earlier run"]
+    for m, a in s.get('accuracy', {}).items():
+        lines.append(f"  {m:<24}: accuracy {a['mean']:.3f} ± {0 if a['n'] < 2 else a['std']:.3f} over {a['n']} folds (valid)")
+    for t in s.get('tests') or []:
+        lines.append(f"  Wilcoxon {t['model_a']} vs {t['model_b']}: statistic {t['statistic']:.1f}, p = {t['p_value']:.3g} (Holm {t['p_holm']:.3g})")
+    if s['kind'] == 'sweep' and s['best']:
+        b = s['best']
+        lines.append(f"  best    : {b['arch']}, bs {b['bs']}, lr {b['lr']:g}, aug {b['aug']}, unfreeze {b['unfreeze']}")
+    lines.append(f"  results : {s['out']}  (summary.html)")
+    return '\n'.join(lines)
+
 # %% ../nbs/12_cli.ipynb #29e33f42
+def _list(s:str, conv, opt:str) -> list:
+    "A comma-separated option value as a list of `conv` values; a clear error names the option."
+    try: return [conv(v.strip()) for v in str(s).split(',') if v.strip()]
+    except ValueError: raise MedfastError(f"{opt} {s}: give comma-separated values, e.g. {opt} 16,32.") from None
+
+def _aug_value(v:str):
+    "CLI spelling of an augmentation: on/off words, or a preset name."
+    w = v.lower()
+    if w in ('true', 'on', 'yes', 'fastai'): return True
+    if w in ('false', 'off', 'no', 'none'): return False
+    if v in AUG_PRESETS: return v
+    raise MedfastError(f"--aug {v}: use on, off or a preset ({', '.join(AUG_PRESETS)}).")
+
+def _pretrained_value(s:str, archs:list):
+    "--pretrained: one value for every backbone, or ARCH=VALUE pairs (comma-separated)."
+    if '=' not in s: return s
+    pairs = dict(p.split('=', 1) for p in s.split(',') if p.strip())
+    bad = [a for a in pairs if a not in archs]
+    if bad: raise MedfastError(f"--pretrained names {', '.join(bad)}, which is not among the backbones {', '.join(archs)}.")
+    return pairs
+
+def _protocol_args(p:argparse.ArgumentParser, kind:str):
+    "The options shared by `medfast cv`, `compare` and `sweep`."
+    many = "(comma-separated: one stage of the sweep)" if kind == 'sweep' else ''
+    p.add_argument('data', help='a class folder (root/<label>/...), a CSV file or a MedMNIST .npz')
+    for o, h in [('--path-col', 'CSV column with the image paths'), ('--label-col', 'CSV column with the labels'),
+                 ('--patient-col', 'CSV column with patient ids (no patient in two folds / splits)'),
+                 ('--base', "folder that relative CSV paths start from")]: p.add_argument(o, default=None, help=h)
+    if kind == 'sweep': p.add_argument('--split-col', default=None, help='CSV column with an existing train/valid/test split')
+    p.add_argument('--pretrained', default='imagenet', help="'imagenet', 'none', a weights file, or ARCH=VALUE,ARCH=VALUE")
+    p.add_argument('--size', type=int, default=224, help='image size in pixels')
+    p.add_argument('--bs', default='32', help=f'batch size {many}')
+    p.add_argument('--epochs', type=int, default=5, help='epochs after unfreezing')
+    p.add_argument('--freeze-epochs', type=int, default=1, help='frozen epochs first')
+    p.add_argument('--lr', default='1e-3', help=f'learning rate, the same for every job {many}')
+    p.add_argument('--aug', default='on', help=f"augmentation: on (fastai's aug_transforms), off, or a preset {many}")
+    p.add_argument('--unfreeze', default='1', help=f'fraction of the body to fine-tune: 1 all, 0.5 the second half, 0 head only {many}')
+    p.add_argument('--schedule', choices=['one_cycle', 'constant'], default='one_cycle', help='learning-rate schedule')
+    p.add_argument('--early-stopping', type=int, default=0, metavar='PATIENCE', help='early stopping on the validation loss (0: off)')
+    p.add_argument('--reduce-lr', type=int, default=0, metavar='PATIENCE', help='plateau learning-rate reduction (0: off)')
+    p.add_argument('--loss', default='ce', choices=list(LOSSES), help='loss function')
+    p.add_argument('--seed', type=int, default=42, help='seed of the folds / split and of every training')
+    p.add_argument('--kappa-weights', choices=['linear', 'quadratic'], default=None, help="weighted Cohen's kappa (ordinal grades)")
+    p.add_argument('--n-boot', type=int, default=200, help="bootstrap resamples of each job's intervals")
+    if kind != 'sweep':
+        p.add_argument('--k', type=int, default=5, help='number of folds')
+        p.add_argument('--repeats', type=int, default=1, help='repetitions of the k folds with other assignments')
+    p.add_argument('--test-pct', type=float, default=0.0, help='fraction held out as a test split that no job trains on')
+    if kind == 'sweep': p.add_argument('--valid-pct', type=float, default=0.2, help='validation fraction (when the data has no split)')
+    if kind != 'cv': p.add_argument('--metric', default='accuracy', help='the validation metric that ranks or pairs the models')
+    if kind == 'sweep': p.add_argument('--tol', type=float, default=0.0, help='ties within TOL of the best go to fewer parameters')
+    p.add_argument('--executor', choices=['sequential', 'ray'], default='sequential', help="run the jobs one by one, or on Ray (pip install 'medfast[ray]')")
+    p.add_argument('--address', default=None, help="Ray cluster address (default: start Ray on this machine)")
+    p.add_argument('--cpus-per-job', type=int, default=1, help='Ray: CPUs (and torch threads) per job')
+    p.add_argument('--gpus-per-job', type=float, default=0, help='Ray: GPUs per job (1: one job per GPU)')
+    p.add_argument('--max-jobs', type=int, default=None, help='stop after training this many jobs (rerun to go on)')
+    p.add_argument('--out', required=True, help='the protocol folder (rerunning the same command resumes it)')
+
+def _protocol_call(a) -> dict:
+    "`protocol_run` from the parsed command line of `medfast cv|compare|sweep`."
+    read_kw = {k: v for k, v in dict(path_col=a.path_col, label_col=a.label_col, patient_col=a.patient_col,
+                                     split_col=getattr(a, 'split_col', None), base=a.base).items() if v is not None}
+    if read_kw and not str(a.data).lower().endswith('.csv'):
+        raise MedfastError(f"--{'/--'.join(k.replace('_', '-') for k in read_kw)} describe a CSV file, but DATA is {a.data}.")
+    archs = _list(a.arch, str, '--arch')
+    vals = dict(bs=_list(a.bs, int, '--bs'), lr=_list(a.lr, float, '--lr'), aug=[_aug_value(v) for v in _list(a.aug, str, '--aug')],
+                unfreeze=_list(a.unfreeze, float, '--unfreeze'))
+    kw = dict(size=a.size, epochs=a.epochs, freeze_epochs=a.freeze_epochs, schedule=a.schedule, early_stopping=a.early_stopping,
+              reduce_lr=a.reduce_lr, loss=a.loss, seed=a.seed, kappa_weights=a.kappa_weights, n_boot=a.n_boot,
+              test_pct=a.test_pct, executor=a.executor, max_jobs=a.max_jobs, pretrained=_pretrained_value(a.pretrained, archs),
+              run_kw=dict(address=a.address, cpus_per_job=a.cpus_per_job, gpus_per_job=a.gpus_per_job))
+    if a.cmd == 'sweep':
+        grid = {k: v for k, v in vals.items() if len(v) > 1}
+        kw.update({k: v[0] for k, v in vals.items() if len(v) == 1}, valid_pct=a.valid_pct, metric=a.metric, tol=a.tol,
+                  by_patient=a.patient_col is not None)
+        return protocol_run('sweep', a.data, a.out, archs if len(archs) > 1 else archs[0], grid=grid, read_kw=read_kw, **kw)
+    many = [f'--{k}' for k, v in vals.items() if len(v) > 1]
+    if many: raise MedfastError(f"{', '.join(many)}: several values are for `medfast sweep`; give one value here.")
+    kw.update({k: v[0] for k, v in vals.items()}, k=a.k, repeats=a.repeats)
+    if a.cmd == 'cv':
+        if len(archs) != 1: raise MedfastError(f"medfast cv trains one backbone; for {', '.join(archs)} use `medfast compare`.")
+        if isinstance(kw['pretrained'], dict): kw['pretrained'] = kw['pretrained'].get(archs[0], 'imagenet')
+        return protocol_run('cv', a.data, a.out, archs[0], read_kw=read_kw, **kw)
+    return protocol_run('compare', a.data, a.out, archs, read_kw=read_kw, metric=a.metric, **kw)
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='medfast', description='Transfer learning for medical image classification.')
     sub = p.add_subparsers(dest='cmd', required=True)
@@ -288,6 +448,12 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument('--pretrained', default='none', help="'none', 'imagenet' or a weights file")
     d.add_argument('--epochs', type=int, default=20, help='training epochs')
     d.add_argument('--overwrite', action='store_true', help='allow a non-empty output folder')
+    for kind, h, arch_h in [('cv', 'cross-validate one backbone (k folds, repeated), resumable', 'timm backbone'),
+                            ('compare', 'cross-validate backbones on the same folds, with paired Wilcoxon tests', 'two or more timm backbones, comma-separated'),
+                            ('sweep', 'staged search: backbone + batch size, then lr, then augmentation, then fine-tuning', 'timm backbone(s), comma-separated')]:
+        pp = sub.add_parser(kind, help=h)
+        pp.add_argument('--arch', required=kind == 'compare', default=None if kind == 'compare' else 'mobilenetv2_100', help=arch_h)
+        _protocol_args(pp, kind)
     return p
 
 def _loss_kw(a) -> dict:
@@ -312,6 +478,8 @@ def main(argv:list|None=None # arguments (default: sys.argv[1:])
         elif a.cmd == 'predict':
             df = predict_run(a.model, a.inputs, out=a.out, bs=a.bs, overwrite=a.overwrite)
             print(f"medfast: {len(df)} predictions written to {a.out}" if a.out else df.to_string(index=False))
+        elif a.cmd in ('cv', 'compare', 'sweep'):
+            _protocol_call(a)
         elif a.cmd == 'demo':
             demo(a.out, arch=a.arch, pretrained=a.pretrained, epochs=a.epochs, overwrite=a.overwrite)
         else:

@@ -18,7 +18,7 @@ from safetensors.torch import save_file, load_file
 import medfast
 from .core import *
 from .data import eval_preprocessing, eval_pipes, eval_batch
-from .models import in_channels, DualModel, create_dual_model
+from .models import in_channels, DualModel, create_dual_model, brain_head, head_nf
 
 # %% auto #0
 __all__ = ['EXPORT_FORMAT', 'EXPORT_VERSION', 'WEIGHTS_FN', 'META_FN', 'export_model', 'read_meta', 'load_model', 'predict']
@@ -44,23 +44,43 @@ def _head_kw(head:nn.Module) -> dict:
     kw.update(lin_ftrs=outs[:-1], bn_final=bn, first_bn=bns[0] if bns else True)
     return kw
 
+def _brain_kw(head:nn.Module) -> dict|None:
+    "`medfast.models.brain_head` settings of a head of [pool, flatten,] (Linear, ReLU, Dropout)* + Linear, else None."
+    layers = list(head.children()) if isinstance(head, nn.Sequential) else []
+    pool = len(layers) >= 2 and isinstance(layers[0], nn.AdaptiveAvgPool2d) and type(layers[1]).__name__ == 'Flatten'
+    rest = layers[2:] if pool else layers
+    if not rest or len(rest) % 3 != 1 or not isinstance(rest[-1], nn.Linear): return None
+    groups = [rest[i:i + 3] for i in range(0, len(rest) - 1, 3)]
+    if not all(isinstance(a, nn.Linear) and isinstance(b, nn.ReLU) and isinstance(c, nn.Dropout) for a, b, c in groups): return None
+    return dict(kind='brain', lin_ftrs=[g[0].out_features for g in groups], ps=groups[0][2].p if groups else 0.0, pool=pool)
+
 def _shapes(sd:dict) -> dict: return {k: tuple(v.shape) for k,v in sd.items()}
 
 def _build(arch:str, n_out:int, n_in:int, head:dict, dual:dict|None=None) -> nn.Module:
-    "The untrained model `export_model` describes: fastai's timm model, or a `DualModel` when `dual` is given."
+    "The untrained model `export_model` describes: fastai's timm model (fastai's or the brain-MRI head), or a `DualModel`."
+    if head.get('kind') == 'brain':
+        bh = brain_head(head_nf(arch), n_out, ps=head['ps'], lin_ftrs=tuple(head['lin_ftrs']), pool=head['pool'])
+        return create_timm_model(arch, n_out, pretrained=False, n_in=n_in, custom_head=bh)[0]
     if dual is None: return create_timm_model(arch, n_out, pretrained=False, n_in=n_in, **head)[0]
     head = {k: v for k, v in head.items() if k != 'concat_pool'}
     return create_dual_model(arch, n_out, pretrained='none', n_in=n_in, shared=dual['shared'], concat_pool=dual['concat_pool'], **head)[0]
 
 def _head_of(model:nn.Module) -> nn.Module: return model.head if isinstance(model, DualModel) else model[1]
 
-def _check_rebuild(model:nn.Module, arch:str, n_out:int, n_in:int, head:dict, dual:dict|None=None):
-    "Raise `MedfastError` unless `_build(arch, ...)` with `head` rebuilds `model`'s weights and head."
+def _rebuilds(model:nn.Module, arch:str, n_out:int, n_in:int, head:dict|None, dual:dict|None=None) -> bool:
+    "True when `_build(arch, ...)` with `head` rebuilds `model`'s head and the shapes of all its weights."
+    if head is None: return False
     new = _build(arch, n_out, n_in, head, dual)
-    if repr(_head_of(new)) != repr(_head_of(model)) or _shapes(new.state_dict()) != _shapes(model.state_dict()):
-        raise MedfastError(f"This model cannot be exported: its head is not one that fastai's create_timm_model builds "
-                           f"for {arch!r} (read settings: {head}). export_model supports vision_learner/medical_learner "
-                           f"models with a standard fastai head; save a custom model with safetensors yourself.")
+    return repr(_head_of(new)) == repr(_head_of(model)) and _shapes(new.state_dict()) == _shapes(model.state_dict())
+
+def _head_settings(model:nn.Module, arch:str, n_out:int, n_in:int, dual:dict|None=None) -> dict:
+    "The head settings that rebuild `model` (fastai's head, else the brain-MRI head); a head neither rebuilds raises."
+    h = _head_of(model)
+    for head in (_head_kw(h), None if dual else _brain_kw(h)):
+        if _rebuilds(model, arch, n_out, n_in, head, dual): return head
+    raise MedfastError(f"This model cannot be exported: its head is neither one that fastai's create_timm_model builds "
+                       f"for {arch!r} (read settings: {_head_kw(h)}) nor medfast.models.brain_head. export_model supports "
+                       "medical_learner/vision_learner models with those heads; save a custom model with safetensors yourself.")
 
 # %% ../nbs/10_inference.ipynb #d6b7fafd
 def export_model(learn, # a trained fastai `Learner` from `medical_learner` or `vision_learner` with a timm arch name
@@ -87,11 +107,11 @@ def export_model(learn, # a trained fastai `Learner` from `medical_learner` or `
     lins = [m for m in _head_of(model).modules() if isinstance(m, nn.Linear)] if dual or (isinstance(model, nn.Sequential) and len(model) == 2) else []
     if not lins: raise MedfastError("export_model expects fastai's (body, head) model whose head ends in a Linear layer; "
                                     f"this {type(model).__name__} is not one. Save a custom model with safetensors yourself.")
-    head, n_out, n_in = _head_kw(_head_of(model)), lins[-1].out_features, in_channels(model)
+    n_out, n_in = lins[-1].out_features, in_channels(model)
     if n_out != len(classes):
         raise MedfastError(f"The model has {n_out} outputs but the DataLoaders have {len(classes)} classes {classes}; "
                            "export_model supports single-label classifiers.")
-    _check_rebuild(model, arch, n_out, n_in, head, dual)
+    head = _head_settings(model, arch, n_out, n_in, dual)
     meta = dict(format=EXPORT_FORMAT, format_version=EXPORT_VERSION, medfast_version=medfast.__version__,
                 fastai_version=fastai.__version__, timm_version=timm.__version__, torch_version=torch.__version__,
                 arch=arch, n_in=n_in, n_out=n_out, classes=classes, **eval_preprocessing(learn.dls, size, who='export_model'), head=head, dual=dual,

@@ -1,4 +1,4 @@
-"""One self-contained HTML file that tells the whole story of a training run: data, split audit, class balance, training curves, metrics with confidence intervals, curves, calibration, example predictions and the exact settings.
+"""Self-contained HTML files that tell the whole story: of a training run (data, split audit, class balance, training curves, metrics with confidence intervals, curves, calibration, example predictions, Grad-CAM and the exact settings), and of a cross-validation, comparison or sweep.
 
 Docs: https://medfast.github.io/medfast/report.html.md"""
 
@@ -17,9 +17,10 @@ from .metrics import *
 from .metrics import _splits
 from .interpret import *
 from .inference import load_model, META_FN
+from .experiment import cv_scores, summarize, paired_tests, plot_compare
 
 # %% auto #0
-__all__ = ['SECTIONS', 'fig_uri', 'png_uri', 'ci_table', 'report']
+__all__ = ['SECTIONS', 'PROTOCOL_METRICS', 'fig_uri', 'png_uri', 'ci_table', 'report', 'protocol_report']
 
 # %% ../nbs/11_report.ipynb #98d0645d
 def fig_uri(fig:Figure, # a matplotlib figure; it is closed afterwards
@@ -213,4 +214,105 @@ def report(run_dir:str|Path, # a run folder written by `medfast train` / `medfas
     parts.append('</body></html>')
     fname.parent.mkdir(parents=True, exist_ok=True)
     fname.write_text('\n'.join(parts), encoding='utf-8')
+    return fname
+
+# %% ../nbs/11_report.ipynb #9e562da6
+PROTOCOL_METRICS = ('accuracy', 'balanced_accuracy', 'macro_f1', 'roc_auc', 'roc_auc_macro', 'kappa')
+
+def _mean_sd(s:pd.DataFrame, digits:int) -> pd.DataFrame:
+    "Model × metric table of 'mean ± std (95% CI low–high)' strings from `summarize`."
+    f = lambda r: (f"{r['mean']:.{digits}f} ± {r['std']:.{digits}f} ({r['ci_low']:.{digits}f}–{r['ci_high']:.{digits}f})"
+                   if r['n'] > 1 else f"{r['mean']:.{digits}f}")
+    return s.assign(v=s.apply(f, axis=1)).pivot(index='model', columns='metric', values='v')
+
+def _configs(out:Path, pattern:str) -> pd.DataFrame:
+    "Setting × job table of the training configurations found under `out` (one column per distinct configuration)."
+    cols = {}
+    for fn in sorted(out.glob(pattern)):
+        c = json.loads(fn.read_text())['job'].get('config', {})
+        cols.setdefault(json.dumps(c, sort_keys=True), (c.get('arch', fn.parent.parent.name), c))
+    return pd.DataFrame({a: pd.Series({k: str(v) for k, v in c.items()}) for a, c in cols.values()}).rename_axis('setting')
+
+def _cv_page(out:Path, metrics:list, digits:int) -> list:
+    "The sections of a `cross_validate` / `compare` folder."
+    sc = cv_scores(out)
+    if sc.empty: raise DataError(f"{out} has no finished fold yet (no */repeat*_fold*/metrics.json).")
+    mets = [m for m in metrics if m in sc.columns and sc[m].notna().any()]
+    folds = pd.read_csv(out/'folds.csv') if (out/'folds.csv').is_file() else None
+    parts = []
+    if folds is not None:
+        fc = [c for c in folds.columns if c.startswith('fold_')]
+        n_exp = len(fc) * len(set(folds[fc[0]]) - {-1}) * sc.model.nunique()
+        parts += ['<h2>Folds</h2>', _p(f"{len(fc)} repeat(s) of {len(set(folds[fc[0]]) - {-1})} folds; "
+                  f"{int((folds.split == 'test').sum())} test images held out of every fold. Images per class and fold:")]
+        for c in fc: parts += [f'<h3>Repeat {c[5:]}</h3>', _tab(pd.crosstab(folds.label, folds[c].replace(-1, 'test')))]
+        if len(sc) < n_exp: parts.append(_p(f"Unfinished: {len(sc)} of {n_exp} jobs are done. Rerun the same command to "
+                                            "finish the others; the tables below cover the finished folds only.", 'note'))
+    s = summarize(sc, mets)
+    res = _mean_sd(s, digits)[mets]
+    res.insert(0, 'folds', sc.groupby('model').size())
+    res['parameters'] = sc.groupby('model').params.first().map(lambda v: f'{v/1e6:.2f} M')
+    res['seconds per fold'] = sc.groupby('model').seconds.mean().round(1)
+    parts += ['<h2>Results</h2>', _p("Validation metrics over the folds: mean ± standard deviation (95% t-interval of the mean)."),
+              _tab(res.reindex(list(pd.unique(sc.model))))]
+    if sc.model.nunique() > 1:
+        try:
+            tests = pd.concat([paired_tests(sc, m).assign(metric=m) for m in mets], ignore_index=True)
+            tests = tests[['metric', 'model_a', 'model_b', 'n', 'mean_a', 'mean_b', 'mean_diff', 'statistic', 'p_value', 'p_holm']]
+            parts += ['<h2>Paired tests</h2>', _p("Wilcoxon signed-rank test on the paired fold scores of every two models, "
+                      "with Holm-adjusted p-values (per metric)."), _tab(tests.round(4), index=False)]
+        except DataError as e: parts += ['<h2>Paired tests</h2>', _p(f"Skipped: {e}", 'note')]
+    parts.append('<h2>Charts</h2>')
+    parts += [_img(fig_uri(plot_compare(sc, m)), f'{m} per model') for m in mets]
+    cols = ['model', 'repeat', 'fold', *mets, 'seconds']
+    parts += ['<h2>Scores per fold</h2>', _tab(sc[cols].round(digits), index=False),
+              '<h2>Settings</h2>', _tab(_configs(out, '*/repeat*_fold*/metrics.json'))]
+    return parts
+
+def _sweep_page(out:Path, metrics:list, digits:int) -> list:
+    "The sections of a `sweep` folder."
+    fn = out/'results.csv'
+    if not fn.is_file(): raise DataError(f"{out} has no results.csv: run the sweep (rerunning it resumes).")
+    res = pd.read_csv(fn)
+    mets = [m for m in metrics if m in res.columns and res[m].notna().any()]
+    best = json.loads((out/'best.json').read_text()) if (out/'best.json').is_file() else None
+    parts = []
+    if (out/'items.csv').is_file():
+        it = pd.read_csv(out/'items.csv')
+        parts += ['<h2>Split</h2>', _tab(pd.crosstab(it.label, it.split))]
+    cols = list(res.columns)
+    keys = cols[cols.index('step') + 1:cols.index('n')]   # the settings of the grid, as `sweep` writes them
+    show = res[['stage', 'step', *keys, *mets, 'params', 'seconds', 'chosen', 'config']].copy()
+    show['chosen'] = show['chosen'].map({True: '✓', False: ''})
+    metric = best['metric'] if best else mets[0]
+    parts += ['<h2>Stages</h2>', _p(f"Each stage tries its settings on the winner of the stage before; the winner (✓) has the "
+              f"best validation {metric}, ties going to fewer parameters."), _tab(show.round(digits), index=False)]
+    if not best: parts.append(_p("Unfinished: rerun the same command to train the remaining configurations.", 'note'))
+    stages = list(res.groupby('stage', sort=True))
+    fig, axs = plt.subplots(1, len(stages), figsize=(3.2 * len(stages), 3.2), squeeze=False, sharey=True)
+    for ax, (st, g) in zip(axs[0], stages):
+        step = g.step.iloc[0].split('+')
+        ax.bar(range(len(g)), g[metric], color=['C1' if c else 'C0' for c in g.chosen])
+        ax.set_xticks(range(len(g)), ['\n'.join(str(r[k]) for k in step) for _, r in g.iterrows()], fontsize=7)
+        ax.set_title(f"stage {st}: {' + '.join(step)}", fontsize=9)
+    axs[0][0].set_ylabel(f'valid {metric}'); fig.tight_layout()
+    parts += ['<h2>Charts</h2>', _img(fig_uri(fig), f'{metric} per configuration and stage')]
+    if best: parts += ['<h2>Best configuration</h2>', _tab(pd.Series({k: str(v) for k, v in best['config'].items()}).rename('value').to_frame())]
+    return parts
+
+def protocol_report(out:str|Path, # a folder of `cross_validate`, `compare` or `sweep` (or `medfast cv|compare|sweep`)
+                    fname:str|Path|None=None, # the HTML file (default: out/'summary.html')
+                    metrics:tuple=PROTOCOL_METRICS, # metrics to show (those the results have)
+                    digits:int=3, # decimals
+                   ) -> Path:
+    "One self-contained HTML summary of a protocol folder, rebuilt from its files alone; returns its path."
+    out = Path(out).expanduser()
+    if not out.is_dir(): raise DataError(f"{out} is not a folder. Pass the folder of a cv, compare or sweep run.")
+    sweep = (out/'configs').is_dir() or (out/'results.csv').is_file()
+    parts = (_sweep_page if sweep else _cv_page)(out, list(metrics), digits)
+    title = f"medfast {'sweep' if sweep else 'cross-validation'}: {out.resolve().name}"
+    fname = Path(fname) if fname is not None else out/'summary.html'
+    page = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title><style>{_CSS}</style></head><body>',
+            f'<h1>{_e(title)}</h1>', _p(f"Folder: {out.resolve()}"), *parts, '</body></html>']
+    write_atomic(fname, lambda t: Path(t).write_text('\n'.join(page), encoding='utf-8'))
     return fname

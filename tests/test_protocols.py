@@ -1,0 +1,79 @@
+"End-to-end checks of `medfast cv`, `compare` and `sweep` on the brain MRIs, at tiny sizes."
+import json, signal, subprocess, os, time
+from pathlib import Path
+import numpy as np, pandas as pd
+from scipy import stats
+
+def _tiny(weights, seed=4):
+    return ['--size', '32', '--epochs', '1', '--freeze-epochs', '0', '--n-boot', '20', '--seed', str(seed),
+            '--pretrained', str(weights/'mobilenetv2_100.tv_in1k.safetensors')]
+
+def _done(out): return sorted(Path(out).glob('*/repeat*_fold*/metrics.json'))
+
+def test_cv_killed_and_resumed_gives_the_same_table(tmp_path, data, weights, medfast):
+    "Kill `medfast cv` after its first fold, rerun it: only the other folds train, and the table is the uninterrupted one."
+    from medfast.experiment import cv_scores
+    args = ['cv', data/'brain_mri', '--arch', 'mobilenetv2_100', '--k', '3', *_tiny(weights)]
+    full = medfast(*args, '--out', tmp_path/'full')
+    assert full.returncode == 0, full.stderr[-3000:]
+    assert '3 job(s) trained now, 0 kept' in full.stdout
+    out = tmp_path/'killed'
+    p = subprocess.Popen(['medfast', *map(str, args), '--out', str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         env={**os.environ, 'MPLBACKEND': 'Agg'}, start_new_session=True)
+    t0 = time.time()
+    while not _done(out) and p.poll() is None and time.time() - t0 < 600: time.sleep(0.05)
+    os.killpg(p.pid, signal.SIGKILL); p.wait()
+    first = {f: f.stat().st_mtime_ns for f in _done(out)}
+    assert 1 <= len(first) < 3, f"{len(first)} folds had finished when the run was killed"
+    assert not (out/'summary.html').exists()                                      # it really stopped halfway
+    again = medfast(*args, '--out', out)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert f'{3 - len(first)} job(s) trained now, {len(first)} kept' in again.stdout
+    assert {f: f.stat().st_mtime_ns for f in first} == first                      # finished folds untouched
+    a, b = (cv_scores(d).drop(columns='seconds') for d in (tmp_path/'full', out))
+    pd.testing.assert_frame_equal(a, b)                                            # the same table
+    assert (out/'summary.html').is_file() and 'Unfinished' not in (out/'summary.html').read_text()
+    r = medfast(*args[:-2], '--seed', '5', '--out', out)                           # other folds in the same folder
+    assert r.returncode == 2 and 'other folds' in r.stderr
+
+def test_compare_two_backbones_3x2(tmp_path, data, weights, medfast):
+    "Two backbones, 3 folds repeated twice: the table, Wilcoxon p-values equal to scipy's, the charts in summary.html."
+    out = tmp_path/'cmp'
+    r = medfast('compare', data/'brain_mri', '--arch', 'mobilenetv2_100,resnet18', '--k', '3', '--repeats', '2',
+                *_tiny(weights), '--pretrained', f"mobilenetv2_100={weights/'mobilenetv2_100.tv_in1k.safetensors'},resnet18=none",
+                '--out', out)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert '12 job(s) trained now' in r.stdout and 'Wilcoxon mobilenetv2_100 vs resnet18' in r.stdout
+    sc, tests = pd.read_csv(out/'scores.csv'), pd.read_csv(out/'tests.csv')
+    assert len(sc) == 12 and sc.groupby('model').size().to_dict() == {'mobilenetv2_100': 6, 'resnet18': 6}
+    for metric in ['accuracy', 'balanced_accuracy']:
+        from medfast.experiment import paired_tests
+        t = paired_tests(sc, metric).iloc[0]
+        x, y = (sc[sc.model == m].sort_values(['repeat', 'fold'])[metric].to_numpy() for m in ('mobilenetv2_100', 'resnet18'))
+        if (x != y).any():
+            w = stats.wilcoxon(x, y)
+            assert np.isclose(t.statistic, w.statistic) and np.isclose(t.p_value, w.pvalue), (metric, t, w)
+    assert np.isclose(tests.p_value.iloc[0], paired_tests(sc, 'accuracy').p_value.iloc[0])
+    html = (out/'summary.html').read_text()
+    for h in ['Results', 'Paired tests', 'Charts', 'Scores per fold', 'Settings']: assert f'<h2>{h}</h2>' in html
+    assert html.count('<img src="data:image/png;base64,') >= 3
+    folds = pd.read_csv(out/'folds.csv')
+    assert set(folds.fold_0) == {0, 1, 2} and not (folds.fold_0 == folds.fold_1).all()
+
+def test_sweep_stages(tmp_path, data, weights, medfast):
+    "A sweep over batch size, learning rate, augmentation and fine-tuning: four stages, one winner each, resumable."
+    out = tmp_path/'sweep'
+    args = ['sweep', data/'brain_mri', '--arch', 'mobilenetv2_100', '--bs', '16,32', '--lr', '1e-3,3e-3',
+            '--aug', 'on,off', '--unfreeze', '1,0', *_tiny(weights), '--out', out]
+    r = medfast(*args)
+    assert r.returncode == 0, r.stderr[-3000:]
+    res = pd.read_csv(out/'results.csv')
+    assert res.step.unique().tolist() == ['bs', 'lr', 'aug', 'unfreeze'] and res.groupby('stage').chosen.sum().tolist() == [1] * 4
+    best = json.loads((out/'best.json').read_text())['config']
+    last = res[res.chosen].iloc[-1]
+    assert (best['bs'], best['lr'], best['unfreeze']) == (last.bs, last.lr, last.unfreeze)
+    assert 'best    : mobilenetv2_100' in r.stdout and (out/'summary.html').is_file()
+    n = len(list((out/'configs').glob('*/metrics.json')))
+    assert n == res.config.nunique() == 5                                          # 2 + 1 + 1 + 1: shared ones trained once
+    again = medfast(*args)
+    assert again.returncode == 0 and '0 job(s) trained now, 5 kept' in again.stdout
