@@ -77,6 +77,7 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
               segment_output:str='masked', # with `segment`: 'masked' (background black), 'mask', or 'four_channel' (image + mask)
               dual:bool=False, # with `segment`: two inputs, the original and the segmented image (two-branch model)
               shared:bool=False, # with `dual`: one backbone for both inputs
+              head:str='fastai', # 'fastai' (fastai's head) or 'brain' (the brain-MRI study's head, `medfast.models.brain_head`)
               schedule:str='one_cycle', # 'one_cycle' or 'constant' (the Keras studies; needed for `reduce_lr`)
               early_stopping:int=0, # patience of early stopping on the validation loss (0: off; the studies: 10)
               reduce_lr:int=0, # patience of the plateau learning-rate reduction (0: off; the studies: 5, with schedule='constant')
@@ -121,7 +122,7 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
     weights = _weights_arg(pretrained)
     if freeze_epochs is None: freeze_epochs = 1 if weights is not False else 0
     dls = get_dls(train_items, size=size, bs=bs, arch=arch, seed=seed, sampler=sampler, **tfms)
-    learn = medical_learner(dls, arch, pretrained=weights, seed=seed, loss_func=loss, loss_kw=loss_kw, shared=shared)
+    learn = medical_learner(dls, arch, pretrained=weights, seed=seed, loss_func=loss, loss_kw=loss_kw, shared=shared, head=head)
     learn.path, learn.model_dir = out, 'checkpoints'
     sugg = find_lr(learn, fname=out/'lr_find.png', num_it=lr_find_iters)
     lr_used = float(lr or sugg.valley)
@@ -142,7 +143,7 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
                    freeze_epochs=freeze_epochs, unfreeze=unfreeze, lr=lr_used,
                    lr_find=dict(valley=float(sugg.valley), slide=float(sugg.slide)),
                    seed=seed, aug=aug, offline_aug=offline_aug, loss=loss, loss_kw=loss_kw, balance=balance, sampler=sampler,
-                   segment=segment, segment_output=segment_output if segment else None, dual=dual, shared=shared,
+                   segment=segment, segment_output=segment_output if segment else None, dual=dual, shared=shared, head=head,
                    schedule=schedule, early_stopping=early_stopping, reduce_lr=reduce_lr, save_best=save_best,
                    train_counts={k: int(v) for k, v in train_items.loc[train_items['split'] == 'train', 'label'].astype(str).value_counts().sort_index().items()},
                    tta=tta, seconds=round(time.time()-t0, 1), kappa_weights=kappa_weights, target_sensitivity=target_sensitivity,
@@ -336,6 +337,7 @@ def _protocol_args(p:argparse.ArgumentParser, kind:str):
     p.add_argument('--early-stopping', type=int, default=0, metavar='PATIENCE', help='early stopping on the validation loss (0: off)')
     p.add_argument('--reduce-lr', type=int, default=0, metavar='PATIENCE', help='plateau learning-rate reduction (0: off)')
     p.add_argument('--loss', default='ce', choices=list(LOSSES), help='loss function')
+    p.add_argument('--head', choices=['fastai', 'brain'], default='fastai', help="fastai's head, or the brain-MRI study's")
     p.add_argument('--seed', type=int, default=42, help='seed of the folds / split and of every training')
     p.add_argument('--kappa-weights', choices=['linear', 'quadratic'], default=None, help="weighted Cohen's kappa (ordinal grades)")
     p.add_argument('--n-boot', type=int, default=200, help="bootstrap resamples of each job's intervals")
@@ -363,7 +365,7 @@ def _protocol_call(a) -> dict:
     vals = dict(bs=_list(a.bs, int, '--bs'), lr=_list(a.lr, float, '--lr'), aug=[_aug_value(v) for v in _list(a.aug, str, '--aug')],
                 unfreeze=_list(a.unfreeze, float, '--unfreeze'))
     kw = dict(size=a.size, epochs=a.epochs, freeze_epochs=a.freeze_epochs, schedule=a.schedule, early_stopping=a.early_stopping,
-              reduce_lr=a.reduce_lr, loss=a.loss, seed=a.seed, kappa_weights=a.kappa_weights, n_boot=a.n_boot,
+              reduce_lr=a.reduce_lr, loss=a.loss, head=a.head, seed=a.seed, kappa_weights=a.kappa_weights, n_boot=a.n_boot,
               test_pct=a.test_pct, executor=a.executor, max_jobs=a.max_jobs, pretrained=_pretrained_value(a.pretrained, archs),
               run_kw=dict(address=a.address, cpus_per_job=a.cpus_per_job, gpus_per_job=a.gpus_per_job))
     if a.cmd == 'sweep':
@@ -417,6 +419,7 @@ def _parser() -> argparse.ArgumentParser:
                    help='with --segment: background blacked out, the mask, or the image with the mask as a 4th channel')
     t.add_argument('--dual', action='store_true', help='with --segment: original and segmented image as two inputs')
     t.add_argument('--shared', action='store_true', help='with --dual: one backbone for both inputs')
+    t.add_argument('--head', choices=['fastai', 'brain'], default='fastai', help="fastai's head, or the brain-MRI study's (Dense 128, Dense 64, dropout 0.35)")
     t.add_argument('--seed', type=int, default=42, help='one seed for split, weights and data order')
     t.add_argument('--lr-find-iters', type=int, default=100, help='iterations of lr_find')
     t.add_argument('--schedule', choices=['one_cycle', 'constant'], default='one_cycle', help="learning-rate schedule ('constant' for --reduce-lr)")
@@ -493,7 +496,7 @@ def main(argv:list|None=None # arguments (default: sys.argv[1:])
                       freeze_epochs=a.freeze_epochs, lr=a.lr, unfreeze=a.unfreeze, valid_pct=a.valid_pct,
                       test_pct=a.test_pct, by_patient=a.by_patient, aug=a.aug or not a.no_aug, seed=a.seed,
                       offline_aug=a.offline_aug, loss=a.loss, loss_kw=_loss_kw(a), balance=a.balance, balance_ratio=a.balance_ratio, sampler=a.sampler,
-                      segment=a.segment, segment_output=a.segment_output, dual=a.dual, shared=a.shared, schedule=a.schedule,
+                      segment=a.segment, segment_output=a.segment_output, dual=a.dual, shared=a.shared, head=a.head, schedule=a.schedule,
                       early_stopping=a.early_stopping, reduce_lr=a.reduce_lr, save_best=a.save_best,
                       overwrite=a.overwrite, lr_find_iters=a.lr_find_iters, tta=a.tta, kappa_weights=a.kappa_weights,
                       target_sensitivity=a.target_sensitivity, n_boot=a.n_boot, **read_kw)

@@ -240,7 +240,7 @@ def _safe(name:str) -> str: return ''.join(c if c.isalnum() or c in '._-' else '
 
 JOB_DEFAULTS = dict(arch='mobilenetv2_100', pretrained='imagenet', size=224, bs=32, epochs=5, freeze_epochs=1, lr=1e-3,
                     aug=True, unfreeze=1.0, schedule='one_cycle', early_stopping=0, reduce_lr=0, loss='ce', seed=42,
-                    kappa_weights=None, n_boot=200)
+                    kappa_weights=None, n_boot=200, head='fastai')
 
 def job_config(**kw) -> dict:
     "A complete training configuration: `JOB_DEFAULTS` updated by `kw`, in plain JSON types; unknown keys raise."
@@ -261,7 +261,7 @@ def fit_job(items:pd.DataFrame, # items table with a train / valid (/ test) spli
     try:
         tfms = dict(aug=c['aug']) if isinstance(c['aug'], bool) else dict(aug=False, **aug_preset(c['aug'], size=c['size']))
         dls = get_dls(items, size=c['size'], bs=c['bs'], arch=c['arch'], seed=c['seed'], **tfms)
-        learn = medical_learner(dls, c['arch'], pretrained=c['pretrained'], seed=c['seed'], loss_func=c['loss'])
+        learn = medical_learner(dls, c['arch'], pretrained=c['pretrained'], seed=c['seed'], loss_func=c['loss'], head=c['head'])
         cbs = study_callbacks(c['early_stopping'], c['reduce_lr'], save_best=False)
         head_only = c['unfreeze'] == 0   # no fine-tuning: the head trains for all the epochs
         with learn.no_bar(), learn.no_logging():

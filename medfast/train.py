@@ -74,6 +74,7 @@ def medical_learner(dls, # DataLoaders, e.g. from `medfast.data.get_dls`
                     splitter=None, # parameter groups (default: `body_splitter(0.5)`)
                     check_hub:bool=True, # fail fast when hub weights are asked for and the hub cannot be reached
                     shared:bool=False, # two-input DataLoaders (`get_dls(..., dual_tfms=...)`): one backbone for both inputs
+                    head:str='fastai', # 'fastai' (fastai's head) or 'brain' (`medfast.models.brain_head`, the brain-MRI study's)
                     **kw, # passed to fastai's `vision_learner` (e.g. `cbs`, `lin_ftrs`, `ps`, `wd`, `normalize`)
                    ) -> Learner:
     "fastai `vision_learner` over a timm backbone with medical metrics, a 3-group splitter and traceable weights."
@@ -84,6 +85,11 @@ def medical_learner(dls, # DataLoaders, e.g. from `medfast.data.get_dls`
         loss_func = get_loss(loss_func, items=dls.train.items, vocab=list(dls.vocab), **(loss_kw or {}))
     elif loss_kw: raise MedfastError("loss_kw is for a loss given by name, e.g. loss_func='focal'.")
     n = get_c(dls)
+    if head not in ('fastai', 'brain'): raise MedfastError(f"head={head!r}: use 'fastai' or 'brain'.")
+    if head == 'brain':
+        if 'custom_head' in kw: raise MedfastError("head='brain' and custom_head both give a head; pass one of them.")
+        if getattr(dls, 'n_inp', 1) == 2: raise MedfastError("head='brain' is for one-input models; a two-input model takes fastai's head.")
+        kw['custom_head'] = brain_head(head_nf(arch), n)
     if metrics is None: metrics = medical_metrics(n)
     if splitter is None: splitter = body_splitter(0.5)
     if seed is not None: seed_everything(seed)

@@ -176,3 +176,19 @@ def test_bad_protocol_options(tmp_path, data, medfast):
     assert r.returncode == 2 and '--segment' in r.stderr
     r = medfast('train', data/'all_leukemia_subset', '--segment', 'blastt', '--out', tmp_path/'y')
     assert r.returncode == 2 and 'blast' in r.stderr                            # argparse names the valid presets
+
+def test_brain_head_run_exports_and_reports(tmp_path, data, weights, medfast):
+    "`--head brain` (the brain-MRI study's head) trains, exports as kind 'brain', predicts and gets its Grad-CAM report."
+    out = tmp_path/'bh'
+    r = medfast('train', data/'brain_mri', '--arch', 'mobilenetv2_100', '--pretrained', weights/'mobilenetv2_100.tv_in1k.safetensors',
+                *TINY, '--head', 'brain', '--valid-pct', '0.2', '--test-pct', '0.1', '--seed', '1', '--n-boot', '100', '--out', out)
+    assert r.returncode == 0, r.stderr[-3000:]
+    meta = json.loads((out/'model'/'model.json').read_text())
+    assert meta['head'] == dict(kind='brain', lin_ftrs=[128, 64], ps=0.35, pool=True)
+    assert json.loads((out/'summary.json').read_text())['head'] == 'brain'
+    _check_report(out, n_splits=2)
+    test = pd.read_csv(out/'predictions.csv').query("split == 'test'").reset_index(drop=True)
+    p = medfast('predict', out/'model', *test['path'], '--out', tmp_path/'p.csv')
+    assert p.returncode == 0, p.stderr[-2000:]
+    cols = [c for c in test.columns if c.startswith('prob_')]
+    assert (pd.read_csv(tmp_path/'p.csv')[cols].values - test[cols].values).__abs__().max() < 1e-4
