@@ -273,7 +273,7 @@ def protocol_run(kind:str, # 'cv', 'compare' or 'sweep'
         s.update(finished=len(sc) == n_exp, jobs_expected=n_exp,
                  accuracy={m: dict(mean=float(g.accuracy.mean()), std=float(g.accuracy.std()), n=len(g)) for m, g in sc.groupby('model', sort=False)})
         if kind == 'compare' and res['tests'] is not None:
-            s['tests'] = res['tests'][['model_a', 'model_b', 'statistic', 'p_value', 'p_holm']].to_dict('records')
+            s['tests'] = res['tests'][['model_a', 'model_b', 'statistic', 'p_value', 'p_holm', 'p_corrected']].to_dict('records')
     s['summary_html'] = str(protocol_report(out))
     write_atomic(out/'run.json', lambda t: Path(t).write_text(to_json(s)))
     if not quiet: print(format_protocol(s))
@@ -288,7 +288,8 @@ def format_protocol(s:dict # the dictionary `protocol_run` returns
     for m, a in s.get('accuracy', {}).items():
         lines.append(f"  {m:<24}: accuracy {a['mean']:.3f} ± {0 if a['n'] < 2 else a['std']:.3f} over {a['n']} folds (valid)")
     for t in s.get('tests') or []:
-        lines.append(f"  Wilcoxon {t['model_a']} vs {t['model_b']}: statistic {t['statistic']:.1f}, p = {t['p_value']:.3g} (Holm {t['p_holm']:.3g})")
+        lines.append(f"  Wilcoxon {t['model_a']} vs {t['model_b']}: statistic {t['statistic']:.1f}, p = {t['p_value']:.3g} (Holm {t['p_holm']:.3g}); "
+                     f"corrected resampled t-test p = {t['p_corrected']:.3g}")
     if s['kind'] == 'sweep' and s['best']:
         b = s['best']
         lines.append(f"  best    : {b['arch']}, bs {b['bs']}, lr {b['lr']:g}, aug {b['aug']}, unfreeze {b['unfreeze']}")

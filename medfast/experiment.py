@@ -138,8 +138,9 @@ def paired_tests(scores:pd.DataFrame, # long results: one row per model × repea
                  metric:str='accuracy', # the metric column to compare
                  model_col:str='model', # the column naming the model
                  pair_cols:tuple=('repeat', 'fold'), # the columns that pair the scores of two models
+                 ratio:float|None=None, # n_valid / n_train of a fold (1/(k-1) for k folds): adds the corrected resampled t-test
                 ) -> pd.DataFrame:
-    "Wilcoxon signed-rank test of every pair of models on their paired scores, with Holm-adjusted p-values."
+    "Wilcoxon signed-rank test of every pair of models on their paired scores (Holm-adjusted), and optionally the corrected t-test."
     pair_cols = list(pair_cols)
     _check_scores(scores, [model_col, metric, *pair_cols], 'paired_tests')
     wide = _paired(scores, metric, model_col, pair_cols)
@@ -159,9 +160,20 @@ def paired_tests(scores:pd.DataFrame, # long results: one row per model × repea
         else: stat, p = (float(v) for v in stats.wilcoxon(x, y))
         rows.append(dict(model_a=a, model_b=b, n=len(x), mean_a=x.mean(), mean_b=y.mean(),
                          mean_diff=float((x - y).mean()), statistic=stat, p_value=p))
+        if ratio is not None: rows[-1].update(zip(('t_corrected', 'p_corrected'), _corrected_t(x - y, ratio)))
     res = pd.DataFrame(rows)
     res['p_holm'] = holm(res['p_value'])
+    if ratio is not None: res['p_corrected_holm'] = holm(res['p_corrected'])
     return res
+
+def _corrected_t(d:np.ndarray, ratio:float) -> tuple:
+    "Nadeau & Bengio's corrected resampled t-test of the paired differences `d`: (t, two-sided p), n - 1 degrees of freedom."
+    if ratio <= 0: raise DataError(f"ratio={ratio}: the valid/train size ratio of a fold must be > 0 (1/(k-1) for k folds).")
+    n, m, v = len(d), float(d.mean()), float(d.var(ddof=1)) if len(d) > 1 else np.nan
+    if n < 2: return np.nan, np.nan
+    if v == 0: return (0.0, 1.0) if m == 0 else (float(np.sign(m) * np.inf), 0.0)
+    t = m / np.sqrt((1 / n + ratio) * v)
+    return float(t), float(2 * stats.t.sf(abs(t), n - 1))
 
 # %% ../nbs/09_experiment.ipynb #43e0ff73
 def summarize(scores:pd.DataFrame, # long results: one row per model × repeat × fold
@@ -405,7 +417,7 @@ def compare(items:pd.DataFrame, # items table
     ran = run_jobs(jobs, executor=executor, max_jobs=max_jobs, **(run_kw or {}))
     scores = cv_scores(out)
     scores = scores[scores.model.isin(archs)].reset_index(drop=True)
-    res = dict(scores=scores, summary=summarize(scores), tests=paired_tests(scores, metric) if not ran['left'] else None)
+    res = dict(scores=scores, summary=summarize(scores), tests=paired_tests(scores, metric, ratio=1 / (k - 1)) if not ran['left'] else None)
     for n, df in res.items():
         if df is not None: write_atomic(out/f'{n}.csv', lambda t: df.to_csv(t, index=False))
     return res

@@ -257,10 +257,15 @@ def _cv_page(out:Path, metrics:list, digits:int) -> list:
               _tab(res.reindex(list(pd.unique(sc.model))))]
     if sc.model.nunique() > 1:
         try:
-            tests = pd.concat([paired_tests(sc, m).assign(metric=m) for m in mets], ignore_index=True)
-            tests = tests[['metric', 'model_a', 'model_b', 'n', 'mean_a', 'mean_b', 'mean_diff', 'statistic', 'p_value', 'p_holm']]
+            k = len(set(folds[fc[0]]) - {-1}) if folds is not None else None
+            ratio = 1 / (k - 1) if k and k > 1 else None
+            tests = pd.concat([paired_tests(sc, m, ratio=ratio).assign(metric=m) for m in mets], ignore_index=True)
+            cols = ['metric', 'model_a', 'model_b', 'n', 'mean_a', 'mean_b', 'mean_diff', 'statistic', 'p_value', 'p_holm']
+            tests = tests[cols + (['t_corrected', 'p_corrected', 'p_corrected_holm'] if ratio else [])]
             parts += ['<h2>Paired tests</h2>', _p("Wilcoxon signed-rank test on the paired fold scores of every two models, "
-                      "with Holm-adjusted p-values (per metric)."), _tab(tests.round(4), index=False)]
+                      "with Holm-adjusted p-values (per metric)" + (", and Nadeau and Bengio's corrected resampled t-test, "
+                      "which allows for the folds sharing their training images (use it before the Wilcoxon p-value when "
+                      "they disagree)." if ratio else ".")), _tab(tests.round(4), index=False)]
         except DataError as e: parts += ['<h2>Paired tests</h2>', _p(f"Skipped: {e}", 'note')]
     parts.append('<h2>Charts</h2>')
     parts += [_img(fig_uri(plot_compare(sc, m)), f'{m} per model') for m in mets]

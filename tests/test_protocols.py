@@ -54,6 +54,8 @@ def test_compare_two_backbones_3x2(tmp_path, data, weights, medfast):
             w = stats.wilcoxon(x, y)
             assert np.isclose(t.statistic, w.statistic) and np.isclose(t.p_value, w.pvalue), (metric, t, w)
     assert np.isclose(tests.p_value.iloc[0], paired_tests(sc, 'accuracy').p_value.iloc[0])
+    ref = paired_tests(sc, 'accuracy', ratio=1 / (3 - 1)).iloc[0]                 # the corrected resampled t-test, 3 folds
+    assert np.isclose(tests.p_corrected.iloc[0], ref.p_corrected) and 'corrected resampled t-test p' in r.stdout
     html = (out/'summary.html').read_text()
     for h in ['Results', 'Paired tests', 'Charts', 'Scores per fold', 'Settings']: assert f'<h2>{h}</h2>' in html
     assert html.count('<img src="data:image/png;base64,') >= 3
