@@ -285,6 +285,11 @@ def aug_preset(name:str|dict, # a preset in `AUG_PRESETS` ('smear', 'histology',
     q = aug_params(name, **overrides)
     return dict(item_tfms=_item_tfms(q, size, p), batch_tfms=_batch_tfms(q, p))
 
+def _aug_kw(aug:bool|str|dict, size) -> dict:
+    "`get_dls` arguments for `aug`: True / False (fastai's `aug_transforms` or none), or a preset (its transforms instead)."
+    if isinstance(aug, bool): return dict(aug=aug, item_tfms=[], batch_tfms=[])
+    return dict(aug=False, **aug_preset(aug, size=size))
+
 # %% ../nbs/02_augment.ipynb #160d9ba8
 def _safe_name(s:str) -> str:
     "`s` usable as one file or folder name."

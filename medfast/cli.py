@@ -13,7 +13,7 @@ import torch, fastai, timm
 import medfast
 from .core import *
 from .data import *
-from .augment import aug_preset, augment_offline, AUG_PRESETS
+from .augment import augment_offline, AUG_PRESETS, _aug_kw
 from .segment import HSVSegment, SEG_PRESETS
 from .models import *
 from .losses import LOSSES
@@ -21,7 +21,7 @@ from .train import *
 from .metrics import *
 from .interpret import *
 from .report import report, protocol_report
-from .experiment import cross_validate, compare, sweep, cv_scores
+from .experiment import cross_validate, compare, sweep, cv_scores, _fold_design
 from .inference import *
 
 # %% auto #0
@@ -113,7 +113,7 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
     if balance is not None:
         train_items = balance_items(items, balance, balance_ratio, seed=seed)
         train_items.to_csv(out/'train_items.csv', index=False)
-    tfms = dict(aug=aug, item_tfms=[], batch_tfms=[]) if isinstance(aug, bool) else dict(aug=False, **aug_preset(aug, size=size))
+    tfms = _aug_kw(aug, size)
     if dual and not segment: raise MedfastError("--dual needs --segment PRESET: the second input is the segmented image.")
     if segment:
         seg = HSVSegment(segment, output=segment_output)
@@ -267,8 +267,8 @@ def protocol_run(kind:str, # 'cv', 'compare' or 'sweep'
     else:
         sc = cv_scores(out)
         archs = [arch] if isinstance(arch, str) else list(arch)
-        folds = pd.read_csv(out/'folds.csv')
-        n_exp = len(archs) * sum(len(set(folds[c]) - {-1}) for c in folds.columns if c.startswith('fold_'))
+        k, repeats = _fold_design(pd.read_csv(out/'folds.csv'))
+        n_exp = len(archs) * k * repeats
         sc = sc[sc.model.isin(archs)]
         s.update(finished=len(sc) == n_exp, jobs_expected=n_exp,
                  accuracy={m: dict(mean=float(g.accuracy.mean()), std=float(g.accuracy.std()), n=len(g)) for m, g in sc.groupby('model', sort=False)})
@@ -356,12 +356,18 @@ def _protocol_args(p:argparse.ArgumentParser, kind:str):
     p.add_argument('--max-jobs', type=int, default=None, help='stop after training this many jobs (rerun to go on)')
     p.add_argument('--out', required=True, help='the protocol folder (rerunning the same command resumes it)')
 
+def _read_kw(a) -> dict:
+    "The `read_items` options given on the command line; they describe a CSV file, so other data refuses them."
+    kw = {k: v for k, v in dict(path_col=a.path_col, label_col=a.label_col, patient_col=a.patient_col,
+                                split_col=getattr(a, 'split_col', None), base=a.base).items() if v is not None}
+    if kw and not str(a.data).lower().endswith('.csv'):
+        raise MedfastError(f"--{'/--'.join(k.replace('_', '-') for k in kw)} describe a CSV file, "
+                           f"but DATA is {a.data}. Pass a .csv file, or drop these options.")
+    return kw
+
 def _protocol_call(a) -> dict:
     "`protocol_run` from the parsed command line of `medfast cv|compare|sweep`."
-    read_kw = {k: v for k, v in dict(path_col=a.path_col, label_col=a.label_col, patient_col=a.patient_col,
-                                     split_col=getattr(a, 'split_col', None), base=a.base).items() if v is not None}
-    if read_kw and not str(a.data).lower().endswith('.csv'):
-        raise MedfastError(f"--{'/--'.join(k.replace('_', '-') for k in read_kw)} describe a CSV file, but DATA is {a.data}.")
+    read_kw = _read_kw(a)
     archs = _list(a.arch, str, '--arch')
     vals = dict(bs=_list(a.bs, int, '--bs'), lr=_list(a.lr, float, '--lr'), aug=[_aug_value(v) for v in _list(a.aug, str, '--aug')],
                 unfreeze=_list(a.unfreeze, float, '--unfreeze'))
@@ -487,11 +493,7 @@ def main(argv:list|None=None # arguments (default: sys.argv[1:])
         elif a.cmd == 'demo':
             demo(a.out, arch=a.arch, pretrained=a.pretrained, epochs=a.epochs, overwrite=a.overwrite)
         else:
-            read_kw = {k: v for k, v in dict(path_col=a.path_col, label_col=a.label_col, patient_col=a.patient_col,
-                                             split_col=a.split_col, base=a.base).items() if v is not None}
-            if read_kw and not str(a.data).lower().endswith('.csv'):
-                raise MedfastError(f"--{'/--'.join(k.replace('_', '-') for k in read_kw)} describe a CSV file, "
-                                   f"but DATA is {a.data}. Pass a .csv file, or drop these options.")
+            read_kw = _read_kw(a)
             if a.aug and a.no_aug: raise MedfastError("--aug and --no-aug contradict each other; pass one of them.")
             train_run(a.data, a.out, arch=a.arch, pretrained=a.pretrained, size=a.size, bs=a.bs, epochs=a.epochs,
                       freeze_epochs=a.freeze_epochs, lr=a.lr, unfreeze=a.unfreeze, valid_pct=a.valid_pct,

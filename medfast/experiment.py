@@ -18,7 +18,7 @@ from scipy import stats
 from sklearn.model_selection import StratifiedGroupKFold
 from .core import *
 from .data import _file_hashes, _merge_groups, _holdout, _few, get_dls, split_items
-from .augment import aug_preset
+from .augment import _aug_kw
 from .models import count_params
 from .train import medical_learner, fine_tune_recipe, study_callbacks
 from .metrics import predict_splits, save_preds, evaluate_run
@@ -169,8 +169,9 @@ def paired_tests(scores:pd.DataFrame, # long results: one row per model × repea
 def _corrected_t(d:np.ndarray, ratio:float) -> tuple:
     "Nadeau & Bengio's corrected resampled t-test of the paired differences `d`: (t, two-sided p), n - 1 degrees of freedom."
     if ratio <= 0: raise DataError(f"ratio={ratio}: the valid/train size ratio of a fold must be > 0 (1/(k-1) for k folds).")
-    n, m, v = len(d), float(d.mean()), float(d.var(ddof=1)) if len(d) > 1 else np.nan
+    n = len(d)
     if n < 2: return np.nan, np.nan
+    m, v = float(d.mean()), float(d.var(ddof=1))
     if v == 0: return (0.0, 1.0) if m == 0 else (float(np.sign(m) * np.inf), 0.0)
     t = m / np.sqrt((1 / n + ratio) * v)
     return float(t), float(2 * stats.t.sf(abs(t), n - 1))
@@ -271,8 +272,7 @@ def fit_job(items:pd.DataFrame, # items table with a train / valid (/ test) spli
     old = torch.get_num_threads()
     if threads: torch.set_num_threads(threads)
     try:
-        tfms = dict(aug=c['aug']) if isinstance(c['aug'], bool) else dict(aug=False, **aug_preset(c['aug'], size=c['size']))
-        dls = get_dls(items, size=c['size'], bs=c['bs'], arch=c['arch'], seed=c['seed'], **tfms)
+        dls = get_dls(items, size=c['size'], bs=c['bs'], arch=c['arch'], seed=c['seed'], **_aug_kw(c['aug'], c['size']))
         learn = medical_learner(dls, c['arch'], pretrained=c['pretrained'], seed=c['seed'], loss_func=c['loss'], head=c['head'])
         cbs = study_callbacks(c['early_stopping'], c['reduce_lr'], save_best=False)
         head_only = c['unfreeze'] == 0   # no fine-tuning: the head trains for all the epochs
@@ -339,31 +339,49 @@ def run_jobs(jobs:list, # `(items, cfg, folder)` triples; a folder with a finish
             if started: ray.shutdown()
     return dict(kept=kept, run=len(todo), left=left)
 
+def _job_scores(fn:Path) -> dict:
+    "The valid metrics of a finished job's metrics.json (undefined ones as NaN), with its parameters and seconds."
+    m = json.loads(Path(fn).read_text())
+    ov = {k: (np.nan if v is None else v) for k, v in m['splits']['valid']['overall'].items()}
+    return dict(**ov, params=m['job']['params'], seconds=m['job']['seconds'])
+
 def cv_scores(out:str|Path, # the folder of `cross_validate` / `compare`
              ) -> pd.DataFrame:
     "The results table rebuilt from the folder alone: one row per finished (model, repeat, fold), valid metrics as columns."
     rows = []
     for fn in sorted(Path(out).glob('*/repeat*_fold*/metrics.json')):
-        m = json.loads(fn.read_text())
         r, f = (int(x) for x in fn.parent.name.replace('repeat', '').split('_fold'))
-        ov = m['splits']['valid']['overall']
-        rows.append(dict(model=m['job']['arch'], repeat=r, fold=f, **{k: (np.nan if v is None else v) for k, v in ov.items()},
-                         params=m['job']['params'], seconds=m['job']['seconds']))
+        rows.append(dict(model=json.loads(fn.read_text())['job']['arch'], repeat=r, fold=f, **_job_scores(fn)))
     return pd.DataFrame(rows)
+
+def _pin_table(df:pd.DataFrame, fn:Path, cols:list, what:str):
+    "Save `df[cols]` to `fn` the first time; afterwards refuse a table that differs from the saved one (`what` names it)."
+    new = df[cols].reset_index(drop=True).astype(str)
+    if fn.is_file():
+        old = pd.read_csv(fn)
+        if list(old.columns) != cols or not old.astype(str).equals(new):
+            raise MedfastError(f"{fn} holds {what}. Use a new folder for this protocol, or the same settings to resume it.")
+    else: write_atomic(fn, lambda t: df[cols].to_csv(t, index=False))
+
+def _fold_design(folds:pd.DataFrame) -> tuple:
+    "`(k, repeats)` of a `cv_folds` table (or of a protocol's folds.csv)."
+    fc = [c for c in folds.columns if str(c).startswith('fold_')]
+    return (len(set(folds[fc[0]]) - {-1}) if fc else 0), len(fc)
 
 def _cv_setup(items:pd.DataFrame, out:Path, k:int, repeats:int, seed:int, test_pct:float, by_patient) -> pd.DataFrame:
     "The folds of the protocol in `out`: made and saved as folds.csv the first time, checked against it afterwards."
     out.mkdir(parents=True, exist_ok=True)
     folds = cv_folds(items, k=k, repeats=repeats, by_patient=by_patient, test_pct=test_pct, seed=seed)
-    ff = out/'folds.csv'
-    cols = ['path', 'label', 'split'] + [f'fold_{r}' for r in range(repeats)]
-    if ff.is_file():
-        old = pd.read_csv(ff)
-        if list(old.columns) != cols or not old[cols].astype(str).equals(folds[cols].astype(str)):
-            raise MedfastError(f"{ff} holds other folds (another seed, k, repeats or data). Use a new folder for this "
-                               "protocol, or the same settings to resume it.")
-    else: write_atomic(ff, lambda t: folds[cols].to_csv(t, index=False))
+    _pin_table(folds, out/'folds.csv', ['path', 'label', 'split'] + [f'fold_{r}' for r in range(repeats)],
+               'other folds (another seed, k, repeats or data)')
     return folds
+
+def _weights_of(pretrained:dict|str, archs:list):
+    "`arch -> pretrained value` from one value for all backbones or an {arch: value} dict (whose names must be in `archs`)."
+    if not isinstance(pretrained, dict): return lambda a: pretrained
+    extra = sorted(set(pretrained) - set(archs))
+    if extra: raise MedfastError(f"pretrained names {extra}, which are not among the backbones {archs}.")
+    return lambda a: pretrained.get(a, 'imagenet')
 
 def _cv_jobs(folds:pd.DataFrame, out:Path, k:int, repeats:int, cfg:dict) -> list:
     return [(fold_items(folds, r, f), cfg, out/_safe(cfg['arch'])/f'repeat{r}_fold{f}') for r in range(repeats) for f in range(k)]
@@ -406,14 +424,10 @@ def compare(items:pd.DataFrame, # items table
            ) -> dict:
     "Cross-validate each backbone on the same folds: dict(scores, summary, tests), also saved as CSV files in `out`."
     if len(set(archs)) < 2: raise MedfastError(f"compare needs at least two different backbones, got {archs}.")
-    if isinstance(pretrained, dict) and set(pretrained) - set(archs):
-        raise MedfastError(f"pretrained names {sorted(set(pretrained) - set(archs))}, which are not in archs {archs}.")
-    out = Path(out)
+    pw, out = _weights_of(pretrained, archs), Path(out)
     folds = _cv_setup(items, out, k, repeats, seed, test_pct, by_patient)
     jobs = []
-    for a in archs:
-        pw = pretrained.get(a, 'imagenet') if isinstance(pretrained, dict) else pretrained
-        jobs += _cv_jobs(folds, out, k, repeats, job_config(arch=a, pretrained=pw, seed=seed, **kw))
+    for a in archs: jobs += _cv_jobs(folds, out, k, repeats, job_config(arch=a, pretrained=pw(a), seed=seed, **kw))
     ran = run_jobs(jobs, executor=executor, max_jobs=max_jobs, **(run_kw or {}))
     scores = cv_scores(out)
     scores = scores[scores.model.isin(archs)].reset_index(drop=True)
@@ -436,13 +450,7 @@ def _sweep_items(items:pd.DataFrame, out:Path, valid_pct:float, test_pct:float, 
     have = set(items['split'].astype(str))
     if not {'train', 'valid'} <= have:
         raise DataError(f"sweep needs 'train' and 'valid' rows in the split column; it has {sorted(have)}.")
-    cols, fn = ['path', 'label', 'split'], out/'items.csv'
-    if fn.is_file():
-        old = pd.read_csv(fn)
-        if list(old.columns) != cols or not old.astype(str).equals(items[cols].reset_index(drop=True).astype(str)):
-            raise MedfastError(f"{fn} holds another split (other data, seed or fractions). Use a new folder for this sweep, "
-                               "or the same settings to resume it.")
-    else: write_atomic(fn, lambda t: items[cols].to_csv(t, index=False))
+    _pin_table(items, out/'items.csv', ['path', 'label', 'split'], 'another split (other data, seed or fractions)')
     return items
 
 def sweep(items:pd.DataFrame, # items table; its `split` column is used, else `split_items` makes one
@@ -473,9 +481,7 @@ def sweep(items:pd.DataFrame, # items table; its `split` column is used, else `s
         if not v: raise MedfastError(f"grid[{k!r}] is empty: give at least one value.")
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     items = _sweep_items(items, out, valid_pct, test_pct, by_patient, seed)
-    if isinstance(pretrained, dict) and set(pretrained) - set(archs):
-        raise MedfastError(f"pretrained names {sorted(set(pretrained) - set(archs))}, which are not in arch {archs}.")
-    pw = lambda a: pretrained.get(a, 'imagenet') if isinstance(pretrained, dict) else pretrained
+    pw = _weights_of(pretrained, archs)
     best, tables, left = job_config(arch=archs[0], pretrained=pw(archs[0]), seed=seed, **kw), [], max_jobs
     for i, st in enumerate(stages):
         keys = [k for k in st if k in grid]
@@ -487,10 +493,8 @@ def sweep(items:pd.DataFrame, # items table; its `split` column is used, else `s
         if ran['left']: break
         rows = []
         for c in cands:
-            m = json.loads((out/'configs'/_cfg_id(c)/'metrics.json').read_text())
-            ov = {k: (np.nan if v is None else v) for k, v in m['splits']['valid']['overall'].items()}
-            rows.append(dict(stage=len(tables) + 1, step='+'.join(keys), arch=c['arch'], **{k: c[k] for k in grid if k != 'arch'}, **ov,
-                             params=m['job']['params'], seconds=m['job']['seconds'], config=_cfg_id(c)))
+            rows.append(dict(stage=len(tables) + 1, step='+'.join(keys), arch=c['arch'], **{k: c[k] for k in grid if k != 'arch'},
+                             **_job_scores(out/'configs'/_cfg_id(c)/'metrics.json'), config=_cfg_id(c)))
         t = pd.DataFrame(rows)
         win = select(t, metric, tie_break='params', tol=tol)
         t['chosen'] = t.index == win.name

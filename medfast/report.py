@@ -17,7 +17,7 @@ from .metrics import *
 from .metrics import _splits
 from .interpret import *
 from .inference import load_model, META_FN
-from .experiment import cv_scores, summarize, paired_tests, plot_compare
+from .experiment import cv_scores, summarize, paired_tests, plot_compare, _fold_design
 
 # %% auto #0
 __all__ = ['SECTIONS', 'PROTOCOL_METRICS', 'fig_uri', 'png_uri', 'ci_table', 'report', 'protocol_report']
@@ -239,13 +239,12 @@ def _cv_page(out:Path, metrics:list, digits:int) -> list:
     if sc.empty: raise DataError(f"{out} has no finished fold yet (no */repeat*_fold*/metrics.json).")
     mets = [m for m in metrics if m in sc.columns and sc[m].notna().any()]
     folds = pd.read_csv(out/'folds.csv') if (out/'folds.csv').is_file() else None
-    parts = []
+    parts, (k, repeats) = [], _fold_design(folds) if folds is not None else (None, None)
     if folds is not None:
-        fc = [c for c in folds.columns if c.startswith('fold_')]
-        n_exp = len(fc) * len(set(folds[fc[0]]) - {-1}) * sc.model.nunique()
-        parts += ['<h2>Folds</h2>', _p(f"{len(fc)} repeat(s) of {len(set(folds[fc[0]]) - {-1})} folds; "
+        n_exp = k * repeats * sc.model.nunique()
+        parts += ['<h2>Folds</h2>', _p(f"{repeats} repeat(s) of {k} folds; "
                   f"{int((folds.split == 'test').sum())} test images held out of every fold. Images per class and fold:")]
-        for c in fc: parts += [f'<h3>Repeat {c[5:]}</h3>', _tab(pd.crosstab(folds.label, folds[c].replace(-1, 'test')))]
+        for r in range(repeats): parts += [f'<h3>Repeat {r}</h3>', _tab(pd.crosstab(folds.label, folds[f'fold_{r}'].replace(-1, 'test')))]
         if len(sc) < n_exp: parts.append(_p(f"Unfinished: {len(sc)} of {n_exp} jobs are done. Rerun the same command to "
                                             "finish the others; the tables below cover the finished folds only.", 'note'))
     s = summarize(sc, mets)
@@ -257,7 +256,6 @@ def _cv_page(out:Path, metrics:list, digits:int) -> list:
               _tab(res.reindex(list(pd.unique(sc.model))))]
     if sc.model.nunique() > 1:
         try:
-            k = len(set(folds[fc[0]]) - {-1}) if folds is not None else None
             ratio = 1 / (k - 1) if k and k > 1 else None
             tests = pd.concat([paired_tests(sc, m, ratio=ratio).assign(metric=m) for m in mets], ignore_index=True)
             cols = ['metric', 'model_a', 'model_b', 'n', 'mean_a', 'mean_b', 'mean_diff', 'statistic', 'p_value', 'p_holm']
