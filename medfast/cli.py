@@ -32,8 +32,8 @@ __all__ = ['PROTOCOL_FN', 'prepare_out', 'train_run', 'format_summary', 'demo', 
 def prepare_out(out, # the run's output folder
                 overwrite:bool=False, # allow writing into a non-empty folder (files of the same name are replaced)
                ) -> Path:
-    "Create `out` if needed; refuse a non-empty folder unless `overwrite`."
-    out = Path(out).expanduser()
+    "Create `out` if needed (returned as an absolute path); refuse a non-empty folder unless `overwrite`."
+    out = Path(out).expanduser().absolute()   # fastai joins relative paths to learn.path: give it an absolute one
     if out.exists() and not out.is_dir(): raise MedfastError(f"--out {out} is a file, not a folder. Choose another path.")
     if out.exists() and any(out.iterdir()) and not overwrite:
         raise MedfastError(f"The output folder {out} is not empty. Choose a new folder with --out, "
@@ -253,7 +253,7 @@ def protocol_run(kind:str, # 'cv', 'compare' or 'sweep'
     if kind not in fns: raise MedfastError(f"kind={kind!r}: use 'cv', 'compare' or 'sweep'.")
     if kind == 'compare' and (isinstance(arch, str) or len(set(arch)) < 2):
         raise MedfastError(f"compare needs at least two different backbones (comma-separated --arch), got {arch}.")
-    out = Path(out).expanduser()
+    out = Path(out).expanduser().absolute()
     items = read_items(data, **(read_kw or {}))   # read and checked before the folder is touched
     verify_images(items)
     out = _protocol_folder(out, kind)

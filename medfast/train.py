@@ -212,7 +212,7 @@ def study_callbacks(early_stopping:int=10, # patience of early stopping on `moni
                     min_lr:float=1e-7, # the learning rate is never reduced below this
                     monitor:str='valid_loss', # what to watch (a loss: lower is better; a metric name: higher is better)
                     fname:str='best', # checkpoint name (in `learn.path/learn.model_dir`)
-                    csv:str|Path|None=None, # write the history to this CSV file as training goes (appended)
+                    csv:str|Path|None=None, # write the history to this CSV file as training goes (appended; relative to the working directory)
                    ) -> list:
     "fastai callbacks with the studies' defaults: early stopping, plateau LR reduction, best-model checkpoint, CSV log."
     for n, v in dict(early_stopping=early_stopping, reduce_lr=reduce_lr).items():
@@ -221,5 +221,6 @@ def study_callbacks(early_stopping:int=10, # patience of early stopping on `moni
     if early_stopping: cbs.append(EarlyStoppingCallback(monitor=monitor, min_delta=min_delta, patience=early_stopping))
     if reduce_lr: cbs.append(ReduceLROnPlateau(monitor=monitor, min_delta=min_delta, patience=reduce_lr, factor=factor, min_lr=min_lr))
     if save_best: cbs.append(SaveModelCallback(monitor=monitor, min_delta=min_delta, fname=fname))
-    if csv is not None: cbs.append(CSVLogger(fname=str(csv), append=True))
+    # fastai joins a relative fname to learn.path: an absolute path keeps `csv` relative to the working directory
+    if csv is not None: cbs.append(CSVLogger(fname=str(Path(csv).absolute()), append=True))
     return cbs

@@ -15,10 +15,10 @@ def data(): return _env_dir('MEDFAST_DATA')
 @pytest.fixture(scope='session')
 def weights(): return _env_dir('MEDFAST_WEIGHTS')
 
-def run_medfast(*args, env=None, timeout=900):
-    "Run the installed `medfast` console script; returns the CompletedProcess (text output)."
+def run_medfast(*args, env=None, timeout=900, cwd=None):
+    "Run the installed `medfast` console script (in the folder `cwd`, as a user would); returns the CompletedProcess (text output)."
     e = {**os.environ, 'MPLBACKEND': 'Agg', **(env or {})}
-    return subprocess.run(['medfast', *map(str, args)], capture_output=True, text=True, env=e, timeout=timeout)
+    return subprocess.run(['medfast', *map(str, args)], capture_output=True, text=True, env=e, timeout=timeout, cwd=cwd)
 
 @pytest.fixture(scope='session')
 def medfast(): return run_medfast

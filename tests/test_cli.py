@@ -1,5 +1,5 @@
 "End-to-end checks of the `medfast` command on real data (brain MRI, BreastMNIST), at tiny sizes."
-import json, shutil
+import json, os, shutil
 from pathlib import Path
 import pandas as pd
 import pytest
@@ -126,11 +126,24 @@ def test_truncated_jpeg_is_named(tmp_path, data, medfast):
     assert r.returncode == 2 and 'broken_scan.jpg' in r.stderr
 
 def test_demo_runs(tmp_path, medfast):
-    r = medfast('demo', '--out', tmp_path/'demo')
+    "`cd $(mktemp -d) && medfast demo`, as the README says: the default, relative folder medfast-demo/."
+    r = medfast('demo', cwd=tmp_path)
     assert r.returncode == 0, r.stderr[-3000:]
-    assert (tmp_path/'demo'/'predictions.csv').is_file() and 'demo' in r.stdout
-    s = json.loads((tmp_path/'demo'/'summary.json').read_text())
+    out = tmp_path/'medfast-demo'
+    assert (out/'predictions.csv').is_file() and (out/'training_log.csv').is_file() and 'demo' in r.stdout
+    s = json.loads((out/'summary.json').read_text())
     assert set(s['metrics']) == {'valid', 'test'} and s['splits'] == {'train': 546, 'valid': 78, 'test': 156}
+
+def test_relative_paths_from_another_directory(tmp_path, data, medfast):
+    "`medfast train DATA --out runs/x` typed in the user's own folder, with DATA and --out both relative."
+    rel = os.path.relpath(data/'brain_mri', tmp_path)
+    r = medfast('train', rel, '--arch', 'resnet18', '--pretrained', 'none', *TINY, '--out', 'runs/x', cwd=tmp_path)
+    assert r.returncode == 0, r.stderr[-3000:]
+    out = tmp_path/'runs'/'x'
+    for f in ['metrics.json', 'training_log.csv', 'report.html', 'model/model.json']: assert (out/f).is_file(), f
+    assert not (out/'runs').exists()                      # nothing written to runs/x/runs/x
+    r = medfast('report', 'runs/x', cwd=tmp_path)
+    assert r.returncode == 0, r.stderr[-2000:]
 
 def test_predict_command_matches_run(brain_run, tmp_path, medfast):
     "`medfast predict` on the run's model reproduces the run's own test probabilities."
