@@ -10,7 +10,7 @@ import argparse, time
 from pathlib import Path
 from medfast.core import data_dir, weights_file
 from medfast.data import from_folder
-from medfast.experiment import compare
+from medfast.protocols import compare
 from medfast.report import protocol_report
 
 if __name__ == '__main__':
@@ -22,9 +22,8 @@ if __name__ == '__main__':
     a = ap.parse_args()
     archs = ['mobilenetv2_100', 'tf_efficientnet_lite0']
     t0 = time.time()
-    res = compare(from_folder(data_dir('brain_mri')), archs, a.out, k=3, repeats=2, seed=42, size=a.size, bs=32,
-                  epochs=a.epochs, freeze_epochs=1, lr=1e-3, pretrained={x: weights_file(x) for x in archs},
-                  executor=a.executor)
+    res = compare(from_folder(data_dir('brain_mri')), {x: dict(arch=x, pretrained=str(weights_file(x))) for x in archs}, a.out,
+                  k=3, repeats=2, seed=42, size=a.size, bs=32, epochs=a.epochs, freeze_epochs=1, lr=1e-3, executor=a.executor)
     s = res['summary']
     print(s[s.metric.isin(['accuracy', 'balanced_accuracy', 'macro_f1', 'roc_auc', 'seconds'])].round(3).to_string(index=False))
     if res['tests'] is not None: print(res['tests'].round(4).to_string(index=False))

@@ -1,6 +1,6 @@
 """Single-input vs dual-input (original + HSV-segmented smear) on the leukemia subset, on the same split.
 
-Trains MobileNetV2 (local ImageNet weights) twice with `medfast.cli.train_run` -- once on the smears, once with the
+Trains MobileNetV2 (local ImageNet weights) twice with `medfast.run.train_run` -- once on the smears, once with the
 `blast`-segmented smear as a second input (`segment='blast', dual=True`) -- with the same seed, so the same 60/20/20
 stratified split, the same augmentation preset and the same recipe. Prints each run's test metrics with their 95%
 bootstrap intervals, and a paired bootstrap of the difference (dual - single) on the shared test images.
@@ -11,7 +11,7 @@ import argparse, json
 from pathlib import Path
 import numpy as np, pandas as pd
 from medfast.core import data_dir, weights_file
-from medfast.cli import train_run
+from medfast.run import train_run
 from medfast.metrics import load_preds, pred_classes
 
 def paired_diff(a:pd.DataFrame, b:pd.DataFrame, n_boot:int=2000, seed:int=0) -> dict:

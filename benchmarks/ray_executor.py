@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd, torch
 from medfast.core import data_dir, weights_file
 from medfast.data import from_folder
-from medfast.experiment import cross_validate
+from medfast.protocols import cross_validate
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
@@ -27,13 +27,13 @@ if __name__ == '__main__':
     if out.exists(): shutil.rmtree(out)
     items = from_folder(data_dir('brain_mri'))
     kw = dict(k=a.jobs, seed=7, size=a.size, bs=32, epochs=a.epochs, freeze_epochs=1, lr=1e-3, n_boot=100,
-              pretrained=weights_file('mobilenetv2_100'))
+              pretrained=str(weights_file('mobilenetv2_100')))
     runs = [('sequential, default threads', dict()), ('sequential, 1 thread', dict(run_kw=dict(threads=1))),
             ('ray, 1 CPU per job', dict(executor='ray', run_kw=dict(cpus_per_job=1)))]
     res, scores = [], {}
     for name, extra in runs:
         t0 = time.time()
-        sc = cross_validate(items, 'mobilenetv2_100', out/name.split(',')[0].replace(' ', '_') / str(len(res)), **kw, **extra)
+        sc = cross_validate(items, out/name.split(',')[0].replace(' ', '_') / str(len(res)), arch='mobilenetv2_100', **kw, **extra)
         wall = time.time() - t0
         scores[name] = sc.drop(columns='seconds').sort_values('fold').reset_index(drop=True)
         res.append(dict(run=name, wall_s=round(wall, 1), sum_job_s=round(sc.seconds.sum(), 1), mean_accuracy=round(sc.accuracy.mean(), 4)))

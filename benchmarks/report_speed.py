@@ -10,7 +10,7 @@ import argparse, time
 from pathlib import Path
 import pandas as pd
 from medfast.core import data_dir
-from medfast.cli import train_run
+from medfast.run import train_run
 from medfast.report import report
 
 if __name__ == '__main__':

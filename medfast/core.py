@@ -7,6 +7,7 @@ Docs: https://medfast.github.io/medfast/core.html.md"""
 # %% ../nbs/00_core.ipynb #3e26b035
 from __future__ import annotations
 import json, os, tempfile
+from types import SimpleNamespace
 from importlib import resources
 from pathlib import Path
 import numpy as np
@@ -14,8 +15,8 @@ import torch
 from fastai.torch_core import set_seed
 
 # %% auto #0
-__all__ = ['MedfastError', 'DataError', 'ImageError', 'WeightsError', 'seed_everything', 'data_dir', 'demo_data', 'cache_dir',
-           'weights_file', 'in_test', 'to_json', 'write_atomic']
+__all__ = ['RUN_FILES', 'PROTOCOL_FILES', 'MedfastError', 'DataError', 'ImageError', 'WeightsError', 'seed_everything',
+           'data_dir', 'demo_data', 'cache_dir', 'weights_file', 'in_test', 'to_json', 'write_atomic']
 
 # %% ../nbs/00_core.ipynb #afe415c6
 class MedfastError(Exception):
@@ -103,3 +104,13 @@ def write_atomic(fn:str|Path, # the file to (re)write
     finally:
         if os.path.exists(tmp): os.remove(tmp)
     return fn
+
+# %% ../nbs/00_core.ipynb #eb518d5a
+RUN_FILES = SimpleNamespace(
+    config='config.json', items='items.csv', audit='audit.csv', class_counts='class_counts.csv', train_items='train_items.csv',
+    augmented='augmented', lr_find='lr_find.png', log='training_log.csv', checkpoints='checkpoints', history='history.csv',
+    predictions='predictions.csv', metrics='metrics.json', metrics_csv='metrics.csv', model='model', summary='summary.json',
+    report='report.html')
+PROTOCOL_FILES = SimpleNamespace(
+    protocol='protocol.json', folds='folds.csv', items='items.csv', configs='configs', scores='scores.csv',
+    summary='summary.csv', tests='tests.csv', results='results.csv', best='best.json', run='run.json', report='summary.html')

@@ -1,4 +1,4 @@
-"""Cross-validation grouped by patient and by identical images, backbone comparisons with paired tests, the staged sweep of the studies, model selection: resumable, sequential or on Ray.
+"""Cross-validation folds grouped by patient and by identical images, paired tests with Holm correction, summaries with confidence intervals, model selection and comparison charts: the design and the statistics of the protocols that `medfast.protocols` runs.
 
 Docs: https://medfast.github.io/medfast/experiment.html.md"""
 
@@ -6,26 +6,20 @@ Docs: https://medfast.github.io/medfast/experiment.html.md"""
 
 # %% ../nbs/09_experiment.ipynb #c7d902e2
 from __future__ import annotations
-import hashlib, json, time
-from itertools import combinations, product
+import json
+from itertools import combinations
 from pathlib import Path
 import numpy as np
 import pandas as pd
-import torch
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from scipy import stats
 from sklearn.model_selection import StratifiedGroupKFold
 from .core import *
-from .data import _file_hashes, _merge_groups, _holdout, _few, get_dls, split_items
-from .augment import _aug_kw
-from .models import count_params
-from .train import medical_learner, fine_tune_recipe, study_callbacks
-from .metrics import predict_splits, save_preds, evaluate_run
+from .data import _file_hashes, _merge_groups, _holdout, _few
 
 # %% auto #0
-__all__ = ['JOB_DEFAULTS', 'SWEEP_STAGES', 'cv_folds', 'fold_items', 'holm', 'paired_tests', 'summarize', 'select',
-           'plot_compare', 'job_config', 'fit_job', 'run_jobs', 'cv_scores', 'cross_validate', 'compare', 'sweep']
+__all__ = ['cv_folds', 'fold_items', 'holm', 'paired_tests', 'summarize', 'select', 'plot_compare', 'cv_scores']
 
 # %% ../nbs/09_experiment.ipynb #5e322808
 def _cv_groups(df:pd.DataFrame, by_patient:bool, group_duplicates:bool) -> np.ndarray:
@@ -248,97 +242,7 @@ def plot_compare(scores:pd.DataFrame, # long results: one row per model × repea
     fig.tight_layout()
     return fig
 
-# %% ../nbs/09_experiment.ipynb #bd843f32
-def _safe(name:str) -> str: return ''.join(c if c.isalnum() or c in '._-' else '_' for c in str(name))
-
-JOB_DEFAULTS = dict(arch='mobilenetv2_100', pretrained='imagenet', size=224, bs=32, epochs=5, freeze_epochs=1, lr=1e-3,
-                    aug=True, unfreeze=1.0, schedule='one_cycle', early_stopping=0, reduce_lr=0, loss='ce', seed=42,
-                    kappa_weights=None, n_boot=200, head='fastai')
-
-def job_config(**kw) -> dict:
-    "A complete training configuration: `JOB_DEFAULTS` updated by `kw`, in plain JSON types; unknown keys raise."
-    bad = [k for k in kw if k not in JOB_DEFAULTS]
-    if bad: raise MedfastError(f"Unknown training setting(s) {', '.join(map(repr, bad))}; the settings are {', '.join(JOB_DEFAULTS)}.")
-    cfg = json.loads(to_json({**JOB_DEFAULTS, **kw}))   # paths become strings, numpy numbers plain numbers
-    if not 0 <= cfg['unfreeze'] <= 1: raise MedfastError(f"unfreeze={cfg['unfreeze']}: a fraction of the body in [0, 1] (0: head only).")
-    return cfg
-
-def fit_job(items:pd.DataFrame, # items table with a train / valid (/ test) split
-            cfg:dict, # a `job_config`
-            threads:int|None=None, # torch CPU threads for this job (None: leave as is)
-           ) -> tuple:
-    "Train one configuration on the train rows of `items` and predict the other rows: `(predictions, evaluate_run dict)`."
-    t0, c = time.time(), job_config(**cfg)
-    old = torch.get_num_threads()
-    if threads: torch.set_num_threads(threads)
-    try:
-        dls = get_dls(items, size=c['size'], bs=c['bs'], arch=c['arch'], seed=c['seed'], **_aug_kw(c['aug'], c['size']))
-        learn = medical_learner(dls, c['arch'], pretrained=c['pretrained'], seed=c['seed'], loss_func=c['loss'], head=c['head'])
-        cbs = study_callbacks(c['early_stopping'], c['reduce_lr'], save_best=False)
-        head_only = c['unfreeze'] == 0   # no fine-tuning: the head trains for all the epochs
-        with learn.no_bar(), learn.no_logging():
-            fine_tune_recipe(learn, epochs=0 if head_only else c['epochs'], lr=c['lr'], schedule=c['schedule'], cbs=cbs,
-                             freeze_epochs=c['freeze_epochs'] + (c['epochs'] if head_only else 0),
-                             unfreeze=1.0 if head_only else c['unfreeze'])
-            preds = predict_splits(learn, items)
-        res = evaluate_run(preds, n_boot=c['n_boot'], seed=c['seed'], kappa_weights=c['kappa_weights'])
-        res['job'] = dict(arch=c['arch'], params=count_params(learn.model)['total'], seconds=round(time.time() - t0, 1),
-                          weights=learn.weights_source, epochs_run=len(learn.recorder.values), config=c)
-    finally: torch.set_num_threads(old)
-    return preds, res
-
-def _save_job(d:Path, preds:pd.DataFrame, res:dict):
-    "Write a finished job: predictions first, `metrics.json` last and atomically (it marks the job as finished)."
-    d.mkdir(parents=True, exist_ok=True)
-    write_atomic(d/'predictions.csv', lambda t: save_preds(preds, t))
-    write_atomic(d/'metrics.json', lambda t: Path(t).write_text(to_json(res)))
-
-def _finished(d:Path, cfg:dict) -> bool:
-    "True when `d` holds a finished job of `cfg`; a finished job of other settings raises (it is never overwritten)."
-    fn = d/'metrics.json'
-    if not fn.is_file(): return False
-    old = json.loads(fn.read_text())['job'].get('config', {})
-    diff = [f"{k}: {old.get(k)!r} there, {v!r} now" for k, v in job_config(**cfg).items() if old.get(k) != v]
-    if diff: raise MedfastError(f"{d} holds a finished result of other settings ({'; '.join(diff[:4])}). Resume with the "
-                                "same settings, or write the new protocol to another folder; finished results are never overwritten.")
-    return True
-
-def _ray(address:str|None):
-    "`(ray, started)`: the `ray` module connected to a cluster (`address`) or to a local instance; `started` if this call started it."
-    try: import ray
-    except ImportError: raise MedfastError("executor='ray' needs Ray: pip install 'medfast[ray]' (or pip install ray).") from None
-    if ray.is_initialized(): return ray, False
-    ray.init(log_to_driver=False, **(dict(address=address) if address else dict(include_dashboard=False)))
-    return ray, True
-
-def run_jobs(jobs:list, # `(items, cfg, folder)` triples; a folder with a finished job of the same cfg is skipped
-             executor:str='sequential', # 'sequential' (in this process) or 'ray' (Ray tasks, local or on a cluster)
-             address:str|None=None, # Ray cluster address (e.g. 'ray://head:10001' or 'auto'); None: a local Ray on this machine
-             cpus_per_job:int=1, # Ray: CPUs reserved per job (also its torch threads)
-             gpus_per_job:float=0, # Ray: GPUs per job (1: one job per GPU; 0.5: two jobs share one)
-             max_jobs:int|None=None, # run at most this many unfinished jobs (None: all)
-             threads:int|None=None, # sequential: torch threads per job (None: leave as is)
-            ) -> dict:
-    "Run the unfinished jobs and write each result to its folder as soon as it arrives; returns dict(kept, run, left)."
-    if executor not in ('sequential', 'ray'): raise MedfastError(f"executor={executor!r}: use 'sequential' or 'ray'.")
-    if max_jobs is not None and max_jobs < 0: raise MedfastError(f"max_jobs={max_jobs} must be >= 0.")
-    todo = [(it, cfg, Path(d)) for it, cfg, d in jobs if not _finished(Path(d), cfg)]
-    kept, left = len(jobs) - len(todo), 0
-    if max_jobs is not None: todo, left = todo[:max_jobs], max(0, len(todo) - max_jobs)
-    if executor == 'sequential' or not todo:
-        for it, cfg, d in todo: _save_job(d, *fit_job(it, cfg, threads))
-    else:
-        ray, started = _ray(address)
-        try:
-            task = ray.remote(num_cpus=cpus_per_job, num_gpus=gpus_per_job)(fit_job)
-            pending = {task.remote(it, cfg, cpus_per_job): d for it, cfg, d in todo}
-            while pending:   # the driver writes every result (workers may be other machines), in order of arrival
-                ready, _ = ray.wait(list(pending), num_returns=1)
-                for ref in ready: _save_job(pending.pop(ref), *ray.get(ref))
-        finally:
-            if started: ray.shutdown()
-    return dict(kept=kept, run=len(todo), left=left)
-
+# %% ../nbs/09_experiment.ipynb #f939e4ff
 def _job_scores(fn:Path) -> dict:
     "The valid metrics of a finished job's metrics.json (undefined ones as NaN), with its parameters and seconds."
     m = json.loads(Path(fn).read_text())
@@ -349,160 +253,13 @@ def cv_scores(out:str|Path, # the folder of `cross_validate` / `compare`
              ) -> pd.DataFrame:
     "The results table rebuilt from the folder alone: one row per finished (model, repeat, fold), valid metrics as columns."
     rows = []
-    for fn in sorted(Path(out).glob('*/repeat*_fold*/metrics.json')):
+    for fn in sorted(Path(out).glob(f'*/repeat*_fold*/{RUN_FILES.metrics}')):
         r, f = (int(x) for x in fn.parent.name.replace('repeat', '').split('_fold'))
-        rows.append(dict(model=json.loads(fn.read_text())['job']['arch'], repeat=r, fold=f, **_job_scores(fn)))
+        job = json.loads(fn.read_text())['job']
+        rows.append(dict(model=job.get('name') or job['arch'], repeat=r, fold=f, **_job_scores(fn)))
     return pd.DataFrame(rows)
-
-def _pin_table(df:pd.DataFrame, fn:Path, cols:list, what:str):
-    "Save `df[cols]` to `fn` the first time; afterwards refuse a table that differs from the saved one (`what` names it)."
-    new = df[cols].reset_index(drop=True).astype(str)
-    if fn.is_file():
-        old = pd.read_csv(fn)
-        if list(old.columns) != cols or not old.astype(str).equals(new):
-            raise MedfastError(f"{fn} holds {what}. Use a new folder for this protocol, or the same settings to resume it.")
-    else: write_atomic(fn, lambda t: df[cols].to_csv(t, index=False))
 
 def _fold_design(folds:pd.DataFrame) -> tuple:
     "`(k, repeats)` of a `cv_folds` table (or of a protocol's folds.csv)."
     fc = [c for c in folds.columns if str(c).startswith('fold_')]
     return (len(set(folds[fc[0]]) - {-1}) if fc else 0), len(fc)
-
-def _cv_setup(items:pd.DataFrame, out:Path, k:int, repeats:int, seed:int, test_pct:float, by_patient) -> pd.DataFrame:
-    "The folds of the protocol in `out`: made and saved as folds.csv the first time, checked against it afterwards."
-    out.mkdir(parents=True, exist_ok=True)
-    folds = cv_folds(items, k=k, repeats=repeats, by_patient=by_patient, test_pct=test_pct, seed=seed)
-    _pin_table(folds, out/'folds.csv', ['path', 'label', 'split'] + [f'fold_{r}' for r in range(repeats)],
-               'other folds (another seed, k, repeats or data)')
-    return folds
-
-def _weights_of(pretrained:dict|str, archs:list):
-    "`arch -> pretrained value` from one value for all backbones or an {arch: value} dict (whose names must be in `archs`)."
-    if not isinstance(pretrained, dict): return lambda a: pretrained
-    extra = sorted(set(pretrained) - set(archs))
-    if extra: raise MedfastError(f"pretrained names {extra}, which are not among the backbones {archs}.")
-    return lambda a: pretrained.get(a, 'imagenet')
-
-def _cv_jobs(folds:pd.DataFrame, out:Path, k:int, repeats:int, cfg:dict) -> list:
-    return [(fold_items(folds, r, f), cfg, out/_safe(cfg['arch'])/f'repeat{r}_fold{f}') for r in range(repeats) for f in range(k)]
-
-def cross_validate(items:pd.DataFrame, # items table (path, label, maybe patient)
-                   arch:str, # timm backbone
-                   out:str|Path, # results folder (created; rerunning the same call resumes it)
-                   k:int=5, # folds
-                   repeats:int=1, # repetitions with other fold assignments
-                   seed:int=42, # seed of the folds and of every fold's training
-                   test_pct:float=0.0, # a fixed outer test split that no fold touches
-                   by_patient:bool|None=None, # group by the patient column (None: when there is one)
-                   executor:str='sequential', # 'sequential' or 'ray' (see `run_jobs` for its options)
-                   max_jobs:int|None=None, # stop after training this many folds (None: all)
-                   run_kw:dict|None=None, # more `run_jobs` options (address, cpus_per_job, gpus_per_job, threads)
-                   **kw, # training settings of `job_config`: pretrained, size, bs, epochs, freeze_epochs, lr, aug, ...
-                  ) -> pd.DataFrame:
-    "Train `arch` on every fold of `cv_folds(items, k, repeats, ...)`; finished folds are kept; returns `cv_scores(out)`."
-    out = Path(out)
-    cfg = job_config(arch=arch, seed=seed, **kw)
-    folds = _cv_setup(items, out, k, repeats, seed, test_pct, by_patient)
-    run_jobs(_cv_jobs(folds, out, k, repeats, cfg), executor=executor, max_jobs=max_jobs, **(run_kw or {}))
-    sc = cv_scores(out)
-    return sc[sc.model == arch].reset_index(drop=True)
-
-def compare(items:pd.DataFrame, # items table
-            archs:list, # timm backbones, all run on the same folds
-            out:str|Path, # results folder (resumable)
-            metric:str='accuracy', # the metric of the paired tests
-            pretrained:dict|str='imagenet', # one value for all, or {arch: value} (e.g. local weights for some)
-            k:int=5, # folds
-            repeats:int=1, # repetitions with other fold assignments
-            seed:int=42, # seed of the folds and of every fold's training
-            test_pct:float=0.0, # a fixed outer test split that no fold touches
-            by_patient:bool|None=None, # group by the patient column (None: when there is one)
-            executor:str='sequential', # 'sequential' or 'ray': every fold of every backbone is one job
-            max_jobs:int|None=None, # stop after training this many jobs (None: all)
-            run_kw:dict|None=None, # more `run_jobs` options (address, cpus_per_job, gpus_per_job, threads)
-            **kw, # training settings of `job_config` (size, bs, epochs, freeze_epochs, lr, aug, ...)
-           ) -> dict:
-    "Cross-validate each backbone on the same folds: dict(scores, summary, tests), also saved as CSV files in `out`."
-    if len(set(archs)) < 2: raise MedfastError(f"compare needs at least two different backbones, got {archs}.")
-    pw, out = _weights_of(pretrained, archs), Path(out)
-    folds = _cv_setup(items, out, k, repeats, seed, test_pct, by_patient)
-    jobs = []
-    for a in archs: jobs += _cv_jobs(folds, out, k, repeats, job_config(arch=a, pretrained=pw(a), seed=seed, **kw))
-    ran = run_jobs(jobs, executor=executor, max_jobs=max_jobs, **(run_kw or {}))
-    scores = cv_scores(out)
-    scores = scores[scores.model.isin(archs)].reset_index(drop=True)
-    res = dict(scores=scores, summary=summarize(scores), tests=paired_tests(scores, metric, ratio=1 / (k - 1)) if not ran['left'] else None)
-    for n, df in res.items():
-        if df is not None: write_atomic(out/f'{n}.csv', lambda t: df.to_csv(t, index=False))
-    return res
-
-# %% ../nbs/09_experiment.ipynb #ba6a171e
-SWEEP_STAGES = (('arch', 'bs'), ('lr',), ('aug',), ('unfreeze',))
-
-def _cfg_id(cfg:dict) -> str:
-    "A short name for a configuration, the same for the same settings (its folder under `configs/`)."
-    return hashlib.sha1(json.dumps(job_config(**cfg), sort_keys=True).encode()).hexdigest()[:10]
-
-def _sweep_items(items:pd.DataFrame, out:Path, valid_pct:float, test_pct:float, by_patient:bool, seed:int) -> pd.DataFrame:
-    "The table with its split (the given one, or `split_items`), saved as items.csv the first time and checked afterwards."
-    if 'split' not in items.columns:
-        items = split_items(items, valid_pct=valid_pct, test_pct=test_pct, by_patient=by_patient, seed=seed)
-    have = set(items['split'].astype(str))
-    if not {'train', 'valid'} <= have:
-        raise DataError(f"sweep needs 'train' and 'valid' rows in the split column; it has {sorted(have)}.")
-    _pin_table(items, out/'items.csv', ['path', 'label', 'split'], 'another split (other data, seed or fractions)')
-    return items
-
-def sweep(items:pd.DataFrame, # items table; its `split` column is used, else `split_items` makes one
-          arch:str|list, # timm backbone(s); several are tried together with the batch sizes in the first stage
-          out:str|Path, # results folder (resumable: finished configurations are kept)
-          grid:dict, # values to try per setting, e.g. dict(bs=[16, 32], lr=[1e-2, 1e-3], aug=[False, True], unfreeze=[0, 1])
-          metric:str='accuracy', # the validation metric that picks each stage's winner
-          tol:float=0.0, # `select`: configurations within `tol` of the best tie; the fewer parameters win, then grid order
-          stages:tuple=SWEEP_STAGES, # the order of the stages; each stage tries every combination of its settings
-          valid_pct:float=0.2, # validation fraction when `items` has no split
-          test_pct:float=0.0, # test fraction when `items` has no split (predicted, never used to choose)
-          by_patient:bool=False, # group that split by patient
-          seed:int=42, # seed of the split and of every training
-          executor:str='sequential', # 'sequential' or 'ray': the configurations of a stage run in parallel
-          max_jobs:int|None=None, # stop after training this many configurations (None: all)
-          run_kw:dict|None=None, # more `run_jobs` options (address, cpus_per_job, gpus_per_job, threads)
-          pretrained:dict|str='imagenet', # one value for all backbones, or {arch: value}
-          **kw, # the starting settings of `job_config` (size, epochs, freeze_epochs, lr, aug, ...)
-         ) -> dict:
-    "Staged search: each stage tries its `grid` values on the winner so far; dict(results, best, finished), saved in `out`."
-    archs = [arch] if isinstance(arch, str) else list(arch)
-    if 'arch' in grid: raise MedfastError("Give the backbones with `arch` (a name or a list), not in grid.")
-    grid = {**{k: list(v) for k, v in grid.items()}, **({'arch': archs} if len(archs) > 1 else {})}
-    staged = {k for st in stages for k in st}
-    for k, v in grid.items():
-        if k not in JOB_DEFAULTS: raise MedfastError(f"grid setting {k!r} is not a training setting; use {', '.join(JOB_DEFAULTS)}.")
-        if k not in staged: raise MedfastError(f"grid setting {k!r} is in no stage of {stages}; add it to `stages`.")
-        if not v: raise MedfastError(f"grid[{k!r}] is empty: give at least one value.")
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    items = _sweep_items(items, out, valid_pct, test_pct, by_patient, seed)
-    pw = _weights_of(pretrained, archs)
-    best, tables, left = job_config(arch=archs[0], pretrained=pw(archs[0]), seed=seed, **kw), [], max_jobs
-    for i, st in enumerate(stages):
-        keys = [k for k in st if k in grid]
-        if not keys: continue
-        cands = [{**best, **dict(zip(keys, vals))} for vals in product(*(grid[k] for k in keys))]
-        cands = [job_config(**{**c, 'pretrained': pw(c['arch'])}) for c in cands]
-        ran = run_jobs([(items, c, out/'configs'/_cfg_id(c)) for c in cands], executor=executor, max_jobs=left, **(run_kw or {}))
-        if left is not None: left -= ran['run']
-        if ran['left']: break
-        rows = []
-        for c in cands:
-            rows.append(dict(stage=len(tables) + 1, step='+'.join(keys), arch=c['arch'], **{k: c[k] for k in grid if k != 'arch'},
-                             **_job_scores(out/'configs'/_cfg_id(c)/'metrics.json'), config=_cfg_id(c)))
-        t = pd.DataFrame(rows)
-        win = select(t, metric, tie_break='params', tol=tol)
-        t['chosen'] = t.index == win.name
-        best = cands[win.name]
-        tables.append(t)
-    finished = len(tables) == len([s for s in stages if any(k in grid for k in s)])
-    res = dict(results=pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(), best=best if finished else None,
-               finished=finished)
-    write_atomic(out/'results.csv', lambda t: res['results'].to_csv(t, index=False))
-    if finished: write_atomic(out/'best.json', lambda t: Path(t).write_text(to_json(dict(config=best, metric=metric))))
-    return res

@@ -111,7 +111,9 @@ def export_model(learn, # a trained fastai `Learner` from `medical_learner` or `
     if n_out != len(classes):
         raise MedfastError(f"The model has {n_out} outputs but the DataLoaders have {len(classes)} classes {classes}; "
                            "export_model supports single-label classifiers.")
-    head = _head_settings(model, arch, n_out, n_in, dual)
+    spec = getattr(learn, 'model_spec', None)   # what medical_learner recorded when it built the model
+    if spec is not None and _rebuilds(model, arch, n_out, n_in, spec['head'], spec['dual']): head, dual = spec['head'], spec['dual']
+    else: head = _head_settings(model, arch, n_out, n_in, dual)   # other learners: read the head back from its layers
     meta = dict(format=EXPORT_FORMAT, format_version=EXPORT_VERSION, medfast_version=medfast.__version__,
                 fastai_version=fastai.__version__, timm_version=timm.__version__, torch_version=torch.__version__,
                 arch=arch, n_in=n_in, n_out=n_out, classes=classes, **eval_preprocessing(learn.dls, size, who='export_model'), head=head, dual=dual,

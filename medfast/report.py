@@ -6,7 +6,7 @@ Docs: https://medfast.github.io/medfast/report.html.md"""
 
 # %% ../nbs/11_report.ipynb #d0b34508
 from __future__ import annotations
-import base64, html, io, json
+import base64, hashlib, html, io, json
 from pathlib import Path
 import numpy as np, pandas as pd
 import matplotlib
@@ -20,7 +20,7 @@ from .inference import load_model, META_FN
 from .experiment import cv_scores, summarize, paired_tests, plot_compare, _fold_design
 
 # %% auto #0
-__all__ = ['SECTIONS', 'PROTOCOL_METRICS', 'fig_uri', 'png_uri', 'ci_table', 'report', 'protocol_report']
+__all__ = ['SECTIONS', 'PROTOCOL_METRICS', 'fig_uri', 'png_uri', 'ci_table', 'eval_source', 'report', 'protocol_report']
 
 # %% ../nbs/11_report.ipynb #98d0645d
 def fig_uri(fig:Figure, # a matplotlib figure; it is closed afterwards
@@ -71,21 +71,21 @@ def _note(run:Path, *files) -> str|None:
     return _p(f"Skipped: {', '.join(miss)} not found in {run}.", 'note') if miss else None
 
 def _summary(run:Path) -> dict:
-    fn = run/'summary.json'
+    fn = run/RUN_FILES.summary
     return json.loads(fn.read_text()) if fn.is_file() else {}
 
 def _sec_data(run:Path, summ:dict) -> str:
     out = []
-    if (run/'items.csv').is_file():
-        items = pd.read_csv(run/'items.csv')
+    if (run/RUN_FILES.items).is_file():
+        items = pd.read_csv(run/RUN_FILES.items)
         classes = sorted(items['label'].astype(str).unique())
         splits = items['split'].astype(str).value_counts() if 'split' in items else pd.Series(dtype=int)
         out.append(_p(f"Source: {summ.get('data', 'unknown (no summary.json)')}. {len(items)} images, {len(classes)} classes: "
                       f"{', '.join(classes)}. Splits: " + ', '.join(f'{k} {v}' for k, v in splits.items()) + '.'))
-    else: out.append(_note(run, 'items.csv'))
+    else: out.append(_note(run, RUN_FILES.items))
     out.append('<h3>Split audit</h3>')
-    fn = run/'audit.csv'
-    if not fn.is_file(): out.append(_note(run, 'audit.csv'))
+    fn = run/RUN_FILES.audit
+    if not fn.is_file(): out.append(_note(run, RUN_FILES.audit))
     else:
         audit = pd.read_csv(fn) if fn.stat().st_size else pd.DataFrame()
         out.append(_p('No leak found: no patient and no identical image in two splits.', 'ok') if audit.empty else
@@ -93,13 +93,13 @@ def _sec_data(run:Path, summ:dict) -> str:
     return ''.join(out)
 
 def _sec_balance(run:Path) -> str:
-    n = _note(run, 'class_counts.csv')
-    return n or _tab(pd.read_csv(run/'class_counts.csv', index_col=0))
+    n = _note(run, RUN_FILES.class_counts)
+    return n or _tab(pd.read_csv(run/RUN_FILES.class_counts, index_col=0))
 
 def _sec_training(run:Path) -> str:
-    out = [_note(run, 'history.csv') or _img(fig_uri(plot_history(run/'history.csv')), 'training curves')]
+    out = [_note(run, RUN_FILES.history) or _img(fig_uri(plot_history(run/RUN_FILES.history)), 'training curves')]
     out.append('<h3>Learning-rate finder</h3>')
-    out.append(_note(run, 'lr_find.png') or _img(png_uri(run/'lr_find.png'), 'lr_find'))
+    out.append(_note(run, RUN_FILES.lr_find) or _img(png_uri(run/RUN_FILES.lr_find), 'lr_find'))
     return ''.join(out)
 
 def _sec_metrics(er:dict) -> str:
@@ -152,9 +152,9 @@ def _sec_images(preds, n:int) -> str:
 
 def _sec_cam(run:Path, preds, model, k:int, method:str) -> str:
     if model is None:
-        if not (run/'model'/META_FN).is_file(): return _note(run, f'model/{META_FN}')
-        try: model = load_model(run/'model')
-        except MedfastError as ex: return _p(f"Skipped: the exported model in {run/'model'} cannot be loaded ({ex}).", 'note')
+        if not (run/RUN_FILES.model/META_FN).is_file(): return _note(run, f'{RUN_FILES.model}/{META_FN}')
+        try: model = load_model(run/RUN_FILES.model)
+        except MedfastError as ex: return _p(f"Skipped: the exported model in {run/RUN_FILES.model} cannot be loaded ({ex}).", 'note')
     out = [_p(f"{method} heat maps of the predicted class (red: the regions that pushed the model towards it) on the {k} "
               "images of each split with the highest loss, next to the images themselves.")]
     for s in _splits(preds):
@@ -163,7 +163,7 @@ def _sec_cam(run:Path, preds, model, k:int, method:str) -> str:
     return ''.join(out)
 
 def _sec_settings(summ:dict, run:Path) -> str:
-    if not summ: return _note(run, 'summary.json')
+    if not summ: return _note(run, RUN_FILES.summary)
     fmt = lambda v: v if isinstance(v, str) else json.dumps(v)
     rows = [(k, fmt(v)) for k, v in summ.items() if k not in ('versions', 'metrics')]
     out = [_tab(pd.DataFrame(rows, columns=['setting', 'value']), False)]
@@ -171,12 +171,29 @@ def _sec_settings(summ:dict, run:Path) -> str:
         out += ['<h3>Versions</h3>', _tab(pd.DataFrame(list(summ['versions'].items()), columns=['package', 'version']), False)]
     return ''.join(out)
 
+# %% ../nbs/11_report.ipynb #2b6dcfb9
+def eval_source(pred_fn:str|Path, # the predictions file the metrics are computed from
+                n_boot:int, # bootstrap resamples
+                kappa_weights:str|None, # Cohen's kappa weighting
+                target_sensitivity:float|None, # binary threshold rule (None: Youden's J)
+               ) -> dict:
+    "What a set of metrics was computed from: the predictions file's MD5 and the evaluation settings."
+    return dict(predictions_md5=hashlib.md5(Path(pred_fn).read_bytes()).hexdigest(), n_boot=n_boot,
+                kappa_weights=kappa_weights, target_sensitivity=target_sensitivity)
+
+def _saved_metrics(run:Path, source:dict) -> dict|None:
+    "The run's metrics.json when it was computed from exactly `source`, else None."
+    fn = run/RUN_FILES.metrics
+    if not fn.is_file(): return None
+    m = json.loads(fn.read_text())
+    return m if m.get('source') == source else None
+
 # %% ../nbs/11_report.ipynb #ee809d0d
 SECTIONS = ('Data and split audit', 'Class balance', 'Training', 'Metrics', 'Confusion matrices', 'ROC curves',
             'Precision-recall curves', 'Calibration', 'Predictions and top losses', 'Grad-CAM on the top losses',
             'Settings and versions')
 
-def report(run_dir:str|Path, # a run folder written by `medfast train` / `medfast.cli.train_run`
+def report(run_dir:str|Path, # a run folder written by `medfast train` / `medfast.run.train_run`
            fname:str|Path|None=None, # the HTML file to write (default: run_dir/'report.html')
            n_boot:int=1000, # bootstrap resamples for the confidence intervals
            n_images:int=9, # images in each prediction grid and top-losses grid
@@ -189,14 +206,14 @@ def report(run_dir:str|Path, # a run folder written by `medfast train` / `medfas
     "Write one self-contained HTML report (embedded images, no network needed) of the run in `run_dir`; returns its path."
     run = Path(run_dir).expanduser()
     if not run.is_dir(): raise DataError(f"{run} is not a folder. Pass the --out folder of a `medfast train` run.")
-    fname = Path(fname) if fname is not None else run/'report.html'
+    fname = Path(fname) if fname is not None else run/RUN_FILES.report
     summ = _summary(run)
-    pf = run/'predictions.csv'
+    pf = run/RUN_FILES.predictions
     preds = load_preds(pf) if pf.is_file() else None
-    er = None if preds is None else evaluate_run(
-        preds, n_boot=n_boot, kappa_weights=kappa_weights or summ.get('kappa_weights'),
-        target_sensitivity=target_sensitivity or summ.get('target_sensitivity'))
-    need = lambda f: _note(run, 'predictions.csv') if preds is None else f()
+    kw, ts = kappa_weights or summ.get('kappa_weights'), target_sensitivity or summ.get('target_sensitivity')
+    er = None if preds is None else (_saved_metrics(run, eval_source(pf, n_boot, kw, ts))
+                                     or evaluate_run(preds, n_boot=n_boot, kappa_weights=kw, target_sensitivity=ts))
+    need = lambda f: _note(run, RUN_FILES.predictions) if preds is None else f()
     body = dict(zip(SECTIONS, [
         lambda: _sec_data(run, summ), lambda: _sec_balance(run), lambda: _sec_training(run),
         lambda: need(lambda: _sec_metrics(er)),
@@ -229,8 +246,9 @@ def _configs(out:Path, pattern:str) -> pd.DataFrame:
     "Setting × job table of the training configurations found under `out` (one column per distinct configuration)."
     cols = {}
     for fn in sorted(out.glob(pattern)):
-        c = json.loads(fn.read_text())['job'].get('config', {})
-        cols.setdefault(json.dumps(c, sort_keys=True), (c.get('arch', fn.parent.parent.name), c))
+        job = json.loads(fn.read_text())['job']
+        c = job.get('config', {})
+        cols.setdefault(json.dumps(c, sort_keys=True), (job.get('name') or c.get('arch', fn.parent.parent.name), c))
     return pd.DataFrame({a: pd.Series({k: str(v) for k, v in c.items()}) for a, c in cols.values()}).rename_axis('setting')
 
 def _cv_page(out:Path, metrics:list, digits:int) -> list:
@@ -238,7 +256,7 @@ def _cv_page(out:Path, metrics:list, digits:int) -> list:
     sc = cv_scores(out)
     if sc.empty: raise DataError(f"{out} has no finished fold yet (no */repeat*_fold*/metrics.json).")
     mets = [m for m in metrics if m in sc.columns and sc[m].notna().any()]
-    folds = pd.read_csv(out/'folds.csv') if (out/'folds.csv').is_file() else None
+    folds = pd.read_csv(out/PROTOCOL_FILES.folds) if (out/PROTOCOL_FILES.folds).is_file() else None
     parts, (k, repeats) = [], _fold_design(folds) if folds is not None else (None, None)
     if folds is not None:
         n_exp = k * repeats * sc.model.nunique()
@@ -274,14 +292,14 @@ def _cv_page(out:Path, metrics:list, digits:int) -> list:
 
 def _sweep_page(out:Path, metrics:list, digits:int) -> list:
     "The sections of a `sweep` folder."
-    fn = out/'results.csv'
-    if not fn.is_file(): raise DataError(f"{out} has no results.csv: run the sweep (rerunning it resumes).")
+    fn = out/PROTOCOL_FILES.results
+    if not fn.is_file(): raise DataError(f"{out} has no {PROTOCOL_FILES.results}: run the sweep (rerunning it resumes).")
     res = pd.read_csv(fn)
     mets = [m for m in metrics if m in res.columns and res[m].notna().any()]
-    best = json.loads((out/'best.json').read_text()) if (out/'best.json').is_file() else None
+    best = json.loads((out/PROTOCOL_FILES.best).read_text()) if (out/PROTOCOL_FILES.best).is_file() else None
     parts = []
-    if (out/'items.csv').is_file():
-        it = pd.read_csv(out/'items.csv')
+    if (out/RUN_FILES.items).is_file():
+        it = pd.read_csv(out/RUN_FILES.items)
         parts += ['<h2>Split</h2>', _tab(pd.crosstab(it.label, it.split))]
     cols = list(res.columns)
     keys = cols[cols.index('step') + 1:cols.index('n')]   # the settings of the grid, as `sweep` writes them
@@ -311,10 +329,10 @@ def protocol_report(out:str|Path, # a folder of `cross_validate`, `compare` or `
     "One self-contained HTML summary of a protocol folder, rebuilt from its files alone; returns its path."
     out = Path(out).expanduser()
     if not out.is_dir(): raise DataError(f"{out} is not a folder. Pass the folder of a cv, compare or sweep run.")
-    sweep = (out/'configs').is_dir() or (out/'results.csv').is_file()
+    sweep = (out/PROTOCOL_FILES.configs).is_dir() or (out/PROTOCOL_FILES.results).is_file()
     parts = (_sweep_page if sweep else _cv_page)(out, list(metrics), digits)
     title = f"medfast {'sweep' if sweep else 'cross-validation'}: {out.resolve().name}"
-    fname = Path(fname) if fname is not None else out/'summary.html'
+    fname = Path(fname) if fname is not None else out/PROTOCOL_FILES.report
     page = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title><style>{_CSS}</style></head><body>',
             f'<h1>{_e(title)}</h1>', _p(f"Folder: {out.resolve()}"), *parts, '</body></html>']
     write_atomic(fname, lambda t: Path(t).write_text('\n'.join(page), encoding='utf-8'))

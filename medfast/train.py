@@ -6,11 +6,11 @@ Docs: https://medfast.github.io/medfast/train.html.md"""
 
 # %% ../nbs/06_train.ipynb #ad710e01
 from __future__ import annotations
-import warnings
+import inspect, warnings
 from pathlib import Path
 import pandas as pd
 import matplotlib.pyplot as plt
-from fastai.vision.all import (Learner, Callback, Recorder, vision_learner, get_c, accuracy, BalancedAccuracy, CrossEntropyLossFlat,
+from fastai.vision.all import (Learner, Callback, Recorder, vision_learner, create_head, get_c, accuracy, BalancedAccuracy, CrossEntropyLossFlat,
                                F1Score, RocAucBinary, valley, slide)
 from fastai.callback.tracker import EarlyStoppingCallback, ReduceLROnPlateau, SaveModelCallback
 from fastai.callback.progress import CSVLogger
@@ -63,6 +63,22 @@ def history(learn:Learner, # a Learner from `medical_learner` (else only the las
     names = [n for n in learn.recorder.metric_names[1:] if n != 'time'] if hasattr(learn.recorder, 'metric_names') else []
     return pd.DataFrame(rows, columns=['epoch', 'phase'] + (names or ['train_loss', 'valid_loss']))
 
+# %% ../nbs/06_train.ipynb #0cb8d8db
+_HEAD_ARGS = ('concat_pool', 'lin_ftrs', 'ps', 'first_bn', 'bn_final', 'lin_first', 'y_range')
+
+def _plain(v): return list(v) if isinstance(v, tuple) else v
+
+def _model_spec(head:str, kw:dict, dual:bool=False, shared:bool=False) -> dict|None:
+    "The head's arguments and the two-input layout of the model being built (None for a custom head)."
+    if head == 'brain':
+        d = {k: p.default for k, p in inspect.signature(brain_head).parameters.items()}
+        return dict(head=dict(kind='brain', lin_ftrs=list(d['lin_ftrs']), ps=d['ps'], pool=d['pool']), dual=None)
+    if 'custom_head' in kw: return None
+    sig = inspect.signature(create_head).parameters
+    h = {k: _plain(kw.get(k, sig[k].default)) for k in _HEAD_ARGS}
+    if not dual: return dict(head=h, dual=None)
+    return dict(head={k: v for k, v in h.items() if k != 'concat_pool'}, dual=dict(shared=shared, concat_pool=h['concat_pool']))
+
 # %% ../nbs/06_train.ipynb #d42ea155
 def medical_learner(dls, # DataLoaders, e.g. from `medfast.data.get_dls`
                     arch:str, # timm architecture name, e.g. 'mobilenetv2_100', 'efficientnet_b3', 'resnet50'
@@ -96,16 +112,18 @@ def medical_learner(dls, # DataLoaders, e.g. from `medfast.data.get_dls`
     if getattr(dls, 'n_inp', 1) == 2:   # original + transformed image: two branches, one head
         if 'custom_head' in kw: raise MedfastError("custom_head is for one-input models; a two-input model takes fastai's head options (lin_ftrs, ps, ...).")
         head_kw = {k: kw.pop(k) for k in ('lin_ftrs', 'ps', 'first_bn', 'bn_final', 'lin_first', 'y_range', 'concat_pool') if k in kw}
+        spec = _model_spec(head, head_kw, dual=True, shared=shared)
         with weights_guard(arch, w, check_hub=check_hub):
             model, _ = create_dual_model(arch, n, pretrained, shared=shared, **head_kw)
         learn = Learner(dls, model, loss_func=loss_func or CrossEntropyLossFlat(), metrics=metrics, splitter=splitter, **kw)
         if w['pretrained']: learn.freeze()
     else:
         if shared: raise MedfastError("shared=True is for two-input DataLoaders (get_dls(..., dual_tfms=[...])).")
+        spec = _model_spec(head, kw)
         with weights_guard(arch, w, check_hub=check_hub):
             learn = vision_learner(dls, arch, pretrained=w['pretrained'], metrics=metrics, loss_func=loss_func,
                                    splitter=splitter, **{**w['timm_kwargs'], **kw})
-    learn.arch, learn.weights_source, learn.pretrained_arg = arch, w['source'], pretrained
+    learn.arch, learn.weights_source, learn.pretrained_arg, learn.model_spec = arch, w['source'], pretrained, spec
     learn.add_cb(EpochHistory())
     return learn
 

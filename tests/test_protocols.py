@@ -4,8 +4,8 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from scipy import stats
 
-def _tiny(weights, seed=4):
-    return ['--size', '32', '--epochs', '1', '--freeze-epochs', '0', '--n-boot', '20', '--seed', str(seed),
+def _tiny(weights, seed=4, lr='1e-3'):
+    return ['--size', '32', '--epochs', '1', '--freeze-epochs', '0', '--lr', lr, '--n-boot', '20', '--seed', str(seed),
             '--pretrained', str(weights/'mobilenetv2_100.tv_in1k.safetensors')]
 
 def _done(out): return sorted(Path(out).glob('*/repeat*_fold*/metrics.json'))
@@ -65,8 +65,8 @@ def test_compare_two_backbones_3x2(tmp_path, data, weights, medfast):
 def test_sweep_stages(tmp_path, data, weights, medfast):
     "A sweep over batch size, learning rate, augmentation and fine-tuning: four stages, one winner each, resumable."
     out = tmp_path/'sweep'
-    args = ['sweep', data/'brain_mri', '--arch', 'mobilenetv2_100', '--bs', '16,32', '--lr', '1e-3,3e-3',
-            '--aug', 'on,off', '--unfreeze', '1,0', *_tiny(weights), '--out', out]
+    args = ['sweep', data/'brain_mri', '--arch', 'mobilenetv2_100', '--bs', '16,32', '--aug', 'on,off', '--unfreeze', '1,0',
+            *_tiny(weights, lr='1e-3,3e-3'), '--out', out]
     r = medfast(*args)
     assert r.returncode == 0, r.stderr[-3000:]
     res = pd.read_csv(out/'results.csv')
@@ -79,3 +79,38 @@ def test_sweep_stages(tmp_path, data, weights, medfast):
     assert n == res.config.nunique() == 5                                          # 2 + 1 + 1 + 1: shared ones trained once
     again = medfast(*args)
     assert again.returncode == 0 and '0 job(s) trained now, 5 kept' in again.stdout
+
+def test_cv_takes_every_training_option(tmp_path, data, weights, medfast):
+    "`medfast cv` with the leukemia protocol's options (focal loss, undersampling, smear augmentation): each fold's config.json has them."
+    from medfast.config import load_config
+    out = tmp_path/'cv'
+    r = medfast('cv', data/'all_leukemia_subset', '--k', '3', '--loss', 'focal', '--gamma', '2', '--balance', 'under',
+                '--aug', 'smear', *_tiny(weights), '--out', out)
+    assert r.returncode == 0, r.stderr[-3000:]
+    folds = sorted(out.glob('*/repeat*_fold*'))
+    assert len(folds) == 3
+    for d in folds:
+        c, _ = load_config(d/'config.json')
+        assert (c.loss, c.gamma, c.balance, c.aug, c.size, c.lr) == ('focal', 2.0, 'under', 'smear', 32, 1e-3)
+        counts = json.loads((d/'metrics.json').read_text())['job']['train_counts']
+        assert len(counts) == 4 and len(set(counts.values())) == 1               # undersampled: equal training classes
+
+def test_compare_three_configurations_3x2(tmp_path, data, weights, medfast):
+    "Three loss configurations of one backbone on the same 3 folds × 2 repeats: the table, the paired tests, the charts."
+    from medfast.experiment import paired_tests
+    out = tmp_path/'losses'
+    names = ['ce', 'weighted_ce', 'focal g2 a.75']
+    r = medfast('compare', data/'brain_mri', '--k', '3', '--repeats', '2', *_tiny(weights), '--variant', 'ce=--loss ce',
+                '--variant', 'weighted_ce=--loss weighted_ce --class-weights inverse',
+                '--variant', 'focal g2 a.75=--loss focal --gamma 2 --alpha 0.75', '--out', out)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert '18 job(s) trained now' in r.stdout and 'Wilcoxon ce vs weighted_ce' in r.stdout
+    sc, tests = pd.read_csv(out/'scores.csv'), pd.read_csv(out/'tests.csv')
+    assert list(pd.unique(sc.model)) == names and sc.groupby('model').size().tolist() == [6, 6, 6]
+    ref = paired_tests(sc, 'accuracy', ratio=1 / 2)
+    assert len(tests) == 3 and np.allclose(tests.p_holm, ref.p_holm) and np.allclose(tests.p_corrected, ref.p_corrected)
+    html = (out/'summary.html').read_text()
+    for h in ['Results', 'Paired tests', 'Charts', 'Settings']: assert f'<h2>{h}</h2>' in html
+    assert html.count('<img src="data:image/png;base64,') >= 3
+    focal = json.loads((out/'focal_g2_a.75'/'repeat1_fold2'/'config.json').read_text())
+    assert (focal['loss'], focal['gamma'], focal['alpha']) == ('focal', 2.0, 0.75)
