@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
-from PIL import Image
+from PIL import Image, ImageEnhance
 from fastai.torch_core import no_random
 from fastai.vision.all import (PILImage, TensorImage, Pipeline, RandTransform, AffineCoordTfm, Dihedral, Flip, Rotate,
                                Zoom, Brightness, Contrast, RandomResizedCrop, PadMode, mask_tensor, affine_mat,
@@ -21,8 +21,8 @@ from .core import *
 from .data import open_image, MedImage, _norm_split
 
 # %% auto #0
-__all__ = ['AUG_PRESETS', 'JpegCompress', 'Rot90', 'FlipHV', 'Desaturate', 'shift_mat', 'shear_mat', 'Shift', 'Shear',
-           'aug_params', 'describe_aug', 'aug_preset', 'augment_offline']
+__all__ = ['AUG_PRESETS', 'FIXED_VARIANTS', 'JpegCompress', 'Rot90', 'FlipHV', 'Desaturate', 'shift_mat', 'shear_mat', 'Shift',
+           'Shear', 'aug_params', 'describe_aug', 'aug_preset', 'augment_offline', 'augment_fixed']
 
 # %% ../nbs/02_augment.ipynb #27624193
 class JpegCompress(RandTransform):
@@ -311,6 +311,42 @@ def _augment_image(im:Image.Image, q:dict, p:float) -> Image.Image:
     t = batch(TensorImage(torch.from_numpy(x).permute(2, 0, 1)[None].float() / 255))
     return Image.fromarray((t[0].clamp(0, 1) * 255).round().byte().permute(1, 2, 0).numpy())
 
+def _offline_plan(items:pd.DataFrame, dest, n:int, overwrite:bool, who:str) -> tuple:
+    "The training rows of `items` to copy and their `n` copy paths each in `dest`, after every check (nothing is written)."
+    for c in ('path', 'label', 'split'):
+        if c not in items.columns:
+            raise DataError(f"{who} needs a {c!r} column" + (" (call split_items first)" if c == 'split' else '')
+                            + f"; columns: {', '.join(map(str, items.columns))}.")
+    train = (_norm_split(items['split']) == 'train').to_numpy()
+    if 'source' in items.columns: train = train & items['source'].isna().to_numpy()
+    rows = items[train]
+    if not len(rows): raise DataError(f"{who}: the items table has no training rows (split 'train') to augment.")
+    missing = [str(o) for o in rows['path'] if not os.path.isfile(o)]
+    if missing: raise DataError(f"{who}: {len(missing)} training images do not exist ({', '.join(missing[:3])}); "
+                                "fix the paths or remove their rows. Nothing was written.")
+    dest = Path(os.path.abspath(Path(dest).expanduser()))
+    if dest.exists() and not dest.is_dir(): raise DataError(f"{dest} is a file; give a folder for the augmented copies.")
+    if dest.is_dir() and any(dest.iterdir()) and not overwrite:
+        raise DataError(f"{dest} is not empty: choose a new or empty folder for the augmented copies, or pass "
+                        "overwrite=True to write into it (replacing copies of the same names).")
+    paths = _copy_paths(rows, dest, n)
+    originals = {os.path.realpath(o) for o in items['path']}
+    clash = [str(t) for ts in paths for t in ts if os.path.realpath(t) in originals]
+    if clash: raise DataError(f"{who} would overwrite images of the items table ({', '.join(clash[:3])}); choose another dest.")
+    return rows, paths
+
+def _append_copies(items:pd.DataFrame, rows:pd.DataFrame, paths:list, make) -> pd.DataFrame:
+    "Write `make(image, k)` as PNG to the k-th copy path of each row; `items` with the copies appended (split 'train', `source`)."
+    new = []
+    for (_, r), ts in zip(rows.iterrows(), paths):
+        im = open_image(r['path'])
+        for k, t in enumerate(ts):
+            t.parent.mkdir(parents=True, exist_ok=True)
+            make(im, k).save(t, format='PNG')
+            new.append({**r.to_dict(), 'path': str(t), 'split': 'train', 'source': r['path']})
+    cols = list(items.columns) + ([] if 'source' in items.columns else ['source'])
+    return pd.concat([items.reset_index(drop=True), pd.DataFrame(new, columns=cols)], ignore_index=True)
+
 def augment_offline(items:pd.DataFrame, # items table with path, label and split (e.g. from `split_items`)
                     dest:str|Path, # new or empty folder for the copies (dest/<label>/<stem>_aug<k>.png)
                     n:int=2, # copies per training image
@@ -321,38 +357,30 @@ def augment_offline(items:pd.DataFrame, # items table with path, label and split
                     overwrite:bool=False, # allow a non-empty `dest` and replace copies written there before
                    ) -> pd.DataFrame:
     "Write `n` augmented copies of each training image of `items` to `dest`; `items` with the copies appended."
-    for c in ('path', 'label', 'split'):
-        if c not in items.columns:
-            raise DataError(f"augment_offline needs a {c!r} column" + (" (call split_items first)" if c == 'split' else '')
-                            + f"; columns: {', '.join(map(str, items.columns))}.")
     if not isinstance(n, (int, np.integer)) or n < 1: raise DataError(f"augment_offline n={n!r}: give the number of copies, 1 or more.")
     if not 0 <= p <= 1: raise DataError(f"augment_offline p={p}: use a probability between 0 and 1.")
     q = aug_params(preset)
-    train = (_norm_split(items['split']) == 'train').to_numpy()
-    if 'source' in items.columns: train = train & items['source'].isna().to_numpy()
-    rows = items[train]
-    if not len(rows): raise DataError("augment_offline: the items table has no training rows (split 'train') to augment.")
-    missing = [str(o) for o in rows['path'] if not os.path.isfile(o)]
-    if missing: raise DataError(f"augment_offline: {len(missing)} training images do not exist ({', '.join(missing[:3])}); "
-                                "fix the paths or remove their rows. Nothing was written.")
-    dest = Path(os.path.abspath(Path(dest).expanduser()))
-    if dest.exists() and not dest.is_dir(): raise DataError(f"{dest} is a file; give a folder for the augmented copies.")
-    if dest.is_dir() and any(dest.iterdir()) and not overwrite:
-        raise DataError(f"{dest} is not empty: choose a new or empty folder for the augmented copies, or pass "
-                        "overwrite=True to write into it (replacing copies of the same names).")
-    paths = _copy_paths(rows, dest, int(n))
-    originals = {os.path.realpath(o) for o in items['path']}
-    clash = [str(t) for ts in paths for t in ts if os.path.realpath(t) in originals]
-    if clash: raise DataError(f"augment_offline would overwrite images of the items table ({', '.join(clash[:3])}); "
-                              "choose another dest.")
-    new = []
+    rows, paths = _offline_plan(items, dest, int(n), overwrite, 'augment_offline')
+    fit = (lambda im: im.resize((int(size), int(size)), Image.BILINEAR)) if size is not None else (lambda im: im)
     with no_random(seed, reproducible=False):  # the caller's random state is restored afterwards
-        for (_, r), ts in zip(rows.iterrows(), paths):
-            im = open_image(r['path'])
-            if size is not None: im = im.resize((int(size), int(size)), Image.BILINEAR)
-            for t in ts:
-                t.parent.mkdir(parents=True, exist_ok=True)
-                _augment_image(im, q, p).save(t, format='PNG')
-                new.append({**r.to_dict(), 'path': str(t), 'split': 'train', 'source': r['path']})
-    cols = list(items.columns) + ([] if 'source' in items.columns else ['source'])
-    return pd.concat([items.reset_index(drop=True), pd.DataFrame(new, columns=cols)], ignore_index=True)
+        return _append_copies(items, rows, paths, lambda im, k: _augment_image(fit(im), q, p))
+
+# %% ../nbs/02_augment.ipynb #97c2008e
+FIXED_VARIANTS = {'glomeruli': (('rotate', 90), ('rotate', 180), ('rotate', 270),
+                                ('desaturate', 0.10), ('desaturate', 0.30), ('desaturate', 0.75))}
+_ROT = {90: Image.Transpose.ROTATE_90, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_270}
+
+def _variant(im:Image.Image, kind:str, v) -> Image.Image:
+    "`im` rotated counter-clockwise by `v` degrees, or desaturated by the fraction `v`."
+    return im.transpose(_ROT[v]) if kind == 'rotate' else ImageEnhance.Color(im).enhance(1 - v)
+
+def augment_fixed(items:pd.DataFrame, # items table with path, label and split
+                  dest:str|Path, # new or empty folder for the copies (dest/<label>/<stem>_aug<k>.png, k in variant order)
+                  variants:str='glomeruli', # a `FIXED_VARIANTS` name
+                  overwrite:bool=False, # allow a non-empty `dest`
+                 ) -> pd.DataFrame:
+    "Write the fixed variants of each training image of `items` to `dest`; `items` with the copies appended."
+    if variants not in FIXED_VARIANTS: raise DataError(f"variants={variants!r}: use one of {', '.join(FIXED_VARIANTS)}.")
+    ops = FIXED_VARIANTS[variants]
+    rows, paths = _offline_plan(items, dest, len(ops), overwrite, 'augment_fixed')
+    return _append_copies(items, rows, paths, lambda im, k: _variant(im, *ops[k]))

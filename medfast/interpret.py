@@ -144,12 +144,12 @@ def plot_pr(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV file 
 def plot_history(history:pd.DataFrame|str|Path, # `medfast.train.history(learn)`, or a CSV file of it
                  fname:str|Path|None=None, # save the figure here (format from the extension); folders are created
                 ) -> Figure:
-    "Train/valid loss and each metric per epoch, with a vertical line at the frozen -> unfrozen boundary."
+    "Train/valid loss, train/valid accuracy and each other metric per epoch, with a vertical line at the frozen -> unfrozen boundary."
     h = pd.read_csv(history) if isinstance(history, (str, Path)) else history
     missing = [c for c in ('epoch', 'train_loss', 'valid_loss') if c not in h]
     if missing: raise DataError(f"The history has no column(s) {missing}; it needs epoch, train_loss, valid_loss "
                                 "(and phase, metrics), as from `medfast.train.history(learn)`.")
-    mets = [c for c in h.columns if c not in ('epoch', 'phase', 'train_loss', 'valid_loss', 'time')]
+    mets = [c for c in h.columns if c not in ('epoch', 'phase', 'train_loss', 'valid_loss', 'train_accuracy', 'time')]
     x = h['epoch'].to_numpy()
     n = 1 + len(mets); nc = min(n, 3); nr = math.ceil(n / nc)
     fig, axs = plt.subplots(nr, nc, figsize=(4 * nc, 3.2 * nr), squeeze=False)
@@ -159,7 +159,9 @@ def plot_history(history:pd.DataFrame|str|Path, # `medfast.train.history(learn)`
     axs[0].plot(x, h['valid_loss'].to_numpy(dtype=float), 'o-', label='valid_loss')
     axs[0].legend(fontsize='small'); axs[0].set_title('loss')
     for ax, m in zip(axs[1:], mets):
-        ax.plot(x, h[m].to_numpy(dtype=float), 'o-', color='C2'); ax.set_title(m)
+        ax.plot(x, h[m].to_numpy(dtype=float), 'o-', color='C2', label=f'valid {m}' if m == 'accuracy' else '_'); ax.set_title(m)
+        if m == 'accuracy' and 'train_accuracy' in h:   # the studies' train vs validation accuracy curves
+            ax.plot(x, h['train_accuracy'].to_numpy(dtype=float), 'o-', color='C0', label='train accuracy'); ax.legend(fontsize='small')
     ph = h['phase'].astype(str).to_numpy() if 'phase' in h else None
     if ph is not None and len(ph) and ph[0] == 'frozen' and (ph != 'frozen').any():
         i = int(np.argmax(ph != 'frozen'))

@@ -265,7 +265,9 @@ def classification_metrics(y_true:np.ndarray, # true class indices 0..K-1, shape
         warnings.simplefilter('ignore', UserWarning)   # a class absent from y_true: roc_auc_ovr already warned
         bacc = balanced_accuracy_score(y, yp)
         kappa = cohen_kappa_score(y, yp, labels=labels, weights=kappa_weights)
-    overall = dict(n=int(len(y)), accuracy=float(accuracy_score(y, yp)), balanced_accuracy=float(bacc),
+    overall = dict(n=int(len(y)), n_correct=int((y == yp).sum()), n_incorrect=int((y != yp).sum()),
+                   accuracy=float(accuracy_score(y, yp)), balanced_accuracy=float(bacc),
+                   macro_precision=float(prec.mean()), macro_recall=float(rec.mean()),
                    macro_f1=float(f1.mean()), weighted_f1=float((f1 * sup).sum() / max(sup.sum(), 1)),
                    kappa=float(kappa), mcc=float(matthews_corrcoef(y, yp)),
                    ece=expected_calibration_error(probs, y))
@@ -364,10 +366,12 @@ def _boot_metrics(y, probs, yp, W, kappa_weights=None, auc=True, n_bins=15) -> d
     w = _kappa_w(K, kappa_weights)
     with np.errstate(invalid='ignore', divide='ignore'):
         rec = np.where(t > 0, tp / t, np.nan)
+        prec = np.where(p > 0, tp / p, 0.)   # zero_division=0, as scikit-learn and `classification_metrics`
         f1 = np.where(t + p > 0, 2 * tp / (t + p), 0.)
         neg, fp = n[:, None] - t, p - tp
         res = dict(accuracy=tp.sum(1) / n,
                    balanced_accuracy=np.nansum(rec, 1) / (t > 0).sum(1),
+                   macro_precision=prec.mean(1), macro_recall=np.nan_to_num(rec).mean(1),
                    macro_f1=f1.mean(1), weighted_f1=(f1 * t).sum(1) / n,
                    kappa=1 - (w * cm).sum((1, 2)) / (w * t[:, :, None] * p[:, None, :] / n[:, None, None]).sum((1, 2)))
         ctp, ctt, cpp = tp.sum(1) * n - (t * p).sum(1), n**2 - (t * t).sum(1), n**2 - (p * p).sum(1)

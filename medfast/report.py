@@ -20,7 +20,8 @@ from .inference import load_model, META_FN
 from .experiment import cv_scores, summarize, paired_tests, plot_compare, _fold_design
 
 # %% auto #0
-__all__ = ['SECTIONS', 'PROTOCOL_METRICS', 'fig_uri', 'png_uri', 'ci_table', 'eval_source', 'report', 'protocol_report']
+__all__ = ['SECTIONS', 'PROTOCOL_METRICS', 'SWEEP_CHARTS', 'fig_uri', 'png_uri', 'ci_table', 'eval_source', 'report',
+           'protocol_report']
 
 # %% ../nbs/11_report.ipynb #98d0645d
 def fig_uri(fig:Figure, # a matplotlib figure; it is closed afterwards
@@ -47,10 +48,12 @@ def ci_table(preds:pd.DataFrame|str|Path|dict, # a predictions table, its CSV fi
              digits:int=3, # decimals
              kappa_weights:str|None=None, # Cohen's kappa weighting (ignored for a dictionary)
             ) -> pd.DataFrame:
-    "Metric x split table of 'estimate (95% CI)' strings from `evaluate_run`'s bootstrap intervals, with the number of images first."
+    "Metric x split table of 'estimate (95% CI)' strings from `evaluate_run`'s bootstrap intervals, after the counts of images."
     er = preds if isinstance(preds, dict) else evaluate_run(preds, n_boot=n_boot, seed=seed, kappa_weights=kappa_weights)
-    cols = {s: pd.Series([str(r['n'])] + [fmt_ci(c['estimate'], c['low'], c['high'], digits) for c in r['ci'].values()],
-                         index=['n'] + list(r['ci'])) for s, r in er['splits'].items()}
+    counts = ('n', 'n_correct', 'n_incorrect')   # images, correctly and incorrectly predicted (the studies print them)
+    cols = {s: pd.Series([str(r['overall'].get(k, r['n'] if k == 'n' else '-')) for k in counts]
+                         + [fmt_ci(c['estimate'], c['low'], c['high'], digits) for c in r['ci'].values()],
+                         index=list(counts) + list(r['ci'])) for s, r in er['splits'].items()}
     df = pd.DataFrame(cols).rename_axis('metric')
     return df if splits is None else df[[str(s) for s in splits]]
 
@@ -234,7 +237,7 @@ def report(run_dir:str|Path, # a run folder written by `medfast train` / `medfas
     return fname
 
 # %% ../nbs/11_report.ipynb #9e562da6
-PROTOCOL_METRICS = ('accuracy', 'balanced_accuracy', 'macro_f1', 'roc_auc', 'roc_auc_macro', 'kappa')
+PROTOCOL_METRICS = ('accuracy', 'balanced_accuracy', 'macro_precision', 'macro_recall', 'macro_f1', 'roc_auc', 'roc_auc_macro', 'kappa')
 
 def _mean_sd(s:pd.DataFrame, digits:int) -> pd.DataFrame:
     "Model × metric table of 'mean ± std (95% CI low–high)' strings from `summarize`."
@@ -290,6 +293,20 @@ def _cv_page(out:Path, metrics:list, digits:int) -> list:
               '<h2>Settings</h2>', _tab(_configs(out, '*/repeat*_fold*/metrics.json'))]
     return parts
 
+SWEEP_CHARTS = ('accuracy', 'macro_precision', 'macro_recall', 'macro_f1')   # the brain-tumour study's bar charts
+
+def _stage_bars(res:pd.DataFrame, metric:str) -> Figure:
+    "Bars of `metric` for every configuration of every stage of a sweep, one panel per stage, the winner in orange."
+    stages = list(res.groupby('stage', sort=True))
+    fig, axs = plt.subplots(1, len(stages), figsize=(3.2 * len(stages), 3.2), squeeze=False, sharey=True)
+    for ax, (st, g) in zip(axs[0], stages):
+        step = g.step.iloc[0].split('+')
+        ax.bar(range(len(g)), g[metric], color=['C1' if c else 'C0' for c in g.chosen])
+        ax.set_xticks(range(len(g)), ['\n'.join(str(r[k]) for k in step) for _, r in g.iterrows()], fontsize=7)
+        ax.set_title(f"stage {st}: {' + '.join(step)}", fontsize=9)
+    axs[0][0].set_ylabel(f'valid {metric}'); fig.tight_layout()
+    return fig
+
 def _sweep_page(out:Path, metrics:list, digits:int) -> list:
     "The sections of a `sweep` folder."
     fn = out/PROTOCOL_FILES.results
@@ -309,15 +326,9 @@ def _sweep_page(out:Path, metrics:list, digits:int) -> list:
     parts += ['<h2>Stages</h2>', _p(f"Each stage tries its settings on the winner of the stage before; the winner (✓) has the "
               f"best validation {metric}, ties going to fewer parameters."), _tab(show.round(digits), index=False)]
     if not best: parts.append(_p("Unfinished: rerun the same command to train the remaining configurations.", 'note'))
-    stages = list(res.groupby('stage', sort=True))
-    fig, axs = plt.subplots(1, len(stages), figsize=(3.2 * len(stages), 3.2), squeeze=False, sharey=True)
-    for ax, (st, g) in zip(axs[0], stages):
-        step = g.step.iloc[0].split('+')
-        ax.bar(range(len(g)), g[metric], color=['C1' if c else 'C0' for c in g.chosen])
-        ax.set_xticks(range(len(g)), ['\n'.join(str(r[k]) for k in step) for _, r in g.iterrows()], fontsize=7)
-        ax.set_title(f"stage {st}: {' + '.join(step)}", fontsize=9)
-    axs[0][0].set_ylabel(f'valid {metric}'); fig.tight_layout()
-    parts += ['<h2>Charts</h2>', _img(fig_uri(fig), f'{metric} per configuration and stage')]
+    parts += ['<h2>Charts</h2>', _p("One chart per metric, one panel per stage (the chosen configuration in orange), like the "
+              "study's bar charts.")]
+    parts += [_img(fig_uri(_stage_bars(res, m)), f'{m} per configuration and stage') for m in dict.fromkeys([metric, *SWEEP_CHARTS]) if m in mets]
     if best: parts += ['<h2>Best configuration</h2>', _tab(pd.Series({k: str(v) for k, v in best['config'].items()}).rename('value').to_frame())]
     return parts
 

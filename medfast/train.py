@@ -10,7 +10,10 @@ import inspect, warnings
 from pathlib import Path
 import pandas as pd
 import matplotlib.pyplot as plt
-from fastai.vision.all import (Learner, Callback, Recorder, vision_learner, create_head, get_c, accuracy, BalancedAccuracy, CrossEntropyLossFlat,
+from functools import partial
+import torch
+from torch import nn
+from fastai.vision.all import (Learner, Callback, Recorder, vision_learner, create_head, get_c, Adam, SGD, RMSProp, accuracy, BalancedAccuracy, CrossEntropyLossFlat,
                                F1Score, RocAucBinary, valley, slide)
 from fastai.callback.tracker import EarlyStoppingCallback, ReduceLROnPlateau, SaveModelCallback
 from fastai.callback.progress import CSVLogger
@@ -19,8 +22,9 @@ from .models import *
 from .losses import get_loss, FocalLoss
 
 # %% auto #0
-__all__ = ['medical_metrics', 'EpochHistory', 'history', 'medical_learner', 'plot_lr_find', 'find_lr', 'fine_tune_recipe',
-           'study_callbacks']
+__all__ = ['HEADS', 'LINEAR_HEAD', 'OPTIMIZERS', 'PRECISIONS', 'SCHEDULES', 'medical_metrics', 'EpochHistory', 'history',
+           'medical_learner', 'L2Penalty', 'CPUAutocast', 'set_precision', 'plot_lr_find', 'find_lr',
+           'fine_tune_recipe', 'study_callbacks']
 
 # %% ../nbs/06_train.ipynb #b456e1a6
 def medical_metrics(n_classes:int, # number of classes
@@ -41,43 +45,69 @@ def _row(epoch:int, phase:str|None, names, vals) -> dict:
     return dict(epoch=epoch, phase=phase, **{k: float('nan') if v is None else float(v) for k, v in zip(names, vals)})
 
 class EpochHistory(Callback):
-    "Record each epoch's losses and metrics, with the training phase, across all fits (not `lr_find`)."
+    "Record each epoch's losses, training accuracy and metrics, with the training phase, across all fits (not `lr_find`)."
     order = Recorder.order + 1
-    def __init__(self): self.rows, self.trained = [], False
-    def before_epoch(self): self.trained = False
+    def __init__(self): self.rows, self.trained, self.correct, self.seen = [], False, 0, 0
+    def before_epoch(self): self.trained, self.correct, self.seen = False, 0, 0
+    def after_batch(self):   # the accuracy of the training batches, in training mode (augmented, with dropout), as Keras reports it
+        if not self.training or hasattr(self.learn, 'lr_finder') or not self.learn.yb: return
+        p, y = self.learn.pred, self.learn.yb[0]
+        if p.ndim == 2 and y.ndim == 1: self.correct += int((p.argmax(1) == y).sum()); self.seen += len(y)
     def after_train(self): self.trained = not hasattr(self.learn, 'lr_finder')
     def after_epoch(self):
         if not self.trained: return  # lr_find, or get_preds/validate (which also run after_epoch)
         rec = self.learn.recorder
-        self.rows.append(_row(len(self.rows), _phase(self.learn), rec.metric_names[1:], rec.values[-1]))
+        row = _row(len(self.rows), _phase(self.learn), rec.metric_names[1:], rec.values[-1])
+        row['train_accuracy'] = self.correct / self.seen if self.seen else float('nan')
+        self.rows.append(row)
 
 # %% ../nbs/06_train.ipynb #7a2cf0b7
 def history(learn:Learner, # a Learner from `medical_learner` (else only the last fit is known)
            ) -> pd.DataFrame:
-    "One row per epoch over all fits: epoch, phase, train_loss, valid_loss and one column per metric."
+    "One row per epoch over all fits: epoch, phase, train_loss, train_accuracy, valid_loss and one column per valid metric."
     cb = getattr(learn, 'epoch_history', None)
     if cb is not None: rows = cb.rows
     else:
         rec = learn.recorder
         rows = [_row(i, None, rec.metric_names[1:], v) for i, v in enumerate(rec.values)]
     names = [n for n in learn.recorder.metric_names[1:] if n != 'time'] if hasattr(learn.recorder, 'metric_names') else []
-    return pd.DataFrame(rows, columns=['epoch', 'phase'] + (names or ['train_loss', 'valid_loss']))
+    names = names or ['train_loss', 'valid_loss']
+    if any('train_accuracy' in r for r in rows): names.insert(1, 'train_accuracy')
+    return pd.DataFrame(rows, columns=['epoch', 'phase'] + names)
 
 # %% ../nbs/06_train.ipynb #0cb8d8db
 _HEAD_ARGS = ('concat_pool', 'lin_ftrs', 'ps', 'first_bn', 'bn_final', 'lin_first', 'y_range')
 
 def _plain(v): return list(v) if isinstance(v, tuple) else v
 
-def _model_spec(head:str, kw:dict, dual:bool=False, shared:bool=False) -> dict|None:
+def _model_spec(head:str, kw:dict, dual:bool=False, shared:bool=False, brain_kw:dict|None=None) -> dict|None:
     "The head's arguments and the two-input layout of the model being built (None for a custom head)."
     if head == 'brain':
-        d = {k: p.default for k, p in inspect.signature(brain_head).parameters.items()}
+        d = {k: p.default for k, p in inspect.signature(brain_head).parameters.items()} | (brain_kw or {})
         return dict(head=dict(kind='brain', lin_ftrs=list(d['lin_ftrs']), ps=d['ps'], pool=d['pool']), dual=None)
     if 'custom_head' in kw: return None
     sig = inspect.signature(create_head).parameters
     h = {k: _plain(kw.get(k, sig[k].default)) for k in _HEAD_ARGS}
     if not dual: return dict(head=h, dual=None)
     return dict(head={k: v for k, v in h.items() if k != 'concat_pool'}, dual=dict(shared=shared, concat_pool=h['concat_pool']))
+
+# %% ../nbs/06_train.ipynb #e46a4a00
+HEADS = ('fastai', 'brain', 'linear')
+LINEAR_HEAD = dict(lin_ftrs=[], ps=0.0, first_bn=False, concat_pool=False)   # pool -> flatten -> Linear
+OPTIMIZERS = dict(adam=Adam, sgd=partial(SGD, mom=0.9), rmsprop=RMSProp)
+
+def _set_head(head:str, arch:str, n:int, kw:dict, n_inp:int) -> dict|None:
+    "Put the head `head` into the `vision_learner` arguments `kw` (in place); returns the brain head's settings."
+    if head not in HEADS: raise MedfastError(f"head={head!r}: use {', '.join(map(repr, HEADS[:-1]))} or {HEADS[-1]!r}.")
+    if head == 'linear':
+        if kw.get('lin_ftrs'): raise MedfastError("head='linear' has no hidden layers; drop lin_ftrs, or use head='fastai'.")
+        kw.update({k: v for k, v in LINEAR_HEAD.items() if not (k == 'ps' and kw.get('ps') is not None)})   # a given ps stays
+    if head != 'brain': return None
+    if 'custom_head' in kw: raise MedfastError("head='brain' and custom_head both give a head; pass one of them.")
+    if n_inp == 2: raise MedfastError("head='brain' is for one-input models; a two-input model takes fastai's head.")
+    bk = {k: kw.pop(k) for k in ('ps', 'lin_ftrs') if kw.get(k) is not None}
+    kw['custom_head'] = brain_head(head_nf(arch), n, **bk)
+    return bk
 
 # %% ../nbs/06_train.ipynb #d42ea155
 def medical_learner(dls, # DataLoaders, e.g. from `medfast.data.get_dls`
@@ -90,8 +120,8 @@ def medical_learner(dls, # DataLoaders, e.g. from `medfast.data.get_dls`
                     splitter=None, # parameter groups (default: `body_splitter(0.5)`)
                     check_hub:bool=True, # fail fast when hub weights are asked for and the hub cannot be reached
                     shared:bool=False, # two-input DataLoaders (`get_dls(..., dual_tfms=...)`): one backbone for both inputs
-                    head:str='fastai', # 'fastai' (fastai's head) or 'brain' (`medfast.models.brain_head`, the brain-MRI study's)
-                    **kw, # passed to fastai's `vision_learner` (e.g. `cbs`, `lin_ftrs`, `ps`, `wd`, `normalize`)
+                    head:str='fastai', # one of `HEADS`: 'fastai', 'brain' (`medfast.models.brain_head`) or 'linear' (`LINEAR_HEAD`)
+                    **kw, # passed to fastai's `vision_learner` (e.g. `cbs`, `lin_ftrs`, `ps`, `wd`, `opt_func`, `normalize`)
                    ) -> Learner:
     "fastai `vision_learner` over a timm backbone with medical metrics, a 3-group splitter and traceable weights."
     w = resolve_weights(arch, pretrained)
@@ -101,11 +131,7 @@ def medical_learner(dls, # DataLoaders, e.g. from `medfast.data.get_dls`
         loss_func = get_loss(loss_func, items=dls.train.items, vocab=list(dls.vocab), **(loss_kw or {}))
     elif loss_kw: raise MedfastError("loss_kw is for a loss given by name, e.g. loss_func='focal'.")
     n = get_c(dls)
-    if head not in ('fastai', 'brain'): raise MedfastError(f"head={head!r}: use 'fastai' or 'brain'.")
-    if head == 'brain':
-        if 'custom_head' in kw: raise MedfastError("head='brain' and custom_head both give a head; pass one of them.")
-        if getattr(dls, 'n_inp', 1) == 2: raise MedfastError("head='brain' is for one-input models; a two-input model takes fastai's head.")
-        kw['custom_head'] = brain_head(head_nf(arch), n)
+    brain_kw = _set_head(head, arch, n, kw, getattr(dls, 'n_inp', 1))
     if metrics is None: metrics = medical_metrics(n)
     if splitter is None: splitter = body_splitter(0.5)
     if seed is not None: seed_everything(seed)
@@ -119,12 +145,56 @@ def medical_learner(dls, # DataLoaders, e.g. from `medfast.data.get_dls`
         if w['pretrained']: learn.freeze()
     else:
         if shared: raise MedfastError("shared=True is for two-input DataLoaders (get_dls(..., dual_tfms=[...])).")
-        spec = _model_spec(head, kw)
+        spec = _model_spec(head, kw, brain_kw=brain_kw)
         with weights_guard(arch, w, check_hub=check_hub):
             learn = vision_learner(dls, arch, pretrained=w['pretrained'], metrics=metrics, loss_func=loss_func,
                                    splitter=splitter, **{**w['timm_kwargs'], **kw})
     learn.arch, learn.weights_source, learn.pretrained_arg, learn.model_spec = arch, w['source'], pretrained, spec
     learn.add_cb(EpochHistory())
+    return learn
+
+# %% ../nbs/06_train.ipynb #7da23646
+class L2Penalty(Callback):
+    "Add `l2` × the sum of squared weights of the trainable dense layers to the training loss (Keras' `kernel_regularizer=l2(l2)`)."
+    order = 1   # after the loss, before the backward pass
+    def __init__(self, l2:float, layers:tuple=(nn.Linear,)):
+        if l2 < 0: raise MedfastError(f"l2={l2}: the penalty's weight must be >= 0.")
+        self.l2, self.layers = l2, layers
+    def after_loss(self):
+        if not self.training or not self.l2: return
+        ws = [m.weight for m in self.learn.model.modules() if isinstance(m, self.layers) and m.weight.requires_grad]
+        if not ws: return
+        pen = self.l2 * sum((w.float() ** 2).sum() for w in ws)
+        self.learn.loss_grad = self.learn.loss_grad + pen
+        self.learn.loss = self.learn.loss + pen.detach()
+
+# %% ../nbs/06_train.ipynb #a7f13331
+PRECISIONS = ('fp32', 'fp16', 'bf16')
+
+class CPUAutocast(Callback):
+    "bfloat16 autocast of the forward pass on a CPU; the loss, the metrics and the weights stay fp32 (fastai's MixedPrecision is CUDA-only)."
+    order = 10
+    def before_batch(self): self.ac = torch.autocast('cpu', dtype=torch.bfloat16); self.ac.__enter__()
+    def _exit(self):
+        if getattr(self, 'ac', None) is not None: self.ac.__exit__(None, None, None); self.ac = None
+    def after_pred(self):
+        self._exit()
+        if torch.is_tensor(self.learn.pred): self.learn.pred = self.learn.pred.float()   # loss and metrics in fp32
+    def after_batch(self): self._exit()
+    def after_cancel_batch(self): self._exit()
+
+def set_precision(learn:Learner, # the learner
+                  precision:str='fp32', # one of `PRECISIONS`
+                 ) -> Learner:
+    "Train `learn` in `precision`: fastai's fp16 / bf16 on a GPU, bf16 autocast on a CPU; 'fp32' removes any of them."
+    if precision not in PRECISIONS: raise MedfastError(f"precision={precision!r}: use one of {', '.join(PRECISIONS)}.")
+    learn.remove_cbs([c for c in learn.cbs if isinstance(c, CPUAutocast)])
+    if hasattr(learn, 'mixed_precision'): learn.to_fp32()
+    if precision == 'fp32': return learn
+    if learn.dls.device.type == 'cuda': return learn.to_fp16() if precision == 'fp16' else learn.to_bf16()
+    if precision == 'fp16': raise MedfastError("precision='fp16' needs a CUDA GPU (fastai's mixed precision); on a CPU use "
+                                               "precision='bf16', or 'fp32'.")
+    learn.add_cb(CPUAutocast())
     return learn
 
 # %% ../nbs/06_train.ipynb #b06ddc57
@@ -185,39 +255,46 @@ def _unfreeze(learn:Learner, frac:float):
         learn.splitter = body_splitter(1 - frac); learn.create_opt()
     learn.freeze_to(-2)
 
+SCHEDULES = ('one_cycle', 'constant', 'cosine', 'flat_cos')
+
+def _fit_phase(learn:Learner, n:int, lr, schedule:str, cbs, pct_start:float, div:float=25.0):
+    "One fit of `n` epochs at `lr` (a slice: discriminative rates) with the learning-rate `schedule`."
+    if schedule == 'one_cycle': learn.fit_one_cycle(n, lr, pct_start=pct_start, div=div, cbs=cbs)
+    elif schedule == 'constant': learn.fit(n, lr, cbs=cbs)
+    elif schedule == 'flat_cos': learn.fit_flat_cos(n, lr, cbs=cbs)              # flat for 75 %, then cosine to ~0
+    else: learn.fit_flat_cos(n, lr, pct_start=0.0, cbs=cbs)                      # 'cosine': cosine annealing from lr to ~0
+
 def fine_tune_recipe(learn:Learner, # e.g. from `medical_learner`
                      epochs:int=5, # epochs with the body (partly) unfrozen
                      freeze_epochs:int=1, # epochs training the head only, first
                      lr:float|None=None, # peak learning rate; None: the `valley` suggestion of `find_lr`
                      unfreeze:float=1.0, # fraction of the body to unfreeze: 1.0 all, 0.5 its second half
                      lr_mult:float=100, # ratio between the head's and the earliest layers' learning rates
+                     unfrozen_lr:float|None=None, # one learning rate for every layer after unfreezing (the Keras studies' 1e-5); None: lr/2/lr_mult to lr/2
                      find_fname:str|Path|None=None, # save the lr_find plot here
                      cbs=None, # extra fastai callbacks for both fits
                      num_it:int=100, # lr_find steps (when `lr` is None)
                      pct_start:float=0.3, # warm-up fraction of the unfrozen one-cycle
                      div:float=5.0, # the unfrozen one-cycle starts at lr/div
-                     schedule:str='one_cycle', # 'one_cycle', or 'constant' (plain `fit`, as the Keras studies; `ReduceLROnPlateau` can lower it)
+                     schedule:str='one_cycle', # one of `SCHEDULES`: 'one_cycle', 'constant' (the Keras studies; `ReduceLROnPlateau` can lower it), 'cosine' (annealing, the leukemia reference pipeline) or 'flat_cos'
                     ) -> Learner:
     "Freeze → one-cycle → unfreeze (all or part of the body) → one-cycle with discriminative learning rates."
     if not 0 < unfreeze <= 1: raise MedfastError(f"unfreeze must be in (0, 1] (1.0: whole body, 0.5: second half), got {unfreeze}.")
-    if schedule not in ('one_cycle', 'constant'): raise MedfastError(f"schedule={schedule!r}: use 'one_cycle' or 'constant'.")
+    if schedule not in SCHEDULES: raise MedfastError(f"schedule={schedule!r}: use one of {', '.join(map(repr, SCHEDULES))}.")
     learn.freeze()
     if lr is None: lr = float(find_lr(learn, find_fname, num_it=num_it).valley)
     elif find_fname is not None: find_lr(learn, find_fname, num_it=num_it)
-    lr_lo, lr_hi = lr/2/lr_mult, lr/2
+    lr_lo, lr_hi = (lr/2/lr_mult, lr/2) if unfrozen_lr is None else (unfrozen_lr, unfrozen_lr)
     learn.recipe = dict(lr=lr, freeze_epochs=freeze_epochs, epochs=epochs, unfreeze=unfreeze, lr_mult=lr_mult,
                         unfrozen_lrs=(lr_lo, lr_hi), schedule=schedule)
-    one = schedule == 'one_cycle'
     try:
         if freeze_epochs > 0:
             learn.phase = 'frozen'
-            if one: learn.fit_one_cycle(freeze_epochs, slice(lr), pct_start=0.99, cbs=cbs)
-            else: learn.fit(freeze_epochs, slice(lr), cbs=cbs)
+            _fit_phase(learn, freeze_epochs, slice(lr), schedule, cbs, pct_start=0.99)
         if epochs > 0:
             _unfreeze(learn, unfreeze)
             learn.phase = 'unfrozen'
-            if one: learn.fit_one_cycle(epochs, slice(lr_lo, lr_hi), pct_start=pct_start, div=div, cbs=cbs)
-            else: learn.fit(epochs, slice(lr_lo, lr_hi), cbs=cbs)
+            _fit_phase(learn, epochs, slice(lr_lo, lr_hi), schedule, cbs, pct_start=pct_start, div=div)
     finally: learn.phase = None
     return learn
 
@@ -225,7 +302,8 @@ def fine_tune_recipe(learn:Learner, # e.g. from `medical_learner`
 def study_callbacks(early_stopping:int=10, # patience of early stopping on `monitor`, in epochs (0: off)
                     reduce_lr:int=5, # patience of the plateau learning-rate reduction (0: off)
                     save_best:bool=True, # save the best model and reload it at the end of each fit
-                    min_delta:float=1e-4, # smallest change of `monitor` that counts as an improvement
+                    min_delta:float=1e-4, # early stopping and checkpoint: smallest change of `monitor` that counts as an improvement
+                    plateau_min_delta:float=1e-3, # the plateau reduction's own smallest improvement (the studies' Keras setting)
                     factor:float=10.0, # the plateau reduction divides the learning rate by this (Keras factor 0.1)
                     min_lr:float=1e-7, # the learning rate is never reduced below this
                     monitor:str='valid_loss', # what to watch (a loss: lower is better; a metric name: higher is better)
@@ -237,7 +315,7 @@ def study_callbacks(early_stopping:int=10, # patience of early stopping on `moni
         if v < 0: raise MedfastError(f"{n}={v}: a patience is a number of epochs >= 0 (0 turns it off).")
     cbs = []
     if early_stopping: cbs.append(EarlyStoppingCallback(monitor=monitor, min_delta=min_delta, patience=early_stopping))
-    if reduce_lr: cbs.append(ReduceLROnPlateau(monitor=monitor, min_delta=min_delta, patience=reduce_lr, factor=factor, min_lr=min_lr))
+    if reduce_lr: cbs.append(ReduceLROnPlateau(monitor=monitor, min_delta=plateau_min_delta, patience=reduce_lr, factor=factor, min_lr=min_lr))
     if save_best: cbs.append(SaveModelCallback(monitor=monitor, min_delta=min_delta, fname=fname))
     # fastai joins a relative fname to learn.path: an absolute path keeps `csv` relative to the working directory
     if csv is not None: cbs.append(CSVLogger(fname=str(Path(csv).absolute()), append=True))

@@ -207,3 +207,23 @@ def test_brain_head_run_exports_and_reports(tmp_path, data, weights, medfast):
     assert p.returncode == 0, p.stderr[-2000:]
     cols = [c for c in test.columns if c.startswith('prob_')]
     assert (pd.read_csv(tmp_path/'p.csv')[cols].values - test[cols].values).__abs__().max() < 1e-4
+
+def test_bf16_training_exports_fp32_and_predicts_the_same(tmp_path, data, weights, medfast):
+    "`--precision bf16` trains with CPU autocast; the export is fp32 and `medfast predict` gives the run's own classes."
+    out = tmp_path/'bf16'
+    r = medfast('train', data/'brain_mri', '--arch', 'mobilenetv2_100', '--pretrained', weights/'mobilenetv2_100.tv_in1k.safetensors',
+                *TINY, '--precision', 'bf16', '--valid-pct', '0.2', '--test-pct', '0.1', '--seed', '1', '--n-boot', '100', '--out', out)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert json.loads((out/'config.json').read_text())['precision'] == 'bf16'
+    from safetensors import safe_open
+    with safe_open(str(out/'model'/'model.safetensors'), 'pt') as f:
+        assert {str(f.get_tensor(k).dtype) for k in f.keys() if f.get_tensor(k).is_floating_point()} == {'torch.float32'}
+    test = pd.read_csv(out/'predictions.csv').query("split == 'test'").reset_index(drop=True)
+    p = medfast('predict', out/'model', *test['path'], '--out', tmp_path/'p.csv')
+    assert p.returncode == 0, p.stderr[-2000:]
+    got = pd.read_csv(tmp_path/'p.csv')
+    assert list(got['pred']) == list(test['pred'])
+    cols = [c for c in test.columns if c.startswith('prob_')]
+    assert abs(got[cols].values - test[cols].values).max() < 1e-4
+    h = pd.read_csv(out/'history.csv')
+    assert {'train_loss', 'train_accuracy', 'valid_loss', 'accuracy'} <= set(h.columns)    # the studies' curves

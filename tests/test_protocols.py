@@ -63,22 +63,30 @@ def test_compare_two_backbones_3x2(tmp_path, data, weights, medfast):
     assert set(folds.fold_0) == {0, 1, 2} and not (folds.fold_0 == folds.fold_1).all()
 
 def test_sweep_stages(tmp_path, data, weights, medfast):
-    "A sweep over batch size, learning rate, augmentation and fine-tuning: four stages, one winner each, resumable."
+    "The study's sweep: two backbones × two batch sizes, then lr, then augmentation, then fine-tuning; resumable."
     out = tmp_path/'sweep'
-    args = ['sweep', data/'brain_mri', '--arch', 'mobilenetv2_100', '--bs', '16,32', '--aug', 'on,off', '--unfreeze', '1,0',
-            *_tiny(weights, lr='1e-3,3e-3'), '--out', out]
+    w = {a: weights/f for a, f in [('mobilenetv2_100', 'mobilenetv2_100.tv_in1k.safetensors'),
+                                   ('tf_efficientnet_lite0', 'tf_efficientnet_lite0.in1k.safetensors')]}
+    args = ['sweep', data/'brain_mri', '--arch', ','.join(w), '--bs', '16,32', '--aug', 'on,off', '--unfreeze', '0,0.5',
+            *_tiny(weights, lr='1e-3,3e-3'), '--pretrained', ','.join(f'{a}={p}' for a, p in w.items()), '--out', out]
     r = medfast(*args)
     assert r.returncode == 0, r.stderr[-3000:]
     res = pd.read_csv(out/'results.csv')
-    assert res.step.unique().tolist() == ['bs', 'lr', 'aug', 'unfreeze'] and res.groupby('stage').chosen.sum().tolist() == [1] * 4
+    assert res.step.unique().tolist() == ['arch+bs', 'lr', 'aug', 'unfreeze'] and res.groupby('stage').chosen.sum().tolist() == [1] * 4
+    s1 = res[res.stage == 1]                                                       # the study's starting settings
+    assert set(s1.unfreeze) == {0.0} and set(s1.aug) == {False} and set(s1.lr) == {1e-3} and set(s1.opt) == {'adam'}
+    assert set(s1.schedule) == {'constant'} and set(s1.early_stopping) == {10} and set(s1.reduce_lr) == {5}
+    assert set(res[res.stage == 4].unfreeze) == {0.0, 0.5} and set(res[res.stage == 4].unfreeze_lr) == {1e-5}
     best = json.loads((out/'best.json').read_text())['config']
     last = res[res.chosen].iloc[-1]
-    assert (best['bs'], best['lr'], best['unfreeze']) == (last.bs, last.lr, last.unfreeze)
-    assert 'best    : mobilenetv2_100' in r.stdout and (out/'summary.html').is_file()
+    assert (best['arch'], best['bs'], best['lr'], best['unfreeze']) == (last.arch, last.bs, last.lr, last.unfreeze)
+    assert 'best    : ' in r.stdout and (out/'summary.html').is_file()
     n = len(list((out/'configs').glob('*/metrics.json')))
-    assert n == res.config.nunique() == 5                                          # 2 + 1 + 1 + 1: shared ones trained once
+    assert n == res.config.nunique() == 7                                          # 4 + 1 + 1 + 1: shared ones trained once
+    html = (out/'summary.html').read_text()
+    assert html.count('<img src="data:image/png;base64,') == 4                    # accuracy, macro precision, recall, F1
     again = medfast(*args)
-    assert again.returncode == 0 and '0 job(s) trained now, 5 kept' in again.stdout
+    assert again.returncode == 0 and '0 job(s) trained now, 7 kept' in again.stdout
 
 def test_cv_takes_every_training_option(tmp_path, data, weights, medfast):
     "`medfast cv` with the leukemia protocol's options (focal loss, undersampling, smear augmentation): each fold's config.json has them."
@@ -94,6 +102,10 @@ def test_cv_takes_every_training_option(tmp_path, data, weights, medfast):
         assert (c.loss, c.gamma, c.balance, c.aug, c.size, c.lr) == ('focal', 2.0, 'under', 'smear', 32, 1e-3)
         counts = json.loads((d/'metrics.json').read_text())['job']['train_counts']
         assert len(counts) == 4 and len(set(counts.values())) == 1               # undersampled: equal training classes
+    from medfast.experiment import cv_scores
+    assert {'macro_precision', 'macro_recall', 'macro_f1', 'n_correct', 'n_incorrect'} <= set(cv_scores(out).columns)
+    html = (out/'summary.html').read_text()
+    assert '<th>macro_precision</th>' in html and '<th>macro_recall</th>' in html  # the study's table columns
 
 def test_compare_three_configurations_3x2(tmp_path, data, weights, medfast):
     "Three loss configurations of one backbone on the same 3 folds × 2 repeats: the table, the paired tests, the charts."
