@@ -28,4 +28,5 @@ from .protocols import *
 import medfast.core as _core, medfast.data as _data, medfast.augment as _augment, medfast.segment as _segment
 import medfast.models as _models, medfast.losses as _losses, medfast.train as _train
 import medfast.metrics as _metrics, medfast.interpret as _interpret, medfast.experiment as _experiment, medfast.inference as _inference, medfast.report as _report
-__all__ = [n for m in (_core, _data, _augment, _segment, _models, _losses, _train, _metrics, _interpret, _experiment, _inference, _report) for n in m.__all__] + ['train_run', 'demo', 'predict_run', 'protocol_run']
+import medfast.config as _config, medfast.run as _run, medfast.protocols as _protocols
+__all__ = [n for m in (_core, _data, _augment, _segment, _models, _losses, _train, _metrics, _interpret, _experiment, _inference, _report, _config, _run, _protocols) for n in m.__all__]

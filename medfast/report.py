@@ -209,6 +209,11 @@ def report(run_dir:str|Path, # a run folder written by `medfast train` / `medfas
     "Write one self-contained HTML report (embedded images, no network needed) of the run in `run_dir`; returns its path."
     run = Path(run_dir).expanduser()
     if not run.is_dir(): raise DataError(f"{run} is not a folder. Pass the --out folder of a `medfast train` run.")
+    if not any((run/f).is_file() for f in (RUN_FILES.predictions, RUN_FILES.summary, RUN_FILES.items)):
+        proto = (run/PROTOCOL_FILES.protocol).is_file()
+        raise DataError(f"{run} is not the folder of a `medfast train` run (it has no {RUN_FILES.predictions}, {RUN_FILES.summary} "
+                        f"or {RUN_FILES.items}); nothing was written."
+                        + (f" It holds a protocol: its page is {PROTOCOL_FILES.report} (protocol_report)." if proto else ''))
     fname = Path(fname) if fname is not None else run/RUN_FILES.report
     summ = _summary(run)
     pf = run/RUN_FILES.predictions
