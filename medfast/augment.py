@@ -6,7 +6,7 @@ Docs: https://medfast.github.io/medfast/augment.html.md"""
 
 # %% ../nbs/02_augment.ipynb #4fe5f084
 from __future__ import annotations
-import difflib, hashlib, io, numbers, os, random, re
+import difflib, hashlib, io, numbers, os, random, re, warnings
 from functools import partial
 from pathlib import Path
 import numpy as np
@@ -21,8 +21,9 @@ from .core import *
 from .data import open_image, MedImage, _norm_split
 
 # %% auto #0
-__all__ = ['AUG_PRESETS', 'FIXED_VARIANTS', 'JpegCompress', 'Rot90', 'FlipHV', 'Desaturate', 'shift_mat', 'shear_mat', 'Shift',
-           'Shear', 'aug_params', 'describe_aug', 'aug_preset', 'augment_offline', 'augment_fixed']
+__all__ = ['AUG_PRESETS', 'VALID_AUG_WARNING', 'FIXED_VARIANTS', 'JpegCompress', 'Rot90', 'FlipHV', 'Desaturate', 'shift_mat',
+           'shear_mat', 'Shift', 'Shear', 'aug_params', 'describe_aug', 'aug_preset', 'augment_offline',
+           'augment_fixed']
 
 # %% ../nbs/02_augment.ipynb #27624193
 class JpegCompress(RandTransform):
@@ -311,18 +312,30 @@ def _augment_image(im:Image.Image, q:dict, p:float) -> Image.Image:
     t = batch(TensorImage(torch.from_numpy(x).permute(2, 0, 1)[None].float() / 255))
     return Image.fromarray((t[0].clamp(0, 1) * 255).round().byte().permute(1, 2, 0).numpy())
 
-def _offline_plan(items:pd.DataFrame, dest, n:int, overwrite:bool, who:str) -> tuple:
-    "The training rows of `items` to copy and their `n` copy paths each in `dest`, after every check (nothing is written)."
+VALID_AUG_WARNING = ("Offline copies of validation images (splits=('train', 'valid'), --augment-valid), as the scleroderma "
+    "study did: each copy is scored as a separate case although it shares its original's content, so validation "
+    "scores and their intervals look better and narrower than they are. Use it to replicate that study, not to choose a model.")
+
+def _copy_splits(splits, who:str) -> tuple:
+    "`splits` as a tuple of split names from ('train', 'valid'); the test split is refused, 'valid' is warned."
+    got = tuple(_norm_split(pd.Series(list(np.atleast_1d(splits)), dtype=object), f"{who}'s splits"))
+    if 'test' in got or not got: raise DataError(f"{who} splits={tuple(np.atleast_1d(splits))}: give 'train', or ('train', 'valid'); "
+                                                 "test images are never augmented.")
+    if 'valid' in got: warnings.warn(VALID_AUG_WARNING)
+    return got
+
+def _offline_plan(items:pd.DataFrame, dest, n:int, overwrite:bool, who:str, splits:tuple=('train',)) -> tuple:
+    "The rows of `items` in `splits` to copy and their `n` copy paths each in `dest`, after every check (nothing is written)."
     for c in ('path', 'label', 'split'):
         if c not in items.columns:
             raise DataError(f"{who} needs a {c!r} column" + (" (call split_items first)" if c == 'split' else '')
                             + f"; columns: {', '.join(map(str, items.columns))}.")
-    train = (_norm_split(items['split']) == 'train').to_numpy()
-    if 'source' in items.columns: train = train & items['source'].isna().to_numpy()
-    rows = items[train]
-    if not len(rows): raise DataError(f"{who}: the items table has no training rows (split 'train') to augment.")
+    keep = _norm_split(items['split']).isin(splits).to_numpy()
+    if 'source' in items.columns: keep = keep & items['source'].isna().to_numpy()
+    rows = items[keep]
+    if not len(rows): raise DataError(f"{who}: the items table has no rows to augment in split {' or '.join(splits)}.")
     missing = [str(o) for o in rows['path'] if not os.path.isfile(o)]
-    if missing: raise DataError(f"{who}: {len(missing)} training images do not exist ({', '.join(missing[:3])}); "
+    if missing: raise DataError(f"{who}: {len(missing)} images to augment do not exist ({', '.join(missing[:3])}); "
                                 "fix the paths or remove their rows. Nothing was written.")
     dest = Path(os.path.abspath(Path(dest).expanduser()))
     if dest.exists() and not dest.is_dir(): raise DataError(f"{dest} is a file; give a folder for the augmented copies.")
@@ -336,14 +349,14 @@ def _offline_plan(items:pd.DataFrame, dest, n:int, overwrite:bool, who:str) -> t
     return rows, paths
 
 def _append_copies(items:pd.DataFrame, rows:pd.DataFrame, paths:list, make) -> pd.DataFrame:
-    "Write `make(image, k)` as PNG to the k-th copy path of each row; `items` with the copies appended (split 'train', `source`)."
+    "Write `make(image, k)` as PNG to the k-th copy path of each row; `items` with the copies appended (their row's split, `source`)."
     new = []
     for (_, r), ts in zip(rows.iterrows(), paths):
         im = open_image(r['path'])
         for k, t in enumerate(ts):
             t.parent.mkdir(parents=True, exist_ok=True)
             make(im, k).save(t, format='PNG')
-            new.append({**r.to_dict(), 'path': str(t), 'split': 'train', 'source': r['path']})
+            new.append({**r.to_dict(), 'path': str(t), 'source': r['path']})
     cols = list(items.columns) + ([] if 'source' in items.columns else ['source'])
     return pd.concat([items.reset_index(drop=True), pd.DataFrame(new, columns=cols)], ignore_index=True)
 
@@ -355,12 +368,13 @@ def augment_offline(items:pd.DataFrame, # items table with path, label and split
                     size:int|None=None, # resize the images to size x size first; None: keep each image's size
                     p:float=0.75, # probability that each random transform acts (as in `aug_preset`)
                     overwrite:bool=False, # allow a non-empty `dest` and replace copies written there before
+                    splits:tuple=('train',), # the splits to augment; ('train', 'valid') copies validation images too (warned: `VALID_AUG_WARNING`)
                    ) -> pd.DataFrame:
-    "Write `n` augmented copies of each training image of `items` to `dest`; `items` with the copies appended."
+    "Write `n` augmented copies of each training image (or each image of `splits`) of `items` to `dest`; `items` with the copies appended."
     if not isinstance(n, (int, np.integer)) or n < 1: raise DataError(f"augment_offline n={n!r}: give the number of copies, 1 or more.")
     if not 0 <= p <= 1: raise DataError(f"augment_offline p={p}: use a probability between 0 and 1.")
     q = aug_params(preset)
-    rows, paths = _offline_plan(items, dest, int(n), overwrite, 'augment_offline')
+    rows, paths = _offline_plan(items, dest, int(n), overwrite, 'augment_offline', _copy_splits(splits, 'augment_offline'))
     fit = (lambda im: im.resize((int(size), int(size)), Image.BILINEAR)) if size is not None else (lambda im: im)
     with no_random(seed, reproducible=False):  # the caller's random state is restored afterwards
         return _append_copies(items, rows, paths, lambda im, k: _augment_image(fit(im), q, p))
@@ -378,9 +392,10 @@ def augment_fixed(items:pd.DataFrame, # items table with path, label and split
                   dest:str|Path, # new or empty folder for the copies (dest/<label>/<stem>_aug<k>.png, k in variant order)
                   variants:str='glomeruli', # a `FIXED_VARIANTS` name
                   overwrite:bool=False, # allow a non-empty `dest`
+                  splits:tuple=('train',), # the splits to augment; ('train', 'valid') copies validation images too (warned)
                  ) -> pd.DataFrame:
-    "Write the fixed variants of each training image of `items` to `dest`; `items` with the copies appended."
+    "Write the fixed variants of each training image (or each image of `splits`) of `items` to `dest`; `items` with the copies appended."
     if variants not in FIXED_VARIANTS: raise DataError(f"variants={variants!r}: use one of {', '.join(FIXED_VARIANTS)}.")
     ops = FIXED_VARIANTS[variants]
-    rows, paths = _offline_plan(items, dest, len(ops), overwrite, 'augment_fixed')
+    rows, paths = _offline_plan(items, dest, len(ops), overwrite, 'augment_fixed', _copy_splits(splits, 'augment_fixed'))
     return _append_copies(items, rows, paths, lambda im, k: _variant(im, *ops[k]))

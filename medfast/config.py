@@ -45,6 +45,7 @@ class TrainConfig:
     aug:bool|str=True # 'on' (True): fastai's aug_transforms; 'off' (False): none; or a `medfast.augment` preset ('smear', 'mri', ...)
     offline_aug:int=0 # write this many augmented copies (preset `aug`) of each training image before training
     fixed_aug:str|None=None # write a study's fixed offline variants of each training image: 'glomeruli' (rotations 90/180/270°, desaturation 10/30/75 %)
+    augment_valid:bool=False # offline_aug and fixed_aug copy the validation images too, as the scleroderma study did (warned: each copy is scored as a separate case, which inflates validation scores; test is never copied)
     loss:str='ce' # loss function, a `medfast.losses.LOSSES` name
     gamma:float|None=None # focal loss: focusing parameter (None: 2)
     alpha:float|list|None=None # focal loss: one weight (binary: of the second class) or one per class
@@ -119,6 +120,8 @@ def check_config(c:TrainConfig):
     if c.lin_ftrs and c.head == 'linear': raise MedfastError("head='linear' has no hidden layers: drop lin_ftrs, or use head='fastai' or 'brain'.")
     if c.offline_aug and not isinstance(c.aug, str):
         raise MedfastError(f"offline_aug={c.offline_aug} needs an augmentation preset: set aug (--aug) to one of {', '.join(AUG_PRESETS)}.")
+    if c.augment_valid and not (c.offline_aug or c.fixed_aug):
+        raise MedfastError("augment_valid=True copies validation images offline: set offline_aug (--offline-aug N) or fixed_aug (--fixed-aug) too.")
     bad = sorted(set(_loss_kw(c)) - _OPTIONS[c.loss])
     names = dict(weights='class_weights', eps='label_smoothing')
     if bad: raise MedfastError(f"loss={c.loss!r} takes no {', '.join(names.get(b, b) for b in bad)}; use loss='focal' for gamma "

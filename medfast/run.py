@@ -65,13 +65,14 @@ def split_for(items:pd.DataFrame, # an items table (path, label, maybe patient a
 
 # %% ../nbs/13_run.ipynb #b93b6ff8
 def training_table(items:pd.DataFrame, # items with a split
-                   cfg:TrainConfig, # offline_aug, aug, fixed_aug, balance, balance_ratio, balance_scope and seed are used
+                   cfg:TrainConfig, # offline_aug, aug, fixed_aug, augment_valid, balance, balance_ratio, balance_scope and seed are used
                    out:Path, # the run folder (augmented copies go to OUT/augmented)
                   ) -> pd.DataFrame:
-    "The rows the model trains on: `items`, plus offline augmented copies of each training image (random, fixed), then balanced."
+    "The rows the model trains on: `items`, plus offline augmented copies of each training image (random, fixed), then balanced; with augment_valid, validation copies too."
     t, aug = items, Path(out)/RUN_FILES.augmented
-    if cfg.offline_aug: t = augment_offline(t, aug, n=cfg.offline_aug, preset=cfg.aug, seed=cfg.seed)
-    if cfg.fixed_aug: t = augment_fixed(t, aug/'fixed', variants=cfg.fixed_aug)
+    splits = ('train', 'valid') if cfg.augment_valid else ('train',)
+    if cfg.offline_aug: t = augment_offline(t, aug, n=cfg.offline_aug, preset=cfg.aug, seed=cfg.seed, splits=splits)
+    if cfg.fixed_aug: t = augment_fixed(t, aug/'fixed', variants=cfg.fixed_aug, splits=splits)
     if cfg.balance and cfg.balance_scope == 'train': t = balance_items(t, cfg.balance, cfg.balance_ratio, seed=cfg.seed)
     if t is not items: t.to_csv(Path(out)/RUN_FILES.train_items, index=False)
     return t
@@ -184,7 +185,7 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
     with learn.no_bar() if quiet else nullcontext(), learn.no_logging() if quiet else nullcontext():
         fitted = fit(learn, cfg, out)
         history(learn).to_csv(out/RUN_FILES.history, index=False)
-        preds, m = predict_and_evaluate(learn, items, cfg, out)
+        preds, m = predict_and_evaluate(learn, train if cfg.augment_valid else items, cfg, out)   # validation copies are scored
     ck = out/RUN_FILES.checkpoints   # lr_find leaves it empty when no checkpoint is kept
     if ck.is_dir() and not any(ck.iterdir()): ck.rmdir()
     tc = train.loc[train['split'] == 'train', 'label'].astype(str).value_counts().sort_index()

@@ -227,3 +227,16 @@ def test_bf16_training_exports_fp32_and_predicts_the_same(tmp_path, data, weight
     assert abs(got[cols].values - test[cols].values).max() < 1e-4
     h = pd.read_csv(out/'history.csv')
     assert {'train_loss', 'train_accuracy', 'valid_loss', 'accuracy'} <= set(h.columns)    # the studies' curves
+
+def test_augment_valid_is_warned_and_scored(tmp_path, data, medfast):
+    "`--augment-valid` (the scleroderma study) copies validation images too: warned, and the copies are scored with valid."
+    out = tmp_path/'av'
+    r = medfast('train', data/'brain_mri', '--arch', 'resnet18', '--pretrained', 'none', *TINY, '--aug', 'mri',
+                '--offline-aug', '1', '--augment-valid', '--valid-pct', '0.2', '--test-pct', '0.1', '--n-boot', '100', '--out', out)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert 'scleroderma' in r.stderr and 'inflates' not in r.stdout      # the warning goes to stderr
+    items, preds = pd.read_csv(out/'items.csv'), pd.read_csv(out/'predictions.csv')
+    n = items['split'].value_counts()
+    assert preds['split'].value_counts().to_dict() == {'valid': 2 * n['valid'], 'test': n['test']}
+    r = medfast('train', data/'brain_mri', '--augment-valid', '--out', tmp_path/'no')
+    assert r.returncode == 2 and '--offline-aug' in r.stderr and not (tmp_path/'no').exists()
