@@ -7,10 +7,11 @@ Docs: https://medfast.github.io/medfast/data.html.md"""
 # %% ../nbs/01_data.ipynb #56e48865
 from __future__ import annotations
 import hashlib, importlib, json, os, warnings
+from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 import torch
 from fastai.vision.all import (PILImage, DataBlock, ImageBlock, CategoryBlock, TransformBlock, ColReader, IndexSplitter, Resize,
                                ResizeMethod, aug_transforms, Normalize, imagenet_stats, ToTensor, IntToFloatTensor,
@@ -21,9 +22,10 @@ from sklearn.model_selection import train_test_split
 from .core import *
 
 # %% auto #0
-__all__ = ['IMAGE_EXTS', 'SPLITS', 'MEDMNIST_CLASSES', 'LeakageError', 'open_image', 'MedImage', 'verify_images', 'from_folder',
-           'from_csv', 'from_npz', 'read_items', 'split_items', 'audit_splits', 'class_counts', 'balance_items',
-           'sampler_weights', 'backbone_stats', 'get_dls', 'test_dl', 'eval_preprocessing', 'eval_pipes', 'eval_batch']
+__all__ = ['IMAGE_EXTS', 'SPLITS', 'MAX_PIXELS', 'READ_LIMITS', 'MEDMNIST_CLASSES', 'LeakageError', 'read_limits', 'open_image',
+           'MedImage', 'verify_images', 'from_folder', 'from_csv', 'from_npz', 'read_items', 'split_items',
+           'audit_splits', 'class_counts', 'balance_items', 'sampler_weights', 'backbone_stats', 'get_dls', 'test_dl',
+           'eval_preprocessing', 'eval_pipes', 'eval_batch']
 
 # %% ../nbs/01_data.ipynb #4fd36166
 IMAGE_EXTS = ('.bmp', '.gif', '.jpeg', '.jpg', '.png', '.tif', '.tiff', '.webp')
@@ -47,31 +49,82 @@ def _norm_split(s:pd.Series, where:str='the split column') -> pd.Series:
     return low.map(_SPLIT_NAMES).astype(str)
 
 # %% ../nbs/01_data.ipynb #dc2d4a4f
+MAX_PIXELS = Image.MAX_IMAGE_PIXELS   # PIL's decompression-bomb limit: 89,478,485 pixels (about 9,459 x 9,459)
+READ_LIMITS = dict(max_pixels=MAX_PIXELS, max_side=None)   # the defaults of `open_image`; set for a run by `read_limits`
+
+@contextmanager
+def read_limits(allow_large:bool=False, # read images over `MAX_PIXELS` (whole-slide exports) instead of refusing them
+                max_side:int|None=None, # downscale images whose longer side is larger, on reading
+               ):
+    "Within the block, `open_image` (and every reader built on it: training, predict, the report) uses these limits."
+    old = dict(READ_LIMITS)
+    READ_LIMITS.update(max_pixels=None if allow_large else MAX_PIXELS, max_side=max_side)
+    try: yield
+    finally: READ_LIMITS.update(old)
+
+def _rescale(a:np.ndarray) -> np.ndarray:
+    "`a` mapped linearly from its own range [min, max] to uint8 0-255 (all 0 when constant)."
+    a = a.astype(np.float64)
+    lo, hi = float(a.min()), float(a.max())
+    return np.round((a - lo) / (hi - lo) * 255 if hi > lo else np.zeros_like(a)).astype(np.uint8)
+
 def _to_rgb(im:Image.Image) -> Image.Image:
-    "`im` as an 8-bit RGB image (alpha composited onto black, high bit depths rescaled to their own range)."
+    "`im` as an 8-bit RGB image: a constant alpha dropped, another one composited onto black, high bit depths rescaled."
     if im.mode == 'RGB': return im.copy()
     if im.mode == 'P': im = im.convert('RGBA' if 'transparency' in im.info else 'RGB')
-    if im.mode in ('I', 'F') or im.mode.startswith('I;16'):
-        a = np.asarray(im).astype(np.float64)
-        lo, hi = float(a.min()), float(a.max())
-        a = (a - lo) / (hi - lo) * 255 if hi > lo else np.zeros_like(a)
-        im = Image.fromarray(np.round(a).astype(np.uint8), 'L')
+    if im.mode in ('I', 'F') or im.mode.startswith('I;16'): im = Image.fromarray(_rescale(np.asarray(im)), 'L')
     if im.mode in ('LA', 'La', 'PA', 'RGBa'): im = im.convert('RGBA')
-    if im.mode == 'RGBA': im = Image.alpha_composite(Image.new('RGBA', im.size, (0, 0, 0, 255)), im)
+    if im.mode == 'RGBA':
+        lo, hi = im.getchannel('A').getextrema()
+        if lo == hi: return im.convert('RGB')   # a constant alpha carries no information: the colours are kept
+        im = Image.alpha_composite(Image.new('RGBA', im.size, (0, 0, 0, 255)), im)
     return im.convert('RGB')
 
-def open_image(fn:str|Path, # an image file: any format PIL reads, whatever its extension says
+def _from_array(a) -> Image.Image:
+    "An image from an array of shape (H, W) or (H, W, 1/3/4): uint8 as it is, bool as 0/255, other types rescaled."
+    a = np.asarray(a)
+    if a.ndim == 3 and a.shape[-1] == 1: a = a[..., 0]
+    if a.ndim not in (2, 3) or a.ndim == 3 and a.shape[-1] not in (3, 4):
+        raise ImageError(f"An image array must have shape (height, width) or (height, width, 3 or 4); got {a.shape}. "
+                         "A channels-first array becomes one with a.transpose(1, 2, 0).")
+    if a.dtype == np.bool_: a = a.astype(np.uint8) * 255
+    if a.ndim == 2 and a.dtype != np.uint8: return Image.fromarray(_rescale(a), 'L')   # as a 16-bit file is read
+    a = a if a.dtype == np.uint8 else _rescale(a)
+    return Image.fromarray(a, 'L' if a.ndim == 2 else 'RGB' if a.shape[-1] == 3 else 'RGBA')
+
+
+# %% ../nbs/01_data.ipynb #75ee009d
+def _open_file(fn:Path) -> Image.Image:
+    "The image of file `fn`, fully decoded, within `READ_LIMITS` (a JPEG over `max_side` is decoded at a reduced scale)."
+    mp, side = READ_LIMITS['max_pixels'], READ_LIMITS['max_side']
+    old = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None   # medfast checks the size itself, with the file's name in the message
+    try: im = Image.open(fn)
+    finally: Image.MAX_IMAGE_PIXELS = old
+    with im:
+        if mp is not None and im.width * im.height > mp:
+            raise ImageError(f"Image {fn} is {im.width} x {im.height} pixels ({im.width * im.height / 1e6:.0f} million), over the "
+                             f"limit of {mp / 1e6:.1f} million that guards against decompression bombs. If the file is yours, "
+                             "allow it with --allow-large-images (read_limits(allow_large=True)), and downscale it on reading "
+                             "with --max-side 2048; or resize it once beforehand.")
+        if side and max(im.size) > side and im.format == 'JPEG': im.draft(im.mode, (side, side))
+        im.load()  # force a full decode: truncated files fail here, not later
+        out = _to_rgb(ImageOps.exif_transpose(im))
+    if side and max(out.size) > side: out.thumbnail((side, side), Image.LANCZOS)
+    return out
+
+def open_image(fn, # an image file (any format PIL reads, whatever its extension says), a PIL image, or an array
               ) -> Image.Image:
-    "Open `fn` fully decoded as an 8-bit RGB PIL image; a missing, corrupt or truncated file raises `ImageError`."
+    "`fn` as an 8-bit RGB PIL image, upright (EXIF orientation applied); a missing, corrupt, truncated or too large file raises `ImageError`."
+    if isinstance(fn, Image.Image): return _to_rgb(ImageOps.exif_transpose(fn))
+    if isinstance(fn, (np.ndarray, torch.Tensor)): return _to_rgb(_from_array(fn))
     fn = Path(fn)
     if not fn.is_file():
         raise ImageError(f"Image file {fn} does not exist. Check the path (and MEDFAST_DATA / `base`), "
                          "or remove the row from the items table.")
-    try:
-        with Image.open(fn) as im:
-            im.load()  # force a full decode: truncated files fail here, not later
-            return _to_rgb(im)
-    except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as e:
+    try: return _open_file(fn)
+    except ImageError: raise
+    except (OSError, UnidentifiedImageError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
         raise ImageError(f"Cannot read image {fn}: {e}. The file is corrupt, truncated or not an image; "
                          "replace it with a good copy or remove its row from the items table.") from e
 
@@ -80,10 +133,9 @@ class MedImage(PILImage):
     "A fastai `PILImage` opened with `open_image`: any mode or bit depth becomes RGB; bad files raise `ImageError`."
     @classmethod
     def create(cls, fn, **kwargs):
-        "A `MedImage` from a path (via `open_image`), or from anything `PILImage.create` takes."
-        if isinstance(fn, (str, Path)): return cls(open_image(fn))
-        if isinstance(fn, Image.Image): return cls(_to_rgb(fn))
-        return cls(_to_rgb(PILImage.create(fn, **kwargs)))
+        "A `MedImage` from a path, a PIL image or an array (all via `open_image`), or from anything `PILImage.create` takes."
+        if isinstance(fn, (str, Path, Image.Image, np.ndarray, torch.Tensor)): return cls(open_image(fn))
+        return cls(open_image(PILImage.create(fn, **kwargs)))
 
 # %% ../nbs/01_data.ipynb #5b2cca53
 def verify_images(df:pd.DataFrame, # items table with a `path` column
@@ -569,10 +621,10 @@ def eval_pipes(pre:dict, # from `eval_preprocessing`, or an export's `model.json
     pre_t = [_load_tfm(d) for d in (pre.get('item_tfms') or []) + ((pre.get('dual_tfms') or []) if branch else [])]
     return Pipeline([*pre_t, rs, ToTensor()], split_idx=1), Pipeline(batch, split_idx=1)
 
-def eval_batch(images:list, # image paths (opened with `open_image`) or PIL images
+def eval_batch(images:list, # image paths, PIL images or arrays (each opened with `open_image`)
                pipes:tuple, # the (item, batch) pipelines from `eval_pipes`
               ) -> torch.Tensor:
     "The model-ready float batch (a plain tensor) of `images`, prepared as the validation DataLoader prepares them."
     item, batch = pipes
-    ims = [MedImage.create(o) if isinstance(o, (str, Path)) else MedImage(o.convert('RGB')) for o in images]
+    ims = [MedImage.create(o) for o in images]
     return batch(TensorImage(torch.stack([item(o) for o in ims]))).as_subclass(torch.Tensor)
