@@ -38,6 +38,12 @@ def _ints(v:str) -> list:
     "Comma-separated whole numbers (e.g. the sizes of a head's hidden layers)."
     return [int(x) for x in v.split(',') if x.strip()]
 
+def _names(v:str) -> list:
+    "Comma-separated names (e.g. the classes in their order)."
+    return [x.strip() for x in v.split(',') if x.strip()]
+
+_CONVS = dict(classes=_names)   # settings whose list holds names, not numbers
+
 def _none_or(conv):
     f = lambda v: None if v.strip().lower() == 'none' else conv(v)
     f.__name__ = conv.__name__
@@ -72,7 +78,7 @@ def add_config_args(p:argparse.ArgumentParser, # the parser (or sub-parser) to a
         if f.type.startswith('bool') and f.name != 'aug':
             g.add_argument(_opt(f.name), action=argparse.BooleanOptionalAction, default=argparse.SUPPRESS, help=h)
         else:
-            conv = _conv(f.type)
+            conv = _none_or(_CONVS[f.name]) if f.name in _CONVS else _conv(f.type)
             g.add_argument(_opt(f.name), type=_listof(conv) if f.name in lists else conv, default=argparse.SUPPRESS,
                            metavar=f.name.upper(), help=h)
     g.add_argument('--no-aug', dest='aug', action='store_const', const=False, default=argparse.SUPPRESS, help='the same as --aug off')

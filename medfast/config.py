@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields, asdict
 from pathlib import Path
 from fastcore.docments import docments
 from .core import *
+from .data import dicom_window
 from .augment import AUG_PRESETS
 from .segment import SEG_PRESETS
 from .augment import FIXED_VARIANTS
@@ -39,6 +40,12 @@ class TrainConfig:
     wd:float|None=None # decoupled weight decay, fastai's meaning (None: fastai's default, 0.01)
     l2:float=0.0 # L2 penalty on the dense layers' weights added to the loss, Keras' kernel_regularizer (0: off; the scleroderma study: 0.001)
     precision:str='fp32' # 'fp32', 'bf16' (GPU, or CPU autocast) or 'fp16' (GPU only); the exported weights are fp32
+    classes:list|None=None # the order of the classes, e.g. No_DR,Mild,Moderate,Severe,Proliferate_DR (the outputs, kappa's distances); None: integer labels numerically, else alphabetically
+    positive:str|None=None # binary tasks: the positive class of sensitivity, thresholds and ROC (placed second); None: the second class of the order
+    missing_classes:str='error' # a class with no training images: 'error' (stop, with its counts per split) or 'warn' (train without it)
+    window:str|None=None # DICOM window: a preset (lung, mediastinum, abdomen, brain, bone) or 'center,width' in HU, e.g. '-600,1500'; None: each file's own window
+    allow_large_images:bool=False # read images over PIL's 89.5-million-pixel limit (whole-slide exports) instead of refusing them
+    max_side:int|None=None # downscale images whose longer side is larger, when reading them (e.g. 2048 for whole-slide exports)
     valid_pct:float=0.2 # validation fraction, when the data has no split column
     test_pct:float=0.0 # test fraction held out, when the data has no split column
     by_patient:bool|None=None # keep each patient in one split or fold (None: whenever the items have a patient column)
@@ -81,11 +88,11 @@ class TrainConfig:
 CHOICES = dict(opt=tuple(OPTIMIZERS), precision=PRECISIONS, fixed_aug=tuple(FIXED_VARIANTS), loss=tuple(LOSSES),
                class_weights=tuple(WEIGHT_METHODS), balance=('under', 'over'), balance_scope=('train', 'all'), sampler=('weighted',),
                segment=tuple(SEG_PRESETS), segment_output=('masked', 'mask', 'four_channel'), head=HEADS, schedule=SCHEDULES,
-               kappa_weights=('linear', 'quadratic'))
+               kappa_weights=('linear', 'quadratic'), missing_classes=('error', 'warn'))
 
 _pos, _nonneg, _frac = ('> 0', lambda v: v > 0), ('>= 0', lambda v: v >= 0), ('in [0, 1)', lambda v: 0 <= v < 1)
 RANGES = dict(size=('>= 16', lambda v: v >= 16), bs=('>= 2', lambda v: v >= 2), epochs=_nonneg, freeze_epochs=_nonneg,
-              lr=_pos, unfreeze_lr=_pos, lr_find_iters=('>= 8', lambda v: v >= 8), unfreeze=('in [0, 1]', lambda v: 0 <= v <= 1), wd=_nonneg, l2=_nonneg,
+              lr=_pos, unfreeze_lr=_pos, max_side=('>= 16', lambda v: v >= 16), lr_find_iters=('>= 8', lambda v: v >= 8), unfreeze=('in [0, 1]', lambda v: 0 <= v <= 1), wd=_nonneg, l2=_nonneg,
               dropout=_frac, lin_ftrs=('positive sizes', lambda v: all(isinstance(x, int) and x > 0 for x in v)),
               valid_pct=_frac, test_pct=_frac, offline_aug=_nonneg, gamma=_nonneg, label_smoothing=_frac,
               balance_ratio=('>= 1', lambda v: v >= 1), early_stopping=_nonneg, reduce_lr=_nonneg, tta=_nonneg,
@@ -115,6 +122,9 @@ def check_config(c:TrainConfig):
         if allowed is not None and v not in allowed:
             raise MedfastError(f"{f.name}={v!r} is not one of {', '.join(map(repr, allowed))}.")
         if f.name in RANGES and not RANGES[f.name][1](v): raise MedfastError(f"{f.name}={v!r}: must be {RANGES[f.name][0]}.")
+    if c.window is not None: dicom_window(c.window)   # raises, naming the presets
+    if c.classes is not None and c.positive is not None and str(c.positive) not in map(str, c.classes):
+        raise MedfastError(f"positive={c.positive!r} is not one of classes={c.classes}.")
     if c.dual and not c.segment: raise MedfastError("dual=True needs segment=PRESET (--segment): the second input is the segmented image.")
     if c.shared and not c.dual: raise MedfastError("shared=True is for two-input models: pass dual=True (--dual) too.")
     if c.lin_ftrs and c.head == 'linear': raise MedfastError("head='linear' has no hidden layers: drop lin_ftrs, or use head='fastai' or 'brain'.")

@@ -7,11 +7,13 @@ Docs: https://medfast.github.io/medfast/data.html.md"""
 # %% ../nbs/01_data.ipynb #56e48865
 from __future__ import annotations
 import hashlib, importlib, json, os, warnings
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 import numpy as np
 import pandas as pd
 from PIL import Image, ImageOps, UnidentifiedImageError
+import pydicom
+from pydicom.pixels import apply_modality_lut
 import torch
 from fastai.vision.all import (PILImage, DataBlock, ImageBlock, CategoryBlock, TransformBlock, ColReader, IndexSplitter, Resize,
                                ResizeMethod, aug_transforms, Normalize, imagenet_stats, ToTensor, IntToFloatTensor,
@@ -22,13 +24,15 @@ from sklearn.model_selection import train_test_split
 from .core import *
 
 # %% auto #0
-__all__ = ['IMAGE_EXTS', 'SPLITS', 'MAX_PIXELS', 'READ_LIMITS', 'MEDMNIST_CLASSES', 'LeakageError', 'read_limits', 'open_image',
-           'MedImage', 'verify_images', 'from_folder', 'from_csv', 'from_npz', 'read_items', 'split_items',
-           'audit_splits', 'class_counts', 'balance_items', 'sampler_weights', 'backbone_stats', 'get_dls', 'test_dl',
-           'eval_preprocessing', 'eval_pipes', 'eval_batch']
+__all__ = ['DICOM_EXTS', 'IMAGE_EXTS', 'SPLITS', 'MAX_PIXELS', 'READ_OPTIONS', 'WINDOWS', 'MEDMNIST_CLASSES', 'LeakageError',
+           'read_options', 'dicom_window', 'read_dicom', 'open_image', 'MedImage', 'verify_images', 'from_folder',
+           'from_csv', 'from_npz', 'read_items', 'split_items', 'audit_splits', 'class_counts', 'balance_items',
+           'sampler_weights', 'backbone_stats', 'class_order', 'get_dls', 'test_dl', 'eval_preprocessing', 'eval_pipes',
+           'eval_batch']
 
 # %% ../nbs/01_data.ipynb #4fd36166
-IMAGE_EXTS = ('.bmp', '.gif', '.jpeg', '.jpg', '.png', '.tif', '.tiff', '.webp')
+DICOM_EXTS = ('.dcm', '.dicom')
+IMAGE_EXTS = ('.bmp', '.gif', '.jpeg', '.jpg', '.png', '.tif', '.tiff', '.webp') + DICOM_EXTS
 SPLITS = ('train', 'valid', 'test')
 _SPLIT_NAMES = {'train': 'train', 'valid': 'valid', 'val': 'valid', 'validation': 'valid', 'test': 'test'}
 
@@ -50,17 +54,18 @@ def _norm_split(s:pd.Series, where:str='the split column') -> pd.Series:
 
 # %% ../nbs/01_data.ipynb #dc2d4a4f
 MAX_PIXELS = Image.MAX_IMAGE_PIXELS   # PIL's decompression-bomb limit: 89,478,485 pixels (about 9,459 x 9,459)
-READ_LIMITS = dict(max_pixels=MAX_PIXELS, max_side=None)   # the defaults of `open_image`; set for a run by `read_limits`
+READ_OPTIONS = dict(max_pixels=MAX_PIXELS, max_side=None, window=None)   # how `open_image` reads; set by `read_options`
 
 @contextmanager
-def read_limits(allow_large:bool=False, # read images over `MAX_PIXELS` (whole-slide exports) instead of refusing them
-                max_side:int|None=None, # downscale images whose longer side is larger, on reading
-               ):
-    "Within the block, `open_image` (and every reader built on it: training, predict, the report) uses these limits."
-    old = dict(READ_LIMITS)
-    READ_LIMITS.update(max_pixels=None if allow_large else MAX_PIXELS, max_side=max_side)
+def read_options(allow_large:bool=False, # read images over `MAX_PIXELS` (whole-slide exports) instead of refusing them
+                 max_side:int|None=None, # downscale images whose longer side is larger, on reading
+                 window:str|tuple|None=None, # DICOM window: a `WINDOWS` name, (center, width) or 'C,W'; None: the file's own
+                ):
+    "Within the block, `open_image` (and every reader built on it: training, predict, the report) reads with these options."
+    old = dict(READ_OPTIONS)
+    READ_OPTIONS.update(max_pixels=None if allow_large else MAX_PIXELS, max_side=max_side, window=window)
     try: yield
-    finally: READ_LIMITS.update(old)
+    finally: READ_OPTIONS.update(old)
 
 def _rescale(a:np.ndarray) -> np.ndarray:
     "`a` mapped linearly from its own range [min, max] to uint8 0-255 (all 0 when constant)."
@@ -93,10 +98,55 @@ def _from_array(a) -> Image.Image:
     return Image.fromarray(a, 'L' if a.ndim == 2 else 'RGB' if a.shape[-1] == 3 else 'RGBA')
 
 
+# %% ../nbs/01_data.ipynb #3e0cfb89
+WINDOWS = {  # CT windows (center, width) in Hounsfield units, as Radiopaedia's "Windowing (CT)" lists them
+    'lung': (-600, 1500), 'mediastinum': (50, 350), 'abdomen': (50, 400), 'brain': (40, 80), 'bone': (400, 1800)}
+
+def _is_dicom(fn:Path) -> bool:
+    "Whether `fn` is a DICOM file: a .dcm/.dicom name, or the 'DICM' marker at byte 128 (files without an extension)."
+    if fn.suffix.lower() in DICOM_EXTS: return True
+    with open(fn, 'rb') as fh: return fh.read(132)[128:] == b'DICM'
+
+def dicom_window(window, # a `WINDOWS` name, (center, width), 'C,W', or None
+                 ds=None, # a pydicom dataset: its Window Center/Width when `window` is None
+                ) -> tuple|None:
+    "The window (center, width) to apply: `window`, else the file's first Window Center/Width, else None (the image's own range)."
+    if window is None:
+        if ds is None or 'WindowCenter' not in ds or 'WindowWidth' not in ds: return None
+        first = lambda v: float(v[0] if isinstance(v, pydicom.multival.MultiValue) else v)
+        return first(ds.WindowCenter), first(ds.WindowWidth)
+    if isinstance(window, str) and window.strip().lower() in WINDOWS: return WINDOWS[window.strip().lower()]
+    try:
+        c, w = (float(v) for v in (window.split(',') if isinstance(window, str) else window))
+        if w > 0: return c, w
+    except (TypeError, ValueError): pass
+    raise DataError(f"window={window!r}: give a preset ({', '.join(WINDOWS)}) or 'center,width' in Hounsfield units "
+                    "with width > 0, e.g. '-600,1500'.")
+
+def read_dicom(fn:str|Path, # a single-frame DICOM file (compressed transfer syntaxes that pydicom decodes, e.g. RLE)
+               window=None, # see `dicom_window`; None: the file's own window, else its full range
+              ) -> Image.Image:
+    "The pixels of DICOM file `fn` as an 8-bit image ('L', or 'RGB' for colour files): rescaled to modality units, windowed, MONOCHROME1 inverted."
+    ds = pydicom.dcmread(fn)
+    if int(ds.get('NumberOfFrames', 1) or 1) > 1:
+        raise ImageError(f"{fn} holds {ds.NumberOfFrames} frames (a multi-frame DICOM, e.g. a whole series). medfast "
+                         "classifies single images: export the frames as single-frame files, one row each.")
+    px = ds.pixel_array
+    if ds.get('SamplesPerPixel', 1) != 1: return Image.fromarray(px.astype(np.uint8), 'RGB')   # colour: no window
+    hu = apply_modality_lut(px, ds).astype(np.float64)   # Rescale Slope/Intercept: stored values -> HU
+    w = dicom_window(window, ds)
+    if w is None: a = _rescale(hu)
+    else:
+        lo, hi = w[0] - w[1] / 2, w[0] + w[1] / 2
+        a = np.round(np.clip((hu - lo) / (hi - lo), 0, 1) * 255).astype(np.uint8)
+    if ds.get('PhotometricInterpretation', '') == 'MONOCHROME1': a = 255 - a   # 0 is white in MONOCHROME1
+    return Image.fromarray(a, 'L')
+
 # %% ../nbs/01_data.ipynb #75ee009d
 def _open_file(fn:Path) -> Image.Image:
-    "The image of file `fn`, fully decoded, within `READ_LIMITS` (a JPEG over `max_side` is decoded at a reduced scale)."
-    mp, side = READ_LIMITS['max_pixels'], READ_LIMITS['max_side']
+    "The image of file `fn`, fully decoded, with `READ_OPTIONS` (a JPEG over `max_side` is decoded at a reduced scale)."
+    mp, side = READ_OPTIONS['max_pixels'], READ_OPTIONS['max_side']
+    if _is_dicom(fn): return _to_rgb(read_dicom(fn, READ_OPTIONS['window']))
     old = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = None   # medfast checks the size itself, with the file's name in the message
     try: im = Image.open(fn)
@@ -105,7 +155,7 @@ def _open_file(fn:Path) -> Image.Image:
         if mp is not None and im.width * im.height > mp:
             raise ImageError(f"Image {fn} is {im.width} x {im.height} pixels ({im.width * im.height / 1e6:.0f} million), over the "
                              f"limit of {mp / 1e6:.1f} million that guards against decompression bombs. If the file is yours, "
-                             "allow it with --allow-large-images (read_limits(allow_large=True)), and downscale it on reading "
+                             "allow it with --allow-large-images (read_options(allow_large=True)), and downscale it on reading "
                              "with --max-side 2048; or resize it once beforehand.")
         if side and max(im.size) > side and im.format == 'JPEG': im.draft(im.mode, (side, side))
         im.load()  # force a full decode: truncated files fail here, not later
@@ -113,9 +163,9 @@ def _open_file(fn:Path) -> Image.Image:
     if side and max(out.size) > side: out.thumbnail((side, side), Image.LANCZOS)
     return out
 
-def open_image(fn, # an image file (any format PIL reads, whatever its extension says), a PIL image, or an array
+def open_image(fn, # an image file (any format PIL reads, whatever its extension says, or DICOM), a PIL image, or an array
               ) -> Image.Image:
-    "`fn` as an 8-bit RGB PIL image, upright (EXIF orientation applied); a missing, corrupt, truncated or too large file raises `ImageError`."
+    "`fn` (any image file or DICOM file, PIL image or array) as an 8-bit RGB PIL image, upright; a bad or too large file raises `ImageError`."
     if isinstance(fn, Image.Image): return _to_rgb(ImageOps.exif_transpose(fn))
     if isinstance(fn, (np.ndarray, torch.Tensor)): return _to_rgb(_from_array(fn))
     fn = Path(fn)
@@ -151,11 +201,21 @@ def verify_images(df:pd.DataFrame, # items table with a `path` column
     return df
 
 # %% ../nbs/01_data.ipynb #e912f90b
+def _dicom_patients(df:pd.DataFrame) -> pd.DataFrame:
+    "`df` with a `patient` column from the files' DICOM PatientID, when it has none and every file is DICOM with one."
+    if 'patient' in df.columns or not len(df) or not all(_is_dicom(Path(p)) for p in df['path']): return df
+    ids = [str(pydicom.dcmread(p, stop_before_pixels=True, specific_tags=['PatientID']).get('PatientID', '')).strip()
+           for p in df['path']]
+    if all(ids): return df.assign(patient=ids)
+    warnings.warn(f"{ids.count('')} of {len(ids)} DICOM files have no PatientID, so the items have no patient column; "
+                  "give one (a CSV with --patient-col) to keep each patient in one split.")
+    return df
+
 def from_folder(root:str|Path, # folder holding one sub-folder per class: root/<label>/.../image
                 recurse:bool=True, # also take images in sub-folders of the class folders
                 exts:tuple=IMAGE_EXTS, # image extensions to take (compared case-insensitively)
                ) -> pd.DataFrame:
-    "Items table (`path`, `label`) of the images in the class folders of `root`; skipped files in `df.attrs['skipped']`."
+    "Items table (`path`, `label`; `patient` from DICOM PatientIDs) of the images in the class folders of `root`; skipped files in `df.attrs['skipped']`."
     root = Path(os.path.abspath(Path(root).expanduser()))
     if not root.is_dir(): raise DataError(f"{root} is not a folder. from_folder expects root/<label>/<image> files.")
     exts = {e.lower() for e in exts}
@@ -171,7 +231,7 @@ def from_folder(root:str|Path, # folder holding one sub-folder per class: root/<
     if not rows:
         raise DataError(f"No images found in {root}: expected class folders root/<label>/<image> with extensions "
                         f"{', '.join(sorted(exts))}" + (f"; skipped {len(skipped)}: {_few(skipped, 3)}" if skipped else " (the folder is empty)") + '.')
-    df = pd.DataFrame(sorted(rows, key=lambda r: (r[1], r[0])), columns=['path', 'label'])
+    df = _dicom_patients(pd.DataFrame(sorted(rows, key=lambda r: (r[1], r[0])), columns=['path', 'label']))
     df.attrs['skipped'] = sorted(skipped)
     if skipped:
         warnings.warn(f"from_folder skipped {len(skipped)} hidden, non-image or unlabelled (not in a class folder) "
@@ -193,7 +253,7 @@ def from_csv(src:str|Path|pd.DataFrame, # a CSV file, or a DataFrame with one ro
              split_col:str|None=None, # column with an existing split; None: 'split' if present
              base:str|Path|None=None, # folder for relative paths; None: the CSV's folder (or the current one)
             ) -> pd.DataFrame:
-    "Items table (`path`, `label`, and `patient`/`split` when given) from a CSV file or a DataFrame."
+    "Items table (`path`, `label`, and `patient`/`split` when given or in DICOM files) from a CSV file or a DataFrame; one label per row."
     if isinstance(src, pd.DataFrame): raw, name, dflt = src.copy(), 'the DataFrame', Path.cwd()
     else:
         src = Path(src).expanduser()
@@ -206,6 +266,13 @@ def from_csv(src:str|Path|pd.DataFrame, # a CSV file, or a DataFrame with one ro
         if raw[c].isna().any():
             raise DataError(f"{int(raw[c].isna().sum())} rows of {name} have no value in column {c!r} ({role}), "
                             f"e.g. rows {_few(list(raw.index[raw[c].isna()]), 3)}. Fill or drop them.")
+    multi = raw[label_col].astype(str).str.contains('|', regex=False)
+    if multi.any():
+        eg = raw[label_col][multi].iloc[0]
+        raise DataError(f"{int(multi.sum())} labels in column {label_col!r} of {name} join several classes with '|' (e.g. "
+                        f"{eg!r} in row {multi.idxmax()}): a multi-label table. medfast does single-label classification, one "
+                        "class per image: keep the images with one finding (df[~df[col].str.contains('|', regex=False)]), "
+                        f"or make one binary task per finding (df[col].str.contains({eg.split('|')[0]!r}, regex=False)).")
     base = Path(os.path.abspath(Path(base).expanduser() if base is not None else dflt))
     df = pd.DataFrame({'path': [os.path.abspath(base/str(p)) for p in raw[path_col]],
                        'label': raw[label_col].astype(str).str.strip().to_numpy()}, index=raw.index)
@@ -219,7 +286,7 @@ def from_csv(src:str|Path|pd.DataFrame, # a CSV file, or a DataFrame with one ro
     used = {path_col, label_col, patient_col, split_col}
     for c in raw.columns:
         if c not in used and c not in df.columns: df[c] = raw[c]
-    return df.reset_index(drop=True)
+    return _dicom_patients(df.reset_index(drop=True))
 
 # %% ../nbs/01_data.ipynb #9213c9f1
 MEDMNIST_CLASSES = {
@@ -488,7 +555,52 @@ def backbone_stats(arch:str|None=None, # timm architecture name (with or without
         return list(imagenet_stats[0]), list(imagenet_stats[1])
     return list(cfg.mean), list(cfg.std)
 
+# %% ../nbs/01_data.ipynb #b83b8ebd
+def _as_number(s:str):
+    "`s` as an int, or None when it is not a whole number."
+    try: return int(str(s).strip())
+    except ValueError: return None
+
+def class_order(labels, # the labels of the items table (any iterable)
+                classes:list|None=None, # the order to use; every label must be in it
+                positive:str|None=None, # binary tasks: the positive class, placed second
+               ) -> list:
+    "The classes in order: `classes`, else integer labels numerically, else alphabetically; `positive` second. `DataError` on a mismatch."
+    found = sorted({str(l) for l in labels})
+    if classes is not None:
+        classes = [str(c).strip() for c in classes]
+        if len(set(classes)) < len(classes): raise DataError(f"classes={classes} names a class twice.")
+        unknown = [l for l in found if l not in classes]
+        if unknown: raise DataError(f"The labels {_few(unknown)} are not in classes={classes}; list every class, in order.")
+        order = classes
+    elif all(_as_number(l) is not None for l in found): order = sorted(found, key=_as_number)
+    else: order = found
+    if positive is not None:
+        if str(positive) not in order: raise DataError(f"positive={positive!r} is not a class; the classes are {order}.")
+        if len(order) != 2: raise DataError(f"positive={positive!r} is for binary tasks; there are {len(order)} classes. "
+                                            "Set the order of several classes with classes=[...].")
+        order = [c for c in order if c != str(positive)] + [str(positive)]
+    return order
+
 # %% ../nbs/01_data.ipynb #ab6cae33
+def _read_record() -> dict:
+    "The `read_options` in force, as `read_options` takes them (recorded with the DataLoaders, then in `model.json`)."
+    return dict(allow_large=READ_OPTIONS['max_pixels'] is None, max_side=READ_OPTIONS['max_side'], window=READ_OPTIONS['window'])
+
+def _check_trained(df:pd.DataFrame, vocab:list, missing:str):
+    "Raise (or warn, `missing='warn'`) when a class of `vocab` has no training rows in `df`, with the counts per split."
+    if missing not in ('error', 'warn'): raise DataError(f"missing_classes={missing!r}: use 'error' or 'warn'.")
+    trained = set(df.loc[df['split'] == 'train', 'label'].astype(str))
+    absent = [c for c in vocab if c not in trained]
+    if not absent: return
+    cc = class_counts(df.assign(label=df['label'].astype(str)))
+    counts = '; '.join(f"{c}: " + ', '.join(f"{s} {int(cc.loc[c, s])}" for s in SPLITS if s in cc.columns) if c in cc.index
+                       else f"{c}: no images" for c in absent)
+    msg = (f"Class(es) {', '.join(absent)} have no training images ({counts}), so the model cannot learn them. Move some "
+           "of their images to train, drop the class, or pass missing_classes='warn' (--missing-classes warn) to train anyway.")
+    if missing == 'error': raise DataError(msg)
+    warnings.warn(msg)
+
 def _need_split(df:pd.DataFrame, fn:str):
     "Raise `DataError` unless `df` has path, label and split columns."
     for c in ('path', 'label', 'split'):
@@ -508,6 +620,9 @@ def get_dls(df:pd.DataFrame, # items table with path, label and split
             batch_tfms:list|None=None, # more batch transforms, after `aug` (e.g. an `medfast.augment` preset's)
             sampler:str|None=None, # None (shuffle) or 'weighted': draw training items by inverse class frequency
             dual_tfms:list|None=None, # transforms making a second input from each image (e.g. `[HSVSegment('blast')]`)
+            classes:list|None=None, # the order of the classes (see `class_order`); None: integers numerically, else alphabetical
+            positive:str|None=None, # binary tasks: the positive class (placed second)
+            missing_classes:str='error', # a class without training rows: 'error', or 'warn' and train without it
            ):
     "fastai `DataLoaders` (train and valid rows of `df`) with `MedImage`, `Resize`, augmentation and backbone normalisation."
     _need_split(df, 'get_dls')
@@ -518,6 +633,8 @@ def get_dls(df:pd.DataFrame, # items table with path, label and split
     if not n_tr or not n_va:
         raise DataError(f"get_dls needs train and valid rows; the table has {n_tr} train and {n_va} valid rows. "
                         "Use split_items(df, valid_pct=...) (with overwrite=True to replace a split).")
+    if bs < 2 or n_tr < 2: raise DataError(f"bs={bs} with {n_tr} training rows: BatchNorm needs at least 2 images per batch; "
+                                           "use bs >= 2 (e.g. --bs 8) and at least 2 training images.")
     if bs > n_tr:
         warnings.warn(f"bs={bs} is more than the {n_tr} training items; using bs={n_tr}."); bs = n_tr
     items = df[split.isin(['train', 'valid']).to_numpy()].assign(split=split).reset_index(drop=True)
@@ -527,10 +644,11 @@ def get_dls(df:pd.DataFrame, # items table with path, label and split
     if n_ch > 3:   # e.g. an image + mask: the extra channels are 0/1, normalised to -1/1
         if dual_tfms: raise DataError("Extra input channels (n_channels > 3) and a second input (dual_tfms) do not mix; use one.")
         mean, std = list(mean) + [0.5] * (n_ch - 3), list(std) + [0.5] * (n_ch - 3)
-    vocab = sorted(df['label'].astype(str).unique())
+    vocab = class_order(df['label'], classes, positive)
+    _check_trained(df.assign(split=split), vocab, missing_classes)
     xs = [ImageBlock(cls=MedImage)]
     if dual_tfms: xs.append(TransformBlock(type_tfms=[MedImage.create, *dual_tfms], batch_tfms=IntToFloatTensor))
-    dblock = DataBlock(blocks=(*xs, CategoryBlock(vocab=vocab)), n_inp=len(xs),
+    dblock = DataBlock(blocks=(*xs, CategoryBlock(vocab=vocab, sort=False)), n_inp=len(xs),
                        get_x=[ColReader('path')] * len(xs), get_y=ColReader('label'),
                        splitter=IndexSplitter(np.flatnonzero(items['split'] == 'valid')),
                        item_tfms=[Resize(size, method=resize), *(item_tfms or [])],
@@ -539,7 +657,8 @@ def get_dls(df:pd.DataFrame, # items table with path, label and split
     src = items.assign(label=items['label'].astype(str))
     if sampler == 'weighted': dls = dblock.weighted_dataloaders(src, sampler_weights(src), bs=bs, num_workers=num_workers)
     else: dls = dblock.dataloaders(src, bs=bs, num_workers=num_workers)
-    dls.medfast = dict(size=size, arch=arch, mean=mean, std=std, resize=resize, sampler=sampler, dual=bool(dual_tfms), n_channels=n_ch)
+    dls.medfast = dict(size=size, arch=arch, mean=mean, std=std, resize=resize, sampler=sampler, dual=bool(dual_tfms), n_channels=n_ch,
+                       read=_read_record())
     return dls
 
 def test_dl(dls, # DataLoaders from get_dls
@@ -603,7 +722,7 @@ def eval_preprocessing(dls, # DataLoaders, e.g. from `get_dls`
     if ns: mean, std = ns[0].mean.flatten().tolist(), ns[0].std.flatten().tolist()
     tls = getattr(dl.dataset, 'tls', [])
     dual = [_tfm_dict(t) for t in tls[1].tfms.fs if _is_preproc(t)] if getattr(dls, 'n_inp', 1) == 2 and len(tls) > 2 else None
-    return dict(size=size, resize=res, mean=mean, std=std,
+    return dict(size=size, resize=res, mean=mean, std=std, read=getattr(dls, 'medfast', {}).get('read'),
                 item_tfms=[_tfm_dict(t) for t in _tfms(dl, 'after_item') if _is_preproc(t)], dual_tfms=dual)
 
 def eval_pipes(pre:dict, # from `eval_preprocessing`, or an export's `model.json`
@@ -619,12 +738,15 @@ def eval_pipes(pre:dict, # from `eval_preprocessing`, or an export's `model.json
     if pre.get('mean') is not None: batch.append(Normalize.from_stats(pre['mean'], pre['std'], cuda=False))
     if branch and not pre.get('dual_tfms'): raise MedfastError("branch=1 needs a two-input preprocessing (dual_tfms).")
     pre_t = [_load_tfm(d) for d in (pre.get('item_tfms') or []) + ((pre.get('dual_tfms') or []) if branch else [])]
-    return Pipeline([*pre_t, rs, ToTensor()], split_idx=1), Pipeline(batch, split_idx=1)
+    item = Pipeline([*pre_t, rs, ToTensor()], split_idx=1)
+    item.read = pre.get('read') or {}   # how the training images were read (DICOM window, size limits): `eval_batch` reads so too
+    return item, Pipeline(batch, split_idx=1)
 
 def eval_batch(images:list, # image paths, PIL images or arrays (each opened with `open_image`)
                pipes:tuple, # the (item, batch) pipelines from `eval_pipes`
               ) -> torch.Tensor:
     "The model-ready float batch (a plain tensor) of `images`, prepared as the validation DataLoader prepares them."
     item, batch = pipes
-    ims = [MedImage.create(o) for o in images]
+    with read_options(**item.read) if getattr(item, 'read', None) else nullcontext():
+        ims = [MedImage.create(o) for o in images]
     return batch(TensorImage(torch.stack([item(o) for o in ims]))).as_subclass(torch.Tensor)

@@ -14,6 +14,7 @@ import torch, fastai, timm
 import medfast
 from .core import *
 from .data import *
+from .data import _as_number
 from .augment import augment_offline, augment_fixed, _aug_kw
 from .segment import HSVSegment
 from .models import count_params
@@ -85,7 +86,7 @@ def _weights_arg(pretrained):
     return pretrained
 
 def build_dls(train:pd.DataFrame, # the training table (with valid and test rows)
-              cfg:TrainConfig, # size, bs, arch, seed, sampler, aug, segment, segment_output and dual are used
+              cfg:TrainConfig, # size, bs, arch, seed, sampler, aug, segment, segment_output, dual, classes, positive, missing_classes, kappa_weights
              ):
     "fastai DataLoaders of `train` with the augmentation and segmentation of `cfg`."
     tfms = _aug_kw(cfg.aug, cfg.size)
@@ -93,7 +94,12 @@ def build_dls(train:pd.DataFrame, # the training table (with valid and test rows
         seg = HSVSegment(cfg.segment, output=cfg.segment_output)
         if cfg.dual: tfms['dual_tfms'] = [seg]
         else: tfms['item_tfms'] = [seg, *tfms['item_tfms']]
-    return get_dls(train, size=cfg.size, bs=cfg.bs, arch=cfg.arch, seed=cfg.seed, sampler=cfg.sampler, **tfms)
+    if cfg.kappa_weights and cfg.classes is None and not all(_as_number(l) is not None for l in train['label'].astype(str)):
+        warnings.warn(f"kappa_weights={cfg.kappa_weights!r} weighs a disagreement by the distance between the classes in their "
+                      f"order, and no order was given: it is alphabetical, {class_order(train['label'])}. If the classes "
+                      "are ordered grades, give their order with classes=[...] (--classes a,b,c).")
+    return get_dls(train, size=cfg.size, bs=cfg.bs, arch=cfg.arch, seed=cfg.seed, sampler=cfg.sampler, classes=cfg.classes,
+                   positive=cfg.positive, missing_classes=cfg.missing_classes, **tfms)
 
 def build_learner(dls, # from `build_dls`
                   cfg:TrainConfig, # arch, pretrained, seed, loss and its options, opt, wd, l2, precision, shared and the head are used
@@ -151,6 +157,10 @@ def _check_split(items:pd.DataFrame):
     if not {'train', 'valid'} <= have: raise DataError(f"The split column needs train and valid rows; it has {sorted(have)}.")
 
 # %% ../nbs/13_run.ipynb #5013fec7
+def _reading(cfg:TrainConfig):
+    "The `read_options` of `cfg` (window, allow_large_images, max_side), as a context manager."
+    return read_options(allow_large=cfg.allow_large_images, max_side=cfg.max_side, window=cfg.window)
+
 def _setup(items:pd.DataFrame, cfg:TrainConfig, out:Path, full:bool, data:dict|None) -> tuple:
     "The steps before training: the configuration and (for a run) the items, audit and class counts saved, the images checked; `(train, learn)`."
     save_config(cfg, out/RUN_FILES.config, data=data)
@@ -178,28 +188,29 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
     _check_split(items)
     fresh = not Path(out).expanduser().is_dir() or not any(Path(out).expanduser().iterdir())
     out, full = prepare_out(out, overwrite), outputs == 'full'
-    try: train, learn = _setup(items, cfg, out, full, data)
-    except BaseException:   # bad images, weights that cannot be had: a new folder is not left half-written
-        if fresh: shutil.rmtree(out, ignore_errors=True)
-        raise
-    with learn.no_bar() if quiet else nullcontext(), learn.no_logging() if quiet else nullcontext():
-        fitted = fit(learn, cfg, out)
-        history(learn).to_csv(out/RUN_FILES.history, index=False)
-        preds, m = predict_and_evaluate(learn, train if cfg.augment_valid else items, cfg, out)   # validation copies are scored
-    ck = out/RUN_FILES.checkpoints   # lr_find leaves it empty when no checkpoint is kept
-    if ck.is_dir() and not any(ck.iterdir()): ck.rmdir()
-    tc = train.loc[train['split'] == 'train', 'label'].astype(str).value_counts().sort_index()
-    m['job'] = dict(name=name or cfg.arch, arch=cfg.arch, params=count_params(learn.model)['total'], weights=learn.weights_source,
-                    epochs_run=len(learn.epoch_history.rows), **fitted, train_counts=tc.to_dict(), config=config_dict(cfg))
-    if full:
-        metrics_table(preds, kappa_weights=cfg.kappa_weights).to_csv(out/RUN_FILES.metrics_csv, index=False)
-        for split in m['splits']: plot_confusion(preds, split=split, fname=out/f'confusion_{split}.png')
-        export_model(learn, out/RUN_FILES.model, size=cfg.size, overwrite=True)
-    else:   # a job keeps its results, not the copies and checkpoints it can make again
-        for d in (RUN_FILES.augmented, RUN_FILES.checkpoints): shutil.rmtree(out/d, ignore_errors=True)
-    m['job']['seconds'] = round(time.time() - t0, 1)
-    write_atomic(out/RUN_FILES.metrics, lambda t: Path(t).write_text(to_json(m)))
-    return m
+    with _reading(cfg):   # DICOM window and image size limits, for every image this run reads
+        try: train, learn = _setup(items, cfg, out, full, data)
+        except BaseException:   # bad images, weights that cannot be had: a new folder is not left half-written
+            if fresh: shutil.rmtree(out, ignore_errors=True)
+            raise
+        with learn.no_bar() if quiet else nullcontext(), learn.no_logging() if quiet else nullcontext():
+            fitted = fit(learn, cfg, out)
+            history(learn).to_csv(out/RUN_FILES.history, index=False)
+            preds, m = predict_and_evaluate(learn, train if cfg.augment_valid else items, cfg, out)   # validation copies are scored
+        ck = out/RUN_FILES.checkpoints   # lr_find leaves it empty when no checkpoint is kept
+        if ck.is_dir() and not any(ck.iterdir()): ck.rmdir()
+        tc = train.loc[train['split'] == 'train', 'label'].astype(str).value_counts().sort_index()
+        m['job'] = dict(name=name or cfg.arch, arch=cfg.arch, params=count_params(learn.model)['total'], weights=learn.weights_source,
+                        epochs_run=len(learn.epoch_history.rows), **fitted, train_counts=tc.to_dict(), config=config_dict(cfg))
+        if full:
+            metrics_table(preds, kappa_weights=cfg.kappa_weights).to_csv(out/RUN_FILES.metrics_csv, index=False)
+            for split in m['splits']: plot_confusion(preds, split=split, fname=out/f'confusion_{split}.png')
+            export_model(learn, out/RUN_FILES.model, size=cfg.size, overwrite=True)
+        else:   # a job keeps its results, not the copies and checkpoints it can make again
+            for d in (RUN_FILES.augmented, RUN_FILES.checkpoints): shutil.rmtree(out/d, ignore_errors=True)
+        m['job']['seconds'] = round(time.time() - t0, 1)
+        write_atomic(out/RUN_FILES.metrics, lambda t: Path(t).write_text(to_json(m)))
+        return m
 
 # %% ../nbs/13_run.ipynb #c4833b80
 def _versions() -> dict:
@@ -218,7 +229,7 @@ def _summary(data, items:pd.DataFrame, cfg:TrainConfig, m:dict, out:Path, leaks:
     s = dict(out=str(out), data=str(data) if not isinstance(data, pd.DataFrame) else 'DataFrame', n_items=len(items),
              classes=m['classes'], splits={k: int(v) for k, v in items['split'].value_counts().items()})
     return s | config_dict(cfg) | dict(   # the settings, then the values they resolved to (freeze_epochs, lr)
-        weights=m['job']['weights'], freeze_epochs=m['job']['freeze_epochs'], lr=m['job']['lr'], lr_find=m['job']['lr_find'],
+        classes=m['classes'], weights=m['job']['weights'], freeze_epochs=m['job']['freeze_epochs'], lr=m['job']['lr'], lr_find=m['job']['lr_find'],
         loss_kw=_loss_kw(cfg), train_counts=m['job']['train_counts'], leaks=leaks, metrics={s: v['overall'] for s, v in sp.items()},
         accuracy_ci={s: [v['ci']['accuracy']['low'], v['ci']['accuracy']['high']] for s, v in sp.items()}, versions=_versions())
 
@@ -239,7 +250,7 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
     out = Path(out).expanduser().absolute()
     s = _summary(data, items, cfg, m, out, leaks=len(pd.read_csv(out/RUN_FILES.audit)))
     (out/RUN_FILES.summary).write_text(to_json(s))
-    report(out, n_boot=cfg.n_boot)
+    with _reading(cfg): report(out, n_boot=cfg.n_boot)
     s['seconds'] = round(time.time() - t0, 1)
     (out/RUN_FILES.summary).write_text(to_json(s))
     if not quiet: print(format_summary(s))
