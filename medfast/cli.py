@@ -225,6 +225,8 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument('--out', default=None, help='CSV file to write (default: print the table)')
     pr.add_argument('--bs', type=int, default=TrainConfig.bs, help='batch size')
     pr.add_argument('--overwrite', action='store_true', help='replace an existing --out file')
+    pr.add_argument('--skip-unreadable', action='store_true', help='predict the readable images and write the others with '
+                    'their reason in an error column (default: stop, listing every unreadable file)')
     rp = sub.add_parser('report', help=f"rebuild a finished run's HTML report (RUN_DIR/{RUN_FILES.report}) from its files")
     rp.add_argument('run', help='the output folder of `medfast train`')
     rp.add_argument('--n-boot', type=int, default=TrainConfig.n_boot, help='bootstrap resamples for the confidence intervals')
@@ -242,8 +244,10 @@ def _demo(a):
     demo(a.out, overwrite=a.overwrite, cfg=config_from_args(a, DEMO))
 
 def _predict(a):
-    df = predict_run(a.model, a.inputs, out=a.out, bs=a.bs, overwrite=a.overwrite)
-    print(f"medfast: {len(df)} predictions written to {a.out}" if a.out else df.to_string(index=False))
+    df = predict_run(a.model, a.inputs, out=a.out, bs=a.bs, overwrite=a.overwrite, skip_unreadable=a.skip_unreadable)
+    bad = int((df['error'] != '').sum()) if 'error' in df else 0
+    print(f"medfast: {len(df) - bad} predictions written to {a.out}" + (f"; {bad} unreadable images listed with their error" if bad else '')
+          if a.out else df.to_string(index=False))
 
 def _report(a):
     "A run's report.html, or a protocol folder's summary.html, rebuilt from its files."

@@ -14,6 +14,7 @@ import pandas as pd
 from PIL import Image, ImageOps, UnidentifiedImageError
 import pydicom
 from pydicom.pixels import apply_modality_lut
+from pydicom.errors import InvalidDicomError
 import torch
 from fastai.vision.all import (PILImage, DataBlock, ImageBlock, CategoryBlock, TransformBlock, ColReader, IndexSplitter, Resize,
                                ResizeMethod, aug_transforms, Normalize, imagenet_stats, ToTensor, IntToFloatTensor,
@@ -123,15 +124,22 @@ def dicom_window(window, # a `WINDOWS` name, (center, width), 'C,W', or None
     raise DataError(f"window={window!r}: give a preset ({', '.join(WINDOWS)}) or 'center,width' in Hounsfield units "
                     "with width > 0, e.g. '-600,1500'.")
 
+def _dicom_pixels(fn) -> tuple:
+    "The dataset and the pixel array of DICOM file `fn` (the pixels not decoded for a multi-frame file)."
+    ds = pydicom.dcmread(fn)
+    return ds, (None if int(ds.get('NumberOfFrames', 1) or 1) > 1 else ds.pixel_array)
+
 def read_dicom(fn:str|Path, # a single-frame DICOM file (compressed transfer syntaxes that pydicom decodes, e.g. RLE)
                window=None, # see `dicom_window`; None: the file's own window, else its full range
               ) -> Image.Image:
     "The pixels of DICOM file `fn` as an 8-bit image ('L', or 'RGB' for colour files): rescaled to modality units, windowed, MONOCHROME1 inverted."
-    ds = pydicom.dcmread(fn)
+    try: ds, px = _dicom_pixels(fn)
+    except (InvalidDicomError, AttributeError, KeyError, ValueError, NotImplementedError, RuntimeError, OSError) as e:
+        raise ImageError(f"Cannot read DICOM file {fn}: {e}. The file is damaged, is not a DICOM image, or uses a compression "
+                         "pydicom cannot decode here (JPEG 2000 needs `pip install pylibjpeg pylibjpeg-openjpeg`).") from e
     if int(ds.get('NumberOfFrames', 1) or 1) > 1:
         raise ImageError(f"{fn} holds {ds.NumberOfFrames} frames (a multi-frame DICOM, e.g. a whole series). medfast "
                          "classifies single images: export the frames as single-frame files, one row each.")
-    px = ds.pixel_array
     if ds.get('SamplesPerPixel', 1) != 1: return Image.fromarray(px.astype(np.uint8), 'RGB')   # colour: no window
     hu = apply_modality_lut(px, ds).astype(np.float64)   # Rescale Slope/Intercept: stored values -> HU
     w = dicom_window(window, ds)

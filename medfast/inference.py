@@ -8,6 +8,7 @@ Docs: https://medfast.github.io/medfast/inference.html.md"""
 from __future__ import annotations
 import json, warnings
 from pathlib import Path
+import numpy as np
 import pandas as pd
 import torch
 from torch import nn
@@ -178,24 +179,41 @@ def _paths(items) -> list:
     if isinstance(items, (str, Path)): items = [items]
     return [str(p) for p in items]
 
+def _batch_or_errors(fns:list, pipes:list, dev) -> tuple:
+    "The inputs of the images `fns`, or, when some cannot be read, those of the readable ones and {path: error} for the rest."
+    try: return [eval_batch(fns, p).to(dev) for p in pipes], fns, {}
+    except ImageError: pass
+    good, bad = [], {}
+    for fn in fns:
+        try: eval_batch([fn], pipes[0]); good.append(fn)
+        except ImageError as e: bad[fn] = str(e)
+    return ([eval_batch(good, p).to(dev) for p in pipes] if good else None), good, bad
+
 def predict(model_or_dir, # an export folder, or the `(model, meta)` pair returned by `load_model`
             items, # image paths, or an items table with a `path` column
             bs:int=32, # batch size
             device:str|torch.device|None=None, # device when loading from a folder (default: CPU)
+            on_error:str='raise', # an unreadable image: 'raise' (one `ImageError` listing them all) or 'skip' (an `error` column)
            ) -> pd.DataFrame:
-    "Predicted class and class probabilities for each image of `items`: DataFrame[path, pred, prob_<class>...]."
+    "Predicted class and class probabilities for each image of `items`: DataFrame[path, pred, prob_<class>...] (+ `error` when skipping)."
+    if on_error not in ('raise', 'skip'): raise MedfastError(f"on_error={on_error!r}: use 'raise' or 'skip'.")
     if isinstance(model_or_dir, (str, Path)): model, meta = load_model(model_or_dir, device or 'cpu')
     else: model, meta = model_or_dir
     fns, classes = _paths(items), meta['classes']
     pipes = [eval_pipes(meta)] + ([eval_pipes(meta, branch=1)] if meta.get('dual_tfms') else [])
     dev = next(model.parameters()).device
     model.eval()
-    probs = []
+    probs, errors = {}, {}
     with torch.no_grad():
         for i in range(0, len(fns), bs):
-            xs = [eval_batch(fns[i:i+bs], p).to(dev) for p in pipes]
-            probs.append(torch.softmax(model(*xs).float(), dim=1).cpu())
-    p = torch.cat(probs).numpy() if probs else torch.zeros(0, len(classes)).numpy()
-    df = pd.DataFrame({'path': fns, 'pred': [classes[j] for j in p.argmax(1)]})
+            xs, good, bad = _batch_or_errors(fns[i:i+bs], pipes, dev)
+            errors.update(bad)
+            if xs is not None: probs.update(zip(good, torch.softmax(model(*xs).float(), dim=1).cpu().numpy()))
+    if errors and on_error == 'raise':
+        raise ImageError(f"{len(errors)} of {len(fns)} images cannot be read: " + '; '.join(list(errors.values())[:20])
+                         + " Remove them, or predict the readable ones with on_error='skip' (--skip-unreadable).")
+    p = np.array([probs.get(fn, np.full(len(classes), np.nan)) for fn in fns]).reshape(len(fns), len(classes))
+    df = pd.DataFrame({'path': fns, 'pred': [classes[j] if fn in probs else None for fn, j in zip(fns, np.nan_to_num(p, nan=0).argmax(1))]})
     for j,c in enumerate(classes): df[f'prob_{c}'] = p[:, j]
+    if on_error == 'skip': df['error'] = [errors.get(fn, '') for fn in fns]
     return df

@@ -299,16 +299,21 @@ def predict_run(model_dir, # a `model/` folder written by `train_run` / `export_
                 out=None, # CSV file to write (None: only return the table)
                 bs:int=TrainConfig.bs, # batch size
                 overwrite:bool=False, # replace an existing `out` file
+                skip_unreadable:bool=False, # predict the readable images; the others get an `error` (else one error lists them)
                ) -> pd.DataFrame:
     "Predict every image in `inputs` with the exported model in `model_dir`; optionally save the table as CSV."
-    paths = []
+    paths, skipped = [], []
     for i in map(Path, inputs):
-        if i.is_dir(): paths += sorted(str(p) for p in i.rglob('*') if p.suffix.lower() in IMAGE_EXTS and not p.name.startswith('.'))
-        else: paths.append(str(i))
+        if not i.is_dir(): paths.append(str(i)); continue
+        files = sorted(p for p in i.rglob('*') if p.is_file() and not any(s.startswith('.') for s in p.relative_to(i).parts))
+        paths += [str(p) for p in files if p.suffix.lower() in IMAGE_EXTS]
+        skipped += [str(p) for p in files if p.suffix.lower() not in IMAGE_EXTS]
+    if skipped: warnings.warn(f"predict skipped {len(skipped)} files that are not images ({', '.join(IMAGE_EXTS)}): "
+                              f"{', '.join(skipped[:10])}{' ...' if len(skipped) > 10 else ''}. Pass such a file by name to try it.")
     if not paths: raise DataError(f"No images found in {', '.join(map(str, inputs))}.")
     if out is not None and Path(out).exists() and not overwrite:
         raise MedfastError(f"{out} already exists. Choose another file with --out, or pass --overwrite.")
-    df = predict(model_dir, paths, bs=bs)
+    df = predict(model_dir, paths, bs=bs, on_error='skip' if skip_unreadable else 'raise')
     if out is not None:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         df.to_csv(out, index=False)

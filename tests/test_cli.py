@@ -240,3 +240,32 @@ def test_augment_valid_is_warned_and_scored(tmp_path, data, medfast):
     assert preds['split'].value_counts().to_dict() == {'valid': 2 * n['valid'], 'test': n['test']}
     r = medfast('train', data/'brain_mri', '--augment-valid', '--out', tmp_path/'no')
     assert r.returncode == 2 and '--offline-aug' in r.stderr and not (tmp_path/'no').exists()
+
+def test_dicom_run_window_patients_and_predict_folder(tmp_path, data, medfast):
+    "CT DICOM (RLE) with --window lung, typed from another folder: patients from PatientID, the window kept for predict."
+    shutil.copytree(data/'ct_dicom', tmp_path/'ct')
+    r = medfast('train', 'ct', '--arch', 'resnet18', '--pretrained', 'none', *TINY, '--window', 'lung', '--bs', '8',
+                '--valid-pct', '0.25', '--test-pct', '0.2', '--seed', '1', '--n-boot', '50', '--out', 'runs/ct', cwd=tmp_path)
+    assert r.returncode == 0, r.stderr[-3000:]
+    run = tmp_path/'runs'/'ct'
+    items = pd.read_csv(run/'items.csv')
+    lab = pd.read_csv(data/'ct_dicom'/'labels.csv')
+    assert len(items) == 94 and dict(zip(items['path'].map(lambda p: Path(p).name), items['patient'])) == \
+        dict(zip(lab['path'].map(lambda p: Path(p).name), lab['patient']))
+    assert items.groupby('patient')['split'].nunique().max() == 1                  # patients kept in one split
+    assert json.loads((run/'model'/'model.json').read_text())['read']['window'] == 'lung'
+    test = pd.read_csv(run/'predictions.csv').query("split == 'test'").reset_index(drop=True)
+    new = tmp_path/'new'; new.mkdir()
+    for p in test['path'][:3]: shutil.copy(p, new)
+    (new/'broken.dcm').write_bytes(b'\0' * 128 + b'DICM' + b'junk'); (new/'notes.txt').write_text('x')
+    p = medfast('predict', 'runs/ct/model', 'new', '--out', 'p.csv', cwd=tmp_path)
+    assert p.returncode == 2 and 'broken.dcm' in p.stderr and '--skip-unreadable' in p.stderr
+    assert 'notes.txt' in p.stderr                                                # the skipped file is named
+    p = medfast('predict', 'runs/ct/model', 'new', '--out', 'p.csv', '--skip-unreadable', cwd=tmp_path)
+    assert p.returncode == 0, p.stderr[-2000:]
+    got = pd.read_csv(tmp_path/'p.csv', keep_default_na=False)
+    assert sorted(Path(x).name for x in got.loc[got['error'] != '', 'path']) == ['broken.dcm'] and len(got) == 4
+    ok = got[got['error'] == ''].assign(name=lambda d: d['path'].map(lambda x: Path(x).name)).set_index('name')
+    want = test.head(3).assign(name=lambda d: d['path'].map(lambda x: Path(x).name)).set_index('name')
+    cols = [c for c in want.columns if c.startswith('prob_')]
+    assert abs(ok.loc[want.index, cols].astype(float).values - want[cols].values).max() < 1e-4   # the same window as training
