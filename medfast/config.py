@@ -46,6 +46,7 @@ class TrainConfig:
     window:str|None=None # DICOM window: a preset (lung, mediastinum, abdomen, brain, bone) or 'center,width' in HU, e.g. '-600,1500'; None: each file's own window
     allow_large_images:bool=False # read images over PIL's 89.5-million-pixel limit (whole-slide exports) instead of refusing them
     max_side:int|None=None # downscale images whose longer side is larger, when reading them (e.g. 2048 for whole-slide exports)
+    near_duplicates:str='audit' # near-duplicate images (perceptual hash): 'off', 'audit' (groups that span splits listed in audit.csv) or 'group' (and kept in one split when medfast splits)
     valid_pct:float=0.2 # validation fraction, when the data has no split column
     test_pct:float=0.0 # test fraction held out, when the data has no split column
     by_patient:bool|None=None # keep each patient in one split or fold (None: whenever the items have a patient column)
@@ -88,7 +89,8 @@ class TrainConfig:
 CHOICES = dict(opt=tuple(OPTIMIZERS), precision=PRECISIONS, fixed_aug=tuple(FIXED_VARIANTS), loss=tuple(LOSSES),
                class_weights=tuple(WEIGHT_METHODS), balance=('under', 'over'), balance_scope=('train', 'all'), sampler=('weighted',),
                segment=tuple(SEG_PRESETS), segment_output=('masked', 'mask', 'four_channel'), head=HEADS, schedule=SCHEDULES,
-               kappa_weights=('linear', 'quadratic'), missing_classes=('error', 'warn'))
+               kappa_weights=('linear', 'quadratic'), missing_classes=('error', 'warn'),
+               near_duplicates=('off', 'audit', 'group'))
 
 _pos, _nonneg, _frac = ('> 0', lambda v: v > 0), ('>= 0', lambda v: v >= 0), ('in [0, 1)', lambda v: 0 <= v < 1)
 RANGES = dict(size=('>= 16', lambda v: v >= 16), bs=('>= 2', lambda v: v >= 2), epochs=_nonneg, freeze_epochs=_nonneg,

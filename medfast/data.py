@@ -12,7 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from PIL import Image, ImageOps, UnidentifiedImageError
-import pydicom
+import pydicom, imagehash
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 from pydicom.pixels import apply_modality_lut
 from pydicom.errors import InvalidDicomError
 import torch
@@ -25,11 +27,11 @@ from sklearn.model_selection import train_test_split
 from .core import *
 
 # %% auto #0
-__all__ = ['DICOM_EXTS', 'IMAGE_EXTS', 'SPLITS', 'MAX_PIXELS', 'READ_OPTIONS', 'WINDOWS', 'MEDMNIST_CLASSES', 'LeakageError',
-           'read_options', 'dicom_window', 'read_dicom', 'open_image', 'MedImage', 'verify_images', 'from_folder',
-           'from_csv', 'from_npz', 'read_items', 'split_items', 'audit_splits', 'class_counts', 'balance_items',
-           'sampler_weights', 'backbone_stats', 'class_order', 'get_dls', 'test_dl', 'eval_preprocessing', 'eval_pipes',
-           'eval_batch']
+__all__ = ['DICOM_EXTS', 'IMAGE_EXTS', 'SPLITS', 'MAX_PIXELS', 'READ_OPTIONS', 'WINDOWS', 'MEDMNIST_CLASSES', 'NEAR_DUP_DISTANCE',
+           'LeakageError', 'read_options', 'dicom_window', 'read_dicom', 'open_image', 'MedImage', 'verify_images',
+           'from_folder', 'from_csv', 'from_npz', 'read_items', 'image_hashes', 'near_duplicates',
+           'near_duplicate_groups', 'split_items', 'audit_splits', 'class_counts', 'balance_items', 'sampler_weights',
+           'backbone_stats', 'class_order', 'get_dls', 'test_dl', 'eval_preprocessing', 'eval_pipes', 'eval_batch']
 
 # %% ../nbs/01_data.ipynb #4fd36166
 DICOM_EXTS = ('.dcm', '.dicom')
@@ -375,6 +377,44 @@ def read_items(src:str|Path|pd.DataFrame, # a class folder, a .csv, a .npz or a 
     if p.suffix.lower() == '.npz': return from_npz(p, **kw)
     raise DataError(f"Cannot read items from {p}: expected a class folder, a .csv file, a .npz file or a DataFrame.")
 
+# %% ../nbs/01_data.ipynb #0216586c
+NEAR_DUP_DISTANCE = 6   # most differing bits (of the 64 of a pHash) for two images to count as near-duplicates
+
+def image_hashes(df:pd.DataFrame, # items table with a `path` column
+                ) -> np.ndarray: # (n_items, 64) bool: the pHash bits of each image
+    "The perceptual hash (`imagehash.phash`, 8 x 8 DCT signs) of each image of `df`, opened with `open_image`."
+    return np.array([imagehash.phash(open_image(p)).hash.ravel() for p in df['path']], dtype=bool).reshape(len(df), 64)
+
+def _close_pairs(h:np.ndarray, max_distance:int, chunk:int=2048) -> tuple:
+    "Index pairs (i < j) whose hashes differ in at most `max_distance` bits, with their distances; rows in chunks."
+    b = h.astype(np.float32); nb = 1 - b
+    ii, jj, dd = [], [], []
+    for s in range(0, len(b), chunk):
+        d = b[s:s+chunk] @ nb.T + nb[s:s+chunk] @ b.T   # Hamming distances of this block of rows to all rows
+        i, j = np.nonzero(d <= max_distance)
+        keep = s + i < j
+        ii.append(s + i[keep]); jj.append(j[keep]); dd.append(d[i[keep], j[keep]].astype(int))
+    return np.concatenate(ii), np.concatenate(jj), np.concatenate(dd)
+
+def near_duplicates(df:pd.DataFrame, # items table with a `path` column
+                    max_distance:int=NEAR_DUP_DISTANCE, # most differing hash bits of a near-duplicate pair
+                    hashes:np.ndarray|None=None, # from `image_hashes` (computed when None)
+                   ) -> pd.DataFrame:
+    "Every near-duplicate pair of `df`: columns path_a, path_b, distance (differing bits, 0-64), closest first."
+    h = image_hashes(df) if hashes is None else hashes
+    i, j, d = _close_pairs(h, max_distance)
+    p = df['path'].astype(str).to_numpy()
+    return pd.DataFrame({'path_a': p[i], 'path_b': p[j], 'distance': d}).sort_values(['distance', 'path_a', 'path_b'], ignore_index=True)
+
+def near_duplicate_groups(df:pd.DataFrame, # items table with a `path` column
+                          max_distance:int=NEAR_DUP_DISTANCE, # most differing hash bits of a near-duplicate pair
+                          hashes:np.ndarray|None=None, # from `image_hashes` (computed when None)
+                         ) -> np.ndarray: # (n_items,) int group id; images without a near-duplicate are alone in theirs
+    "A group id per image of `df`: near-duplicates, and chains of them, share one."
+    h = image_hashes(df) if hashes is None else hashes
+    i, j, _ = _close_pairs(h, max_distance)
+    return connected_components(coo_matrix((np.ones(len(i)), (i, j)), shape=(len(h), len(h))), directed=False)[1]
+
 # %% ../nbs/01_data.ipynb #866364de
 def _file_hashes(paths:pd.Series, missing_ok:bool=False) -> pd.Series:
     "md5 of each file's bytes, computed only for files whose size another file shares (else a unique marker)."
@@ -423,6 +463,8 @@ def split_items(df:pd.DataFrame, # items table with `path` and `label` (and mayb
                 seed:int=42, # random seed: the same seed gives the same split
                 overwrite:bool=False, # replace a `split` column that is already there
                 group_duplicates:bool=True, # keep byte-identical image files in one split (no copy in train and valid)
+                group_near_duplicates:bool=False, # keep near-duplicate images (`near_duplicate_groups`) in one split too
+                max_distance:int=NEAR_DUP_DISTANCE, # with group_near_duplicates: most differing pHash bits of a pair
                ) -> pd.DataFrame:
     "A copy of `df` with a `split` column (train/valid/test), stratified by label, grouped by patient and by identical files."
     df = df.copy()
@@ -443,6 +485,7 @@ def split_items(df:pd.DataFrame, # items table with `path` and `label` (and mayb
     if group_duplicates and 'path' in df.columns:
         h = _file_hashes(df['path'], missing_ok=True)
         if h.duplicated().any(): keys.append([None if k.startswith('size:') else k for k in h])
+    if group_near_duplicates: keys.append([f'near{g}' for g in near_duplicate_groups(df, max_distance)])
     groups = _merge_groups(*keys) if keys else None
     split, rest = np.full(len(df), 'train', dtype=object), np.arange(len(df))
     for name, frac in [('test', test_pct), ('valid', valid_pct / (1 - test_pct))]:
@@ -468,22 +511,27 @@ def _leaks(df:pd.DataFrame, key:pd.Series, check:str) -> list:
 def audit_splits(df:pd.DataFrame, # items table with `path`, `split` (and maybe `patient`)
                  on_leak:str='warn', # 'warn', 'raise' (LeakageError) or 'ignore'
                  check_images:bool=True, # also look for identical image files in different splits
+                 near_duplicates:bool=False, # also look for near-duplicate images (`near_duplicate_groups`) in different splits
+                 max_distance:int=NEAR_DUP_DISTANCE, # most differing pHash bits of a near-duplicate pair
                 ) -> pd.DataFrame:
-    "One row per patient or identical image found in more than one split (columns check, key, splits, n_items, paths)."
+    "One row per patient, identical image or near-duplicate group found in more than one split (columns check, key, splits, n_items, paths)."
     if on_leak not in ('warn', 'raise', 'ignore'): raise DataError(f"on_leak={on_leak!r}: use 'warn', 'raise' or 'ignore'.")
     if 'split' not in df.columns: raise DataError("audit_splits needs a 'split' column: call split_items first.")
     df = df.reset_index(drop=True).assign(split=lambda d: _norm_split(d['split']))
     rows = []
     if 'patient' in df.columns: rows += _leaks(df[df.patient.notna()], df.patient[df.patient.notna()].astype(str), 'patient')
     if check_images: rows += _leaks(df, _file_hashes(df['path']), 'duplicate image')
+    if near_duplicates: rows += _leaks(df, pd.Series(near_duplicate_groups(df, max_distance)).map('near{}'.format), 'near-duplicate images')
     res = pd.DataFrame(rows, columns=_AUDIT_COLS)
     if len(res) and on_leak != 'ignore':
         parts = []
         for chk, what, fix in [('patient', 'patients', 're-split with split_items(df, by_patient=True, overwrite=True)'),
-                               ('duplicate image', 'identical images', 'remove the copies, or give them one patient id and re-split by patient')]:
+                               ('duplicate image', 'identical images', 'remove the copies, or give them one patient id and re-split by patient'),
+                               ('near-duplicate images', 'groups of near-duplicate images', 're-split with split_items(df, '
+                                'group_near_duplicates=True, overwrite=True) (--near-duplicates group)')]:
             r = res[res.check == chk]
             if len(r): parts.append(f"{len(r)} {what} in more than one split (" +
-                                    _few([k if chk == 'patient' else ' = '.join(Path(p).name for p in ps)
+                                    _few([k if chk == 'patient' else ' = '.join(Path(p).name for p in ps[:3])
                                           for k, ps in zip(r.key, r.paths)], 3) + f"): {fix}")
         msg = 'Split leakage: ' + '; '.join(parts) + '. The table audit_splits returns lists every case.'
         if on_leak == 'raise': raise LeakageError(msg)

@@ -54,7 +54,7 @@ def _balance_all(items:pd.DataFrame, cfg:TrainConfig) -> pd.DataFrame:
     return b.drop(columns='split').rename(columns={'_split': 'split'}) if had else b.drop(columns=['split', '_split'])
 
 def split_for(items:pd.DataFrame, # an items table (path, label, maybe patient and split)
-              cfg:TrainConfig, # valid_pct, test_pct, by_patient and seed are used
+              cfg:TrainConfig, # valid_pct, test_pct, by_patient, near_duplicates and seed are used
              ) -> pd.DataFrame:
     "`items` with a split column: its own, else `split_items` with the settings of `cfg` (balanced first when balance_scope='all')."
     if cfg.by_patient and 'patient' not in items:
@@ -62,7 +62,8 @@ def split_for(items:pd.DataFrame, # an items table (path, label, maybe patient a
                         "Name it with --patient-col.")
     by_patient = ('patient' in items) if cfg.by_patient is None else cfg.by_patient
     if cfg.balance and cfg.balance_scope == 'all': items = _balance_all(items, cfg)
-    return split_items(items, valid_pct=cfg.valid_pct, test_pct=cfg.test_pct, by_patient=by_patient, seed=cfg.seed)
+    return split_items(items, valid_pct=cfg.valid_pct, test_pct=cfg.test_pct, by_patient=by_patient, seed=cfg.seed,
+                       group_near_duplicates=cfg.near_duplicates == 'group')
 
 # %% ../nbs/13_run.ipynb #b93b6ff8
 def training_table(items:pd.DataFrame, # items with a split
@@ -166,7 +167,7 @@ def _setup(items:pd.DataFrame, cfg:TrainConfig, out:Path, full:bool, data:dict|N
     save_config(cfg, out/RUN_FILES.config, data=data)
     if full:
         items.to_csv(out/RUN_FILES.items, index=False)
-        audit_splits(items, on_leak='warn').to_csv(out/RUN_FILES.audit, index=False)
+        audit_splits(items, on_leak='warn', near_duplicates=cfg.near_duplicates != 'off').to_csv(out/RUN_FILES.audit, index=False)
         class_counts(items).to_csv(out/RUN_FILES.class_counts)
         verify_images(items)
     train = training_table(items, cfg, out)
