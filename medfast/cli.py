@@ -43,6 +43,8 @@ def _names(v:str) -> list:
     return [x.strip() for x in v.split(',') if x.strip()]
 
 _CONVS = dict(classes=_names)   # settings whose list holds names, not numbers
+for _f, _n in ((_ints, 'comma-separated whole numbers (e.g. 128,64)'), (_floats, 'number (or comma-separated numbers)'),
+               (_names, 'comma-separated names')): _f.__name__ = _n   # argparse names the type in its error
 
 def _none_or(conv):
     f = lambda v: None if v.strip().lower() == 'none' else conv(v)
@@ -68,11 +70,12 @@ def add_config_args(p:argparse.ArgumentParser, # the parser (or sub-parser) to a
                     lists:tuple=(), # settings that take comma-separated lists (a sweep's stages, compare's backbones)
                     show_defaults:bool=True, # say each setting's default in its help
                     list_help:str='comma-separated values: one stage of the sweep', # what a list means, in the help
+                    defaults:dict|None=None, # defaults this command uses in place of `TrainConfig`'s (shown in the help)
                    ):
     "One option per `TrainConfig` setting, help from its docments; untyped options stay out of the namespace."
     helps, g = config_help(), p.add_argument_group('training settings (medfast.config.TrainConfig)')
     for f in fields(TrainConfig):
-        h = helps[f.name].replace('%', '%%') + (f" (default: {f.default})" if show_defaults else '')
+        h = helps[f.name].replace('%', '%%') + (f" (default: {(defaults or {}).get(f.name, f.default)})" if show_defaults else '')
         if f.name in CHOICES: h += f"; one of: {', '.join(CHOICES[f.name])}"
         if f.name in lists: h += '; ' + list_help
         if f.type.startswith('bool') and f.name != 'aug':
@@ -220,7 +223,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument('--overwrite', action='store_true', help='allow a non-empty output folder')
     add_config_args(d, show_defaults=False)
     pr = sub.add_parser('predict', help="predict images with an exported model (a run's model/ folder)")
-    pr.add_argument('model', help=f"the model folder of a run (OUT/{RUN_FILES.model})")
+    pr.add_argument('model', help=f"the model folder of a run (OUT/{RUN_FILES.model}), or the run folder OUT itself")
     pr.add_argument('inputs', nargs='+', help='image files and/or folders of images')
     pr.add_argument('--out', default=None, help='CSV file to write (default: print the table)')
     pr.add_argument('--bs', type=int, default=TrainConfig.bs, help='batch size')
@@ -235,6 +238,7 @@ def _parser() -> argparse.ArgumentParser:
         pp = sub.add_parser(kind, help=h, allow_abbrev=False)
         _data_args(pp)
         add_config_args(pp, lists=_SWEPT if kind == 'sweep' else ('arch',) if kind == 'compare' else (),
+                        defaults=SWEEP_START if kind == 'sweep' else None,
                         **({'list_help': 'comma-separated: the backbones to compare'} if kind == 'compare' else {}))
         _protocol_args(pp, kind)
     return p
@@ -244,7 +248,8 @@ def _demo(a):
     demo(a.out, overwrite=a.overwrite, cfg=config_from_args(a, DEMO))
 
 def _predict(a):
-    df = predict_run(a.model, a.inputs, out=a.out, bs=a.bs, overwrite=a.overwrite, skip_unreadable=a.skip_unreadable)
+    model = Path(a.model)/RUN_FILES.model if (Path(a.model)/RUN_FILES.model/'model.json').is_file() else a.model   # a run folder
+    df = predict_run(model, a.inputs, out=a.out, bs=a.bs, overwrite=a.overwrite, skip_unreadable=a.skip_unreadable)
     bad = int((df['error'] != '').sum()) if 'error' in df else 0
     print(f"medfast: {len(df) - bad} predictions written to {a.out}" + (f"; {bad} unreadable images listed with their error" if bad else '')
           if a.out else df.to_string(index=False))

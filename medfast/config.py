@@ -46,7 +46,7 @@ class TrainConfig:
     window:str|None=None # DICOM window: a preset (lung, mediastinum, abdomen, brain, bone) or 'center,width' in HU, e.g. '-600,1500'; None: each file's own window
     allow_large_images:bool=False # read images over PIL's 89.5-million-pixel limit (whole-slide exports) instead of refusing them
     max_side:int|None=None # downscale images whose longer side is larger, when reading them (e.g. 2048 for whole-slide exports)
-    near_duplicates:str='audit' # near-duplicate images (perceptual hash): 'off', 'audit' (groups that span splits listed in audit.csv) or 'group' (and kept in one split when medfast splits)
+    near_duplicates:str='off' # near-duplicate images (perceptual hash): 'off', 'audit' (groups that span splits listed in audit.csv) or 'group' (and kept in one split when medfast splits)
     valid_pct:float=0.2 # validation fraction, when the data has no split column
     test_pct:float=0.0 # test fraction held out, when the data has no split column
     by_patient:bool|None=None # keep each patient in one split or fold (None: whenever the items have a patient column)
@@ -127,6 +127,11 @@ def check_config(c:TrainConfig):
     if c.window is not None: dicom_window(c.window)   # raises, naming the presets
     if c.classes is not None and c.positive is not None and str(c.positive) not in map(str, c.classes):
         raise MedfastError(f"positive={c.positive!r} is not one of classes={c.classes}.")
+    if c.balance_scope == 'all' and not c.balance:
+        raise MedfastError("balance_scope='all' undersamples before the split: set balance='under' (--balance under) too.")
+    if c.reduce_lr and c.schedule != 'constant':
+        raise MedfastError(f"reduce_lr={c.reduce_lr} lowers a constant learning rate on a plateau; schedule={c.schedule!r} sets "
+                           "the rate every step and would undo it. Use schedule='constant' (--schedule constant), as the studies did.")
     if c.dual and not c.segment: raise MedfastError("dual=True needs segment=PRESET (--segment): the second input is the segmented image.")
     if c.shared and not c.dual: raise MedfastError("shared=True is for two-input models: pass dual=True (--dual) too.")
     if c.lin_ftrs and c.head == 'linear': raise MedfastError("head='linear' has no hidden layers: drop lin_ftrs, or use head='fastai' or 'brain'.")
@@ -164,7 +169,7 @@ def save_config(c:TrainConfig, # the configuration
     d = config_dict(c) | ({'data': data} if data else {})
     return write_atomic(fn, lambda t: Path(t).write_text(to_json(d)))
 
-def load_config(fn:str|Path, # a `config.json` written by `save_config` (or by hand)
+def load_config(fn:str|Path, # a `config.json` written by `save_config` (or by hand), or a sweep's `best.json`
                ) -> tuple:
     "`(TrainConfig, data)` from the JSON file `fn`; `data` is None when the file names no data."
     fn = Path(fn).expanduser()
@@ -173,6 +178,7 @@ def load_config(fn:str|Path, # a `config.json` written by `save_config` (or by h
     except ValueError as e: raise MedfastError(f"{fn} is not valid JSON ({e}).") from None
     if not isinstance(d, dict): raise MedfastError(f"{fn} must hold one JSON object of settings.")
     data = d.pop('data', None)
+    if isinstance(d.get('config'), dict): d = d['config']   # a sweep's best.json: {config, metric, data}
     try: return make_config(d), data
     except MedfastError as e: raise MedfastError(f"{fn}: {e}") from None
 

@@ -171,13 +171,18 @@ def _corrected_t(d:np.ndarray, ratio:float) -> tuple:
     return float(t), float(2 * stats.t.sf(abs(t), n - 1))
 
 # %% ../nbs/09_experiment.ipynb #43e0ff73
+def _bounds(metric:str, v:np.ndarray) -> tuple:
+    "The range of a metric: [-1, 1] for kappa and MCC, [0, 1] for the other scores in it, else unbounded."
+    if 'kappa' in metric or 'mcc' in metric: return -1.0, 1.0
+    return (0.0, 1.0) if len(v) and v.min() >= 0 and v.max() <= 1 else (-np.inf, np.inf)
+
 def summarize(scores:pd.DataFrame, # long results: one row per model × repeat × fold
               metrics:list|None=None, # metric columns; None: every numeric column but `model_col`, `pair_cols` and 'params'
               model_col:str='model', # the column naming the model
               conf:float=0.95, # confidence level of the t-interval
               pair_cols:tuple=('repeat', 'fold'), # columns that identify a fold (not metrics)
              ) -> pd.DataFrame:
-    "Per model and metric: n folds, mean, std, and the `conf` t-interval of the mean (ci_low, ci_high)."
+    "Per model and metric: n folds, mean, std, and the `conf` t-interval of the mean (ci_low, ci_high), cut to the metric's range."
     if not 0 < conf < 1: raise DataError(f"conf={conf} must be between 0 and 1 (e.g. 0.95).")
     _check_scores(scores, [model_col], 'summarize')
     if metrics is None:
@@ -193,8 +198,9 @@ def summarize(scores:pd.DataFrame, # long results: one row per model × repeat �
             mean = v.mean() if n else np.nan
             sd = v.std(ddof=1) if n > 1 else np.nan
             half = stats.t.ppf(0.5 + conf / 2, n - 1) * sd / np.sqrt(n) if n > 1 else np.nan
+            lo, hi = _bounds(met, v)
             rows.append({model_col: m, 'metric': met, 'n': n, 'mean': mean, 'std': sd,
-                         'ci_low': mean - half, 'ci_high': mean + half})
+                         'ci_low': max(mean - half, lo), 'ci_high': min(mean + half, hi)})
     return pd.DataFrame(rows)
 
 # %% ../nbs/09_experiment.ipynb #fe9cf2ab

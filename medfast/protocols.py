@@ -14,7 +14,7 @@ import torch
 from .core import *
 from .data import read_items, verify_images
 from .config import *
-from .run import run_training, split_for, _versions
+from .run import run_training, split_for, _versions, _data_record
 from .experiment import *
 from .experiment import _fold_design, _job_scores
 from .report import protocol_report
@@ -296,7 +296,11 @@ def protocol_run(kind:str, # 'cv', 'compare' or 'sweep'
     res = PROTOCOLS[kind](items, out=out, **kw)
     s = dict(kind=kind, out=str(out), data=str(data) if not isinstance(data, pd.DataFrame) else 'DataFrame',
              n_items=len(items), jobs_kept=before, jobs_trained=_n_done(out) - before, seconds=round(time.time() - t0, 1))
-    if kind == 'sweep': s.update(finished=res['finished'], best=res['best'])
+    if kind == 'sweep':
+        s.update(finished=res['finished'], best=res['best'])
+        if res['finished']:   # best.json names the data too, so that `medfast train --config OUT/best.json` trains the winner
+            b = json.loads((out/PROTOCOL_FILES.best).read_text()) | {'data': _data_record(data, read_kw or {})}
+            write_atomic(out/PROTOCOL_FILES.best, lambda t: Path(t).write_text(to_json(b)))
     else:
         sc = res if kind == 'cv' else res['scores']
         k, repeats = _fold_design(pd.read_csv(out/PROTOCOL_FILES.folds))

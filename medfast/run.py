@@ -7,7 +7,7 @@ Docs: https://medfast.github.io/medfast/run.html.md"""
 # %% ../nbs/13_run.ipynb #94c06fad
 from __future__ import annotations
 import json, platform, shutil, time, warnings
-from contextlib import nullcontext
+from contextlib import contextmanager, ExitStack
 from pathlib import Path
 import pandas as pd
 import torch, fastai, timm
@@ -15,7 +15,7 @@ import medfast
 from .core import *
 from .data import *
 from .data import _as_number
-from .augment import augment_offline, augment_fixed, _aug_kw
+from .augment import augment_offline, augment_fixed, _aug_kw, VALID_AUG_WARNING
 from .segment import HSVSegment
 from .models import count_params
 from .train import *
@@ -27,8 +27,9 @@ from .config import *
 from .config import _loss_kw
 
 # %% auto #0
-__all__ = ['OUTPUTS', 'DEMO', 'prepare_out', 'split_for', 'training_table', 'build_dls', 'build_learner', 'fit',
-           'predict_and_evaluate', 'run_training', 'train_run', 'format_summary', 'demo', 'predict_run']
+__all__ = ['BALANCE_ALL_WARNING', 'OUTPUTS', 'DEMO', 'prepare_out', 'cautions', 'split_for', 'training_table', 'build_dls',
+           'build_learner', 'fit', 'predict_and_evaluate', 'run_training', 'train_run', 'format_summary', 'demo',
+           'predict_run']
 
 # %% ../nbs/13_run.ipynb #73bb8936
 def prepare_out(out, # the run's output folder
@@ -44,11 +45,18 @@ def prepare_out(out, # the run's output folder
     return out
 
 # %% ../nbs/13_run.ipynb #a29d0703
+BALANCE_ALL_WARNING = ("balance_scope='all' balances the whole set before splitting, as the scleroderma study did: valid and test "
+                       "lose the real class balance, so their metrics no longer describe it. The default, 'train', balances the "
+                       "training rows only.")
+
+def cautions(cfg:TrainConfig) -> list:
+    "The warnings a run of `cfg` must carry in its summary and report: settings that make its validation figures look better."
+    return ([BALANCE_ALL_WARNING] if cfg.balance and cfg.balance_scope == 'all' else []) + \
+           ([VALID_AUG_WARNING] if cfg.augment_valid else [])
+
 def _balance_all(items:pd.DataFrame, cfg:TrainConfig) -> pd.DataFrame:
     "`items` balanced over all rows, before any split (balance_scope='all'), with a warning; a split it had is kept."
-    warnings.warn("balance_scope='all' balances the whole set before splitting, as the scleroderma study did: valid and test "
-                  "lose the real class balance, so their metrics no longer describe it. The default, 'train', balances the "
-                  "training rows only.")
+    warnings.warn(BALANCE_ALL_WARNING)
     had = 'split' in items.columns
     b = balance_items(items.assign(_split=items['split'] if had else None, split='train'), cfg.balance, cfg.balance_ratio, seed=cfg.seed)
     return b.drop(columns='split').rename(columns={'_split': 'split'}) if had else b.drop(columns=['split', '_split'])
@@ -158,6 +166,15 @@ def _check_split(items:pd.DataFrame):
     if not {'train', 'valid'} <= have: raise DataError(f"The split column needs train and valid rows; it has {sorted(have)}.")
 
 # %% ../nbs/13_run.ipynb #5013fec7
+@contextmanager
+def _progress(learn, quiet:bool):
+    "No bars or tables when `quiet`; plain progress lines when stdout is a file or a pipe (`plain_progress`); else fastai's bars."
+    with ExitStack() as st:
+        if quiet or plain_progress(): st.enter_context(learn.no_bar())
+        if quiet: st.enter_context(learn.no_logging())
+        elif plain_progress(): st.enter_context(learn.added_cbs(PlainProgress()))
+        yield
+
 def _reading(cfg:TrainConfig):
     "The `read_options` of `cfg` (window, allow_large_images, max_side), as a context manager."
     return read_options(allow_large=cfg.allow_large_images, max_side=cfg.max_side, window=cfg.window)
@@ -194,7 +211,7 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
         except BaseException:   # bad images, weights that cannot be had: a new folder is not left half-written
             if fresh: shutil.rmtree(out, ignore_errors=True)
             raise
-        with learn.no_bar() if quiet else nullcontext(), learn.no_logging() if quiet else nullcontext():
+        with _progress(learn, quiet):
             fitted = fit(learn, cfg, out)
             history(learn).to_csv(out/RUN_FILES.history, index=False)
             preds, m = predict_and_evaluate(learn, train if cfg.augment_valid else items, cfg, out)   # validation copies are scored
@@ -230,7 +247,8 @@ def _summary(data, items:pd.DataFrame, cfg:TrainConfig, m:dict, out:Path, leaks:
     s = dict(out=str(out), data=str(data) if not isinstance(data, pd.DataFrame) else 'DataFrame', n_items=len(items),
              classes=m['classes'], splits={k: int(v) for k, v in items['split'].value_counts().items()})
     return s | config_dict(cfg) | dict(   # the settings, then the values they resolved to (freeze_epochs, lr)
-        classes=m['classes'], weights=m['job']['weights'], freeze_epochs=m['job']['freeze_epochs'], lr=m['job']['lr'], lr_find=m['job']['lr_find'],
+        classes=m['classes'], cautions=cautions(cfg), epochs_run=m['job']['epochs_run'],
+        weights=m['job']['weights'], freeze_epochs=m['job']['freeze_epochs'], lr=m['job']['lr'], lr_find=m['job']['lr_find'],
         loss_kw=_loss_kw(cfg), train_counts=m['job']['train_counts'], leaks=leaks, metrics={s: v['overall'] for s, v in sp.items()},
         accuracy_ci={s: [v['ci']['accuracy']['low'], v['ci']['accuracy']['high']] for s, v in sp.items()}, versions=_versions())
 
@@ -266,6 +284,8 @@ def format_summary(s:dict # the dictionary `train_run` returns
              f"  data    : {s['data']} - {s['n_items']} images, {len(s['classes'])} classes ({', '.join(s['classes'])}); {splits}",
              f"  model   : {s['arch']} at {s['size']} px, {s['freeze_epochs']} frozen + {s['epochs']} unfrozen epochs, lr {s['lr']:.2e}",
              f"  weights : {s['weights']}"]
+    if s.get('epochs_run') is not None and s['epochs_run'] < s['freeze_epochs'] + s['epochs']:
+        lines[-2] += f" (early stopping: {s['epochs_run']} run)"
     if 'random' in s['weights']:
         lines.append("            (random weights: expect lower accuracy than with ImageNet weights)")
     for split, m in s['metrics'].items():
@@ -275,6 +295,7 @@ def format_summary(s:dict # the dictionary `train_run` returns
         lines.append(f"  {split:<8}: accuracy {acc}, balanced accuracy {m['balanced_accuracy']:.3f}, "
                      f"macro F1 {m['macro_f1']:.3f}" + (f", ROC AUC {auc:.3f}" if auc is not None and auc == auc else ''))
     if s['leaks']: lines.append(f"  WARNING : the split audit found {s['leaks']} leak(s); see {RUN_FILES.audit}")
+    lines += [f"  CAUTION : {c}" for c in s.get('cautions', [])]
     lines.append(f"  results : {s['out']}  ({RUN_FILES.report}, {RUN_FILES.predictions}, {RUN_FILES.metrics}, confusion_*.png, "
                  f"{RUN_FILES.history}, {RUN_FILES.model}/)")
     return '\n'.join(lines)

@@ -6,7 +6,7 @@ Docs: https://medfast.github.io/medfast/train.html.md"""
 
 # %% ../nbs/06_train.ipynb #ad710e01
 from __future__ import annotations
-import inspect, warnings
+import inspect, sys, time, warnings
 from pathlib import Path
 import pandas as pd
 import matplotlib.pyplot as plt
@@ -16,6 +16,8 @@ from torch import nn
 from fastai.vision.all import (Learner, Callback, Recorder, vision_learner, create_head, get_c, Adam, SGD, RMSProp, accuracy, BalancedAccuracy, CrossEntropyLossFlat,
                                F1Score, RocAucBinary, valley, slide)
 from fastai.callback.tracker import EarlyStoppingCallback, ReduceLROnPlateau, SaveModelCallback
+from fastcore.basics import noop
+from fastcore.imports import IN_NOTEBOOK
 from fastai.callback.progress import CSVLogger
 from .core import *
 from .models import *
@@ -24,7 +26,7 @@ from .losses import get_loss, FocalLoss
 # %% auto #0
 __all__ = ['HEADS', 'LINEAR_HEAD', 'OPTIMIZERS', 'PRECISIONS', 'SCHEDULES', 'medical_metrics', 'EpochHistory', 'history',
            'medical_learner', 'L2Penalty', 'CPUAutocast', 'set_precision', 'plot_lr_find', 'find_lr',
-           'fine_tune_recipe', 'study_callbacks']
+           'fine_tune_recipe', 'study_callbacks', 'plain_progress', 'PlainProgress']
 
 # %% ../nbs/06_train.ipynb #b456e1a6
 def medical_metrics(n_classes:int, # number of classes
@@ -223,7 +225,7 @@ def _or_valley(func):
         try: return func(lrs, losses, num_it)
         except (IndexError, ValueError):   # too few points for its gradient
             warnings.warn(f"lr_find stopped after {len(losses)} steps, too few for the {func.__name__!r} suggestion; "
-                          "it falls back to 'valley'. Use more steps (num_it) or a larger training set.")
+                          "it falls back to 'valley'. Use more steps (num_it; --lr-find-iters on the command line), a larger training set, or give the learning rate (--lr).")
             return valley(lrs, losses, num_it)
     _f.__name__ = func.__name__
     return _f
@@ -320,3 +322,33 @@ def study_callbacks(early_stopping:int=10, # patience of early stopping on `moni
     # fastai joins a relative fname to learn.path: an absolute path keeps `csv` relative to the working directory
     if csv is not None: cbs.append(CSVLogger(fname=str(Path(csv).absolute()), append=True))
     return cbs
+
+# %% ../nbs/06_train.ipynb #5d84c14f
+def plain_progress() -> bool:
+    "Whether progress should be plain lines: stdout is not a terminal (a file, a pipe) and this is not a notebook."
+    return not IN_NOTEBOOK and not (hasattr(sys.stdout, 'isatty') and sys.stdout.isatty())
+
+class PlainProgress(Callback):
+    "Progress as plain lines (a header, one line per epoch, a line every `every` seconds within an epoch), for logs; use with `learn.no_bar()`."
+    order = 60   # after the Recorder (50), like fastai's ProgressCallback
+    def __init__(self, every:float=30., # seconds between two lines within an epoch
+                 out=None): # where to write (default: sys.stdout)
+        self.every, self.out = every, out
+
+    def _print(self, s:str): print(s, file=self.out or sys.stdout, flush=True)
+
+    def before_fit(self):
+        self.t0 = self.last = time.time()
+        self.old_logger, self.learn.logger = self.learn.logger, (self._log if self.learn.logger is not noop else noop)
+        if self.learn.logger is not noop: self._print('  '.join(self.recorder.metric_names))
+
+    def _log(self, vals):
+        self._print('  '.join(f'{v:.4f}' if isinstance(v, float) else str(v) for v in vals))
+
+    def after_batch(self):
+        if time.time() - self.last < self.every: return
+        self.last = time.time()
+        phase, n = ('train', len(self.dl)) if self.training else ('valid', len(self.dl))
+        self._print(f"  epoch {self.epoch + 1}/{self.n_epoch} {phase}: batch {self.iter + 1}/{n}, {self.last - self.t0:.0f} s")
+
+    def after_fit(self): self.learn.logger = self.old_logger

@@ -33,6 +33,7 @@ def test_train_writes_every_result(brain_run, data):
     assert m['calibration']['fitted_on'] == 'valid' and set(m['calibration']['ece']) == {'valid', 'test'}
     assert 'local weights file' in r.stdout and 'mobilenetv2_100.tv_in1k.safetensors' in r.stdout
     assert 'accuracy' in r.stdout and '95% CI' in r.stdout
+    assert '\r' not in r.stdout and 'epoch  train_loss  valid_loss' in r.stdout   # a pipe gets plain lines, not bar redraws
     _check_report(out, n_splits=2)
 
 def _check_report(out, n_splits):
@@ -234,7 +235,8 @@ def test_augment_valid_is_warned_and_scored(tmp_path, data, medfast):
     r = medfast('train', data/'brain_mri', '--arch', 'resnet18', '--pretrained', 'none', *TINY, '--aug', 'mri',
                 '--offline-aug', '1', '--augment-valid', '--valid-pct', '0.2', '--test-pct', '0.1', '--n-boot', '100', '--out', out)
     assert r.returncode == 0, r.stderr[-3000:]
-    assert 'scleroderma' in r.stderr and 'inflates' not in r.stdout      # the warning goes to stderr
+    assert 'scleroderma' in r.stderr                                      # warned while it runs,
+    assert 'CAUTION : Offline copies of validation images' in r.stdout    # and in the run's summary
     items, preds = pd.read_csv(out/'items.csv'), pd.read_csv(out/'predictions.csv')
     n = items['split'].value_counts()
     assert preds['split'].value_counts().to_dict() == {'valid': 2 * n['valid'], 'test': n['test']}

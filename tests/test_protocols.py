@@ -80,6 +80,9 @@ def test_sweep_stages(tmp_path, data, weights, medfast):
     best = json.loads((out/'best.json').read_text())['config']
     last = res[res.chosen].iloc[-1]
     assert (best['arch'], best['bs'], best['lr'], best['unfreeze']) == (last.arch, last.bs, last.lr, last.unfreeze)
+    from medfast.config import load_config, config_dict
+    bc, bd = load_config(out/'best.json')                                          # `medfast train --config OUT/best.json`
+    assert config_dict(bc) == best and bd['source'] == str((data/'brain_mri').absolute())
     assert 'best    : ' in r.stdout and (out/'summary.html').is_file()
     n = len(list((out/'configs').glob('*/metrics.json')))
     assert n == res.config.nunique() == 7                                          # 4 + 1 + 1 + 1: shared ones trained once
