@@ -1,7 +1,7 @@
 """Speed of `medfast.metrics.bootstrap_ci` (vectorised) against a plain loop calling scikit-learn per resample.
 
 Simulated predictions of a K-class model (noisy probabilities favouring the true class), n items, n_boot
-stratified resamples; each timing is the best of --repeats runs. The loop baseline recomputes
+resamples (unstratified, the default); each timing is the best of --repeats runs. The loop baseline recomputes
 `classification_metrics` (scikit-learn) on --loop-boot resamples and is scaled to n_boot.
 
 Usage: python benchmarks/bootstrap_ci.py [--n 200 500 2000] [--k 2 5] [--n-boot 1000] [--repeats 3] [--loop-boot 50]

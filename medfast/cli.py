@@ -13,7 +13,8 @@ from pathlib import Path
 from .core import *
 from .augment import AUG_PRESETS
 from .config import *
-from .run import train_run, demo, predict_run, DEMO
+from .run import train_run, demo, predict_run, DEMO, _reading
+from contextlib import nullcontext
 from .report import report, protocol_report
 from .protocols import protocol_run, SWEEP_STAGES, SWEEP_START, METRICS
 
@@ -257,7 +258,10 @@ def _predict(a):
 def _report(a):
     "A run's report.html, or a protocol folder's summary.html, rebuilt from its files."
     run = Path(a.run)
-    fn = protocol_report(run) if (run/PROTOCOL_FILES.protocol).is_file() else report(run, n_boot=a.n_boot, cam_method=a.cam_method)
+    if (run/PROTOCOL_FILES.protocol).is_file(): fn = protocol_report(run)
+    else:   # images read as the run read them (DICOM window, size limits)
+        with _reading(load_config(run/RUN_FILES.config)[0]) if (run/RUN_FILES.config).is_file() else nullcontext():
+            fn = report(run, n_boot=a.n_boot, cam_method=a.cam_method)
     print(f"medfast: report written to {fn}")
 
 COMMANDS = dict(train=_train, demo=_demo, predict=_predict, report=_report, cv=_protocol, compare=_protocol, sweep=_protocol)

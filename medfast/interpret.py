@@ -20,7 +20,8 @@ from .metrics import evaluate, load_preds, check_preds, pred_classes, expected_c
 
 # %% auto #0
 __all__ = ['plot_confusion', 'plot_roc', 'plot_pr', 'plot_history', 'plot_predictions', 'top_losses', 'plot_top_losses',
-           'reliability', 'plot_reliability', 'cam_target_layer', 'grad_cam', 'overlay_cam', 'plot_cam_grid']
+           'reliability', 'plot_reliability', 'CamError', 'cam_target_layer', 'grad_cam', 'overlay_cam',
+           'plot_cam_grid']
 
 # %% ../nbs/08_interpret.ipynb #c12917bb
 def plot_confusion(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV file written by `save_preds`
@@ -271,29 +272,114 @@ from pytorch_grad_cam.utils.image import show_cam_on_image
 from .data import eval_preprocessing, eval_pipes, eval_batch
 from .models import in_channels, DualModel
 
+# %% ../nbs/08_interpret.ipynb #f38ba98e
+class CamError(MedfastError):
+    "A Grad-CAM heat map that cannot be made for a model; the message names the architecture and the reason."
+
+# %% ../nbs/08_interpret.ipynb #e92a4d39
+def _body(model:nn.Module) -> nn.Module:
+    "The image body of `model`: `model[0]` of fastai's (body, head), the first body of a `DualModel`, else `model`."
+    if isinstance(model, DualModel): return model.body
+    return model[0] if isinstance(model, nn.Sequential) and len(model) == 2 else model
+
+def _timm(body:nn.Module) -> nn.Module:
+    "The timm model inside fastai's `TimmBody` (else `body` itself)."
+    return body.model if isinstance(getattr(body, 'model', None), nn.Module) else body
+
+def _hw(size) -> tuple:
+    "(height, width) from a side, a pair or a `torch.Size` (its last two values)."
+    return (int(size), int(size)) if isinstance(size, (int, np.integer)) else tuple(int(s) for s in size)[-2:]
+
+def _native_size(model:nn.Module) -> tuple|None:
+    "(height, width) that timm built `model`'s backbone for (`pretrained_cfg['input_size']`), None if unknown."
+    tm = _timm(_body(model))
+    cfg = getattr(tm, 'pretrained_cfg', None) or getattr(tm, 'default_cfg', None) or {}
+    return _hw(cfg['input_size']) if cfg.get('input_size') else None
+
+def _arch(model:nn.Module) -> str:
+    "`model`'s architecture for messages: timm's name, else the class name."
+    tm = _timm(_body(model))
+    return str((getattr(tm, 'pretrained_cfg', None) or {}).get('architecture') or type(tm).__name__)
+
+# %% ../nbs/08_interpret.ipynb #b9456616
+def _vit(tm:nn.Module) -> bool:
+    "True for a ViT-style timm model (ViT, DeiT, ...): `patch_embed`, `blocks` ending in a block with `norm1`, `num_prefix_tokens`."
+    blocks = getattr(tm, 'blocks', None)
+    return (hasattr(tm, 'patch_embed') and hasattr(tm, 'num_prefix_tokens') and isinstance(blocks, (nn.Sequential, nn.ModuleList))
+            and len(blocks) > 0 and hasattr(blocks[-1], 'norm1'))
+
+def _vit_grid(tm:nn.Module, size:tuple) -> tuple:
+    "(h, w) of the patch grid of ViT `tm` for an input of `size` (h, w) pixels."
+    pe = tm.patch_embed
+    if hasattr(pe, 'dynamic_feat_size'): return tuple(int(s) for s in pe.dynamic_feat_size(size))
+    return size[0] // pe.patch_size[0], size[1] // pe.patch_size[1]
+
+def _tokens_to_map(n_prefix:int, # tokens before the patches (class token, distillation / register tokens)
+                   grid:tuple, # (h, w) patch grid
+                   arch:str, # architecture name, for the error message
+                  ):
+    "A pytorch-grad-cam `reshape_transform`: ViT tokens (B, n_prefix + h*w, C) -> feature map (B, C, h, w)."
+    gh, gw = grid
+    def reshape(t:torch.Tensor) -> torch.Tensor:
+        if t.dim() != 3 or t.shape[1] != n_prefix + gh * gw:
+            raise CamError(f"Grad-CAM of {arch}: expected tokens of shape (batch, {n_prefix} + {gh}x{gw}, channels), got {tuple(t.shape)}.")
+        return t[:, n_prefix:].reshape(len(t), gh, gw, t.shape[2]).permute(0, 3, 1, 2)
+    return reshape
+
 # %% ../nbs/08_interpret.ipynb #5d23cf12
-def cam_target_layer(model:nn.Module, # a medfast/fastai timm model (`model[0]` the body, `model[1]` the head), or any CNN
-                     size:int=64, # side of the dummy image used to find the layer
-                    ) -> nn.Module:
-    "The last module of the body of `model` that outputs a 4-D feature map: the default Grad-CAM target layer."
-    body = model[0] if isinstance(model, nn.Sequential) and len(model) == 2 else model
-    skip = {id(body), id(getattr(body, 'model', None))}
-    found, hooks = [], []
+def _probe(body:nn.Module, size:tuple, arch:str) -> list:
+    "[(module, output shape)] of the modules of `body`, in the order they finish, for one zero image of `size` (h, w)."
+    calls, hooks, skip = [], [], {id(body), id(getattr(body, 'model', None))}
     for m in body.modules():
-        if id(m) in skip: continue
-        hooks.append(m.register_forward_hook(
-            lambda mod, i, o: found.append(mod) if isinstance(o, torch.Tensor) and o.dim() == 4 else None))
+        if id(m) not in skip: hooks.append(m.register_forward_hook(
+            lambda mod, i, o: calls.append((mod, tuple(o.shape))) if isinstance(o, torch.Tensor) else None))
     was = body.training
     try:
         body.eval()
         p = next(body.parameters())
-        with torch.no_grad(): body(torch.zeros(1, in_channels(body), size, size, device=p.device, dtype=p.dtype))
+        with torch.no_grad(): body(torch.zeros(1, in_channels(body), *size, device=p.device, dtype=p.dtype))
+    except Exception as e:
+        nat = _native_size(body)
+        raise CamError(f"Grad-CAM of {arch}: a {size[0]} x {size[1]} image cannot go through the model ({type(e).__name__}: {e}). "
+                       "Use the size the model was trained at (size=...)" + (f"; timm builds {arch} for {nat[0]} x {nat[1]}." if nat else ".")) from e
     finally:
         for h in hooks: h.remove()
         body.train(was)
-    if not found: raise MedfastError(f"No layer of {type(body).__name__} produces a 4-D feature map, so Grad-CAM has no "
-                                     f"target layer; pass one with layer=... (a module of the model).")
-    return found[-1]
+    return calls
+
+def _cam_spec(model:nn.Module, size:tuple, layer:nn.Module|None=None, arch:str|None=None) -> tuple:
+    "(target layer, reshape transform or None) for Grad-CAM on `model`'s (first) body at input `size` (h, w)."
+    body, arch = _body(model), arch or _arch(model)
+    tm, calls = _timm(body), _probe(body, size, arch)
+    runs = {}
+    for m, _ in calls: runs[m] = runs.get(m, 0) + 1
+    shapes, vit = dict(calls), _vit(tm)
+    if layer is None:
+        if vit: layer = tm.blocks[-1].norm1
+        elif getattr(body, 'needs_pool', True) is False:
+            raise CamError(f"Grad-CAM does not support {arch}: its body pools its features itself and it is not a ViT-style "
+                           "transformer (patch_embed + blocks), so medfast cannot find a spatial feature map. Use a CNN, or pass "
+                           "layer=... and reshape=... (a pytorch-grad-cam reshape_transform giving batch x channels x h x w).")
+        else:
+            maps = [m for m, s in calls if len(s) == 4 and runs[m] == 1]   # a module run twice would give two maps
+            if not maps: raise CamError(f"Grad-CAM of {arch}: no layer of the model outputs a 4-D feature map (batch, channels, "
+                                        "height, width); pass one with layer=... (a module of the model).")
+            layer = maps[-1]
+    if layer not in shapes: return layer, None      # a layer outside the first body (e.g. a DualModel's second): as given
+    s = shapes[layer]
+    if len(s) == 4: return layer, None
+    if vit and len(s) == 3:
+        grid = _vit_grid(tm, size)
+        if s[1] == tm.num_prefix_tokens + grid[0] * grid[1]: return layer, _tokens_to_map(tm.num_prefix_tokens, grid, arch)
+    raise CamError(f"Grad-CAM of {arch}: the target layer {type(layer).__name__} outputs shape {s}, neither a feature map "
+                   "(batch, channels, height, width) nor ViT tokens; pass another layer=..., or a reshape=... that makes a map.")
+
+def cam_target_layer(model:nn.Module, # a medfast/fastai timm model (`model[0]` the body, `model[1]` the head), a `DualModel`, or any CNN
+                     size:int|tuple|None=None, # input side or (h, w) in pixels; None: the backbone's own (timm `pretrained_cfg['input_size']`)
+                    ) -> nn.Module:
+    "The default Grad-CAM target layer: the body's last module with a 4-D feature map (a ViT's last `blocks[-1].norm1`); else `CamError`."
+    size = _hw(size) if size is not None else _native_size(model) or (224, 224)
+    return _cam_spec(model, size)[0]
 
 # %% ../nbs/08_interpret.ipynb #199d881a
 _CAMS = {'gradcam': GradCAM, 'gradcam++': GradCAMPlusPlus, 'eigencam': EigenCAM}
@@ -313,6 +399,11 @@ def _model_pipes(model_or_learn, size=None) -> tuple:
         pipes.append(eval_pipes(pre, size, branch=1))
     return model, pipes, classes
 
+def _arch_of(model_or_learn, model:nn.Module) -> str:
+    "The architecture name for messages: the export's `meta['arch']` or `learn.arch`, else timm's name."
+    a = model_or_learn[1].get('arch') if isinstance(model_or_learn, tuple) else getattr(model_or_learn, 'arch', None)
+    return a if isinstance(a, str) else _arch(model)
+
 class _FirstInput(nn.Module):
     "A two-input model seen as a model of its first input, the second one held fixed (for Grad-CAM)."
     def __init__(self, model:nn.Module, x2:torch.Tensor): super().__init__(); self.model, self.x2 = model, x2
@@ -330,43 +421,50 @@ def _class_index(target, classes:list) -> int:
                         f"an index, or target=None for the predicted class.")
     return names.index(str(target))
 
+# %% ../nbs/08_interpret.ipynb #43e220e4
 def grad_cam(model_or_learn, # a fastai `Learner`, or the `(model, meta)` pair from `medfast.inference.load_model`
-             image, # an image path or a PIL image, or a list of them (one batched pass: a list of maps comes back)
+             image, # an image path, PIL image or array/tensor (read by `open_image`), or a list of them (one batched pass: a list of maps)
              target:int|str|None=None, # class to explain: None (the predicted class), a class index or a class name
              method:str='gradcam', # 'gradcam', 'gradcam++' or 'eigencam'
-             layer:nn.Module|None=None, # target layer (default: `cam_target_layer(model)`)
+             layer:nn.Module|None=None, # target layer (default: `cam_target_layer` at the model's input size)
              size:int|tuple|None=None, # model input size (default: the learner's / export's size)
+             reshape=None, # pytorch-grad-cam `reshape_transform` making the layer's output a map (default: none for CNNs, tokens -> map for ViTs)
             ) -> np.ndarray|list:
-    "Heat map (2-D float array in [0, 1], the image's height x width) of where `model_or_learn` looks for `target`."
+    "Heat map (2-D float32 array in [0, 1], the image's height x width) of where `model_or_learn` looks for `target`; `CamError` when none can be made."
     if method not in _CAMS: raise MedfastError(f"Unknown CAM method {method!r}; use one of {list(_CAMS)}.")
     model, pipes, classes = _model_pipes(model_or_learn, size)
-    many = isinstance(image, (list, tuple))
-    imgs = [open_image(o) if isinstance(o, (str, Path)) else o.convert('RGB') for o in (image if many else [image])]
+    arch, many = _arch_of(model_or_learn, model), isinstance(image, (list, tuple))
+    imgs = [open_image(o) for o in (image if many else [image])]
     p = next(model.parameters())
     x = eval_batch(imgs, pipes[0]).to(p.device, p.dtype).requires_grad_(True)   # gradients flow even through a frozen body
-    if isinstance(model, DualModel) and layer is None: layer = cam_target_layer(model.body)   # of the first input's body
     tgt = None if target is None else [ClassifierOutputTarget(_class_index(target, classes))] * len(imgs)
-    layer = cam_target_layer(model) if layer is None else layer
-    was = model.training
-    net = model
+    dual, was = isinstance(model, DualModel), model.training
     try:
         model.eval()
-        if isinstance(model, DualModel):   # explain the original image, the segmented one held fixed
-            net = _FirstInput(model, eval_batch(imgs, pipes[1]).to(p.device, p.dtype)).eval()
-        with _CAMS[method](model=net, target_layers=[layer]) as cam: ms = cam(input_tensor=x, targets=tgt)
+        if layer is None or reshape is None:   # find the layer, or check it, at the model's input size (a DualModel: its first body)
+            layer, auto = _cam_spec(model.body if dual else model, _hw(x.shape), layer, arch)
+            reshape = reshape or auto
+        net = _FirstInput(model, eval_batch(imgs, pipes[1]).to(p.device, p.dtype)).eval() if dual else model  # the segmented image held fixed
+        try:
+            with _CAMS[method](model=net, target_layers=[layer], reshape_transform=reshape) as cam: ms = cam(input_tensor=x, targets=tgt)
+        except MedfastError: raise
+        except Exception as e:
+            raise CamError(f"{method} of {arch} failed at {x.shape[-2]} x {x.shape[-1]} px ({type(e).__name__}: {e}).") from e
     finally: model.train(was)
-    out = [np.clip(np.asarray(Image.fromarray(np.asarray(m, dtype=np.float32)).resize(im.size, Image.BILINEAR)), 0, 1)
-           for m, im in zip(ms, imgs)]
+    ms = np.asarray(ms, dtype=np.float32)
+    if not np.isfinite(ms).all():
+        raise CamError(f"{method} of {arch} gave a heat map with NaN or infinite values (NaN weights, or activations or gradients "
+                       "that overflow, e.g. in half precision); check the model's outputs, or run it in float32.")
+    out = [np.clip(np.asarray(Image.fromarray(m).resize(im.size, Image.BILINEAR)), 0, 1) for m, im in zip(ms, imgs)]
     return out if many else out[0]
 
 # %% ../nbs/08_interpret.ipynb #16c8b3aa
-def overlay_cam(image, # an image path, a PIL image or an RGB uint8 array
+def overlay_cam(image, # an image path, a PIL image or an array/tensor, read by `medfast.data.open_image` as `grad_cam` reads it
                 cam:np.ndarray, # heat map in [0, 1] from `grad_cam` (resized to the image if needed)
                 alpha:float=0.5, # weight of the heat map (0: image only, 1: heat map only)
                ) -> np.ndarray:
-    "RGB uint8 array of `cam` (JET colours) blended onto `image`."
-    img = open_image(image) if isinstance(image, (str, Path)) else image
-    arr = np.asarray(img.convert('RGB') if isinstance(img, Image.Image) else img, dtype=np.float32) / 255
+    "RGB uint8 array (the image's height x width x 3) of `cam` (JET colours) blended onto `image`."
+    arr = np.asarray(open_image(image), dtype=np.float32) / 255
     if cam.shape != arr.shape[:2]:
         cam = np.asarray(Image.fromarray(cam.astype(np.float32)).resize(arr.shape[1::-1], Image.BILINEAR))
     return show_cam_on_image(arr, np.clip(cam, 0, 1).astype(np.float32), use_rgb=True, image_weight=1 - alpha)

@@ -1,4 +1,4 @@
-"""Accuracy, balanced accuracy, F1, kappa, per-class precision, recall, specificity and AUC, the confusion matrix, bootstrap confidence intervals, operating thresholds and calibration, all computed from a saved predictions file.
+"""Accuracy, balanced accuracy, F1, kappa, per-class precision, recall, specificity and AUC, the confusion matrix, confidence intervals (Wilson score and percentile bootstrap), operating thresholds and calibration, all computed from a saved predictions file.
 
 Docs: https://medfast.github.io/medfast/metrics.html.md"""
 
@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import UndefinedMetricWarning
 from scipy.optimize import minimize_scalar
+from scipy.stats import norm
 from scipy.special import log_softmax, softmax
 from sklearn.metrics import (accuracy_score, average_precision_score, balanced_accuracy_score, cohen_kappa_score,
                              confusion_matrix, matthews_corrcoef, precision_recall_fscore_support, roc_auc_score,
@@ -22,10 +23,11 @@ from fastai.learner import Learner
 from .core import *
 
 # %% auto #0
-__all__ = ['PROB_PREFIX', 'get_preds_df', 'predict_splits', 'pred_classes', 'check_preds', 'save_preds', 'load_preds',
-           'specificity_cm', 'specificity', 'roc_auc_ovr', 'expected_calibration_error', 'fit_temperature',
-           'apply_temperature', 'predict_labels', 'classification_metrics', 'evaluate', 'pick_threshold',
-           'bootstrap_ci', 'fmt_ci', 'metrics_table', 'evaluate_run']
+__all__ = ['PROB_PREFIX', 'PER_CLASS_CI', 'CI_METHODS', 'get_preds_df', 'predict_splits', 'pred_classes', 'check_preds',
+           'save_preds', 'load_preds', 'specificity_cm', 'specificity', 'roc_auc_ovr', 'expected_calibration_error',
+           'fit_temperature', 'apply_temperature', 'predict_labels', 'classification_metrics', 'evaluate',
+           'pick_threshold', 'wilson_ci', 'bootstrap_ci', 'fmt_ci', 'confidence_intervals', 'metrics_table',
+           'evaluate_run']
 
 # %% ../nbs/07_metrics.ipynb #41cf355e
 PROB_PREFIX = 'prob_'
@@ -245,13 +247,20 @@ def predict_labels(probs:np.ndarray, # predicted probabilities, shape (n, K)
     if not 0 <= threshold <= 1: raise DataError(f"The threshold must be a probability in [0, 1], got {threshold}.")
     return (probs[:, 1] >= threshold).astype(int)
 
+def _macro(values:np.ndarray, # per-class values, shape (..., K)
+           present:np.ndarray, # which classes are present (in the targets or the predictions), bool, shape (..., K)
+          ) -> np.ndarray:
+    "Mean of `values` over the `present` classes: the one rule of every macro average (scikit-learn's `labels=None`)."
+    v, m = np.asarray(values, dtype=float), np.asarray(present, dtype=bool)
+    with np.errstate(invalid='ignore', divide='ignore'): return np.where(m, v, 0.).sum(-1) / m.sum(-1)
+
 def classification_metrics(y_true:np.ndarray, # true class indices 0..K-1, shape (n,)
                            probs:np.ndarray, # predicted probabilities, shape (n, K), rows summing to 1
                            classes:list|None=None, # the K class names (default '0'..'K-1')
                            threshold:float|None=None, # binary only: predict the positive (second) class when its probability >= threshold (None: argmax)
                            kappa_weights:str|None=None, # Cohen's kappa weighting: None, 'linear' or 'quadratic' (ordinal grades)
                           ) -> dict:
-    "dict(overall, per_class, confusion) for the predictions `argmax(probs)` (or `threshold`) against `y_true`."
+    "dict(overall, per_class, confusion) of `argmax(probs)` (or `threshold`) against `y_true`; macro averages over the classes present in either."
     y, probs, classes = _check_arrays(y_true, probs, classes)
     if kappa_weights not in (None, 'linear', 'quadratic'):
         raise DataError(f"kappa_weights must be None, 'linear' or 'quadratic', got {kappa_weights!r}.")
@@ -259,6 +268,7 @@ def classification_metrics(y_true:np.ndarray, # true class indices 0..K-1, shape
     yp = predict_labels(probs, threshold)
     cm = confusion_matrix(y, yp, labels=labels)
     prec, rec, f1, sup = precision_recall_fscore_support(y, yp, labels=labels, zero_division=0)
+    present = (cm.sum(0) + cm.sum(1)) > 0      # in the targets or the predictions: the labels of scikit-learn's labels=None
     auc = roc_auc_ovr(y, probs, classes)
     ap = np.array([average_precision_score(y == k, probs[:, k]) if (y == k).any() else np.nan for k in labels])
     with warnings.catch_warnings():
@@ -267,14 +277,14 @@ def classification_metrics(y_true:np.ndarray, # true class indices 0..K-1, shape
         kappa = cohen_kappa_score(y, yp, labels=labels, weights=kappa_weights)
     overall = dict(n=int(len(y)), n_correct=int((y == yp).sum()), n_incorrect=int((y != yp).sum()),
                    accuracy=float(accuracy_score(y, yp)), balanced_accuracy=float(bacc),
-                   macro_precision=float(prec.mean()), macro_recall=float(rec.mean()),
-                   macro_f1=float(f1.mean()), weighted_f1=float((f1 * sup).sum() / max(sup.sum(), 1)),
+                   macro_precision=float(_macro(prec, present)), macro_recall=float(_macro(rec, present)),
+                   macro_f1=float(_macro(f1, present)), weighted_f1=float((f1 * sup).sum() / max(sup.sum(), 1)),
                    kappa=float(kappa), mcc=float(matthews_corrcoef(y, yp)),
                    ece=expected_calibration_error(probs, y))
     if len(classes) == 2: overall['roc_auc'] = float(auc[1])
     else:
         yb = label_binarize(y, classes=labels)
-        overall['roc_auc_macro'] = float(auc.mean())
+        overall['roc_auc_macro'] = float(_macro(auc, present))
         overall['roc_auc_micro'] = float(roc_auc_score(yb, probs, average='micro')) if 0 < yb.sum() < yb.size else np.nan
     per_class = pd.DataFrame(dict(precision=prec, recall=rec, specificity=specificity_cm(cm), f1=f1, roc_auc=auc,
                                   average_precision=ap, support=sup.astype(int)), index=pd.Index(classes, name='class'))
@@ -331,6 +341,23 @@ def pick_threshold(preds:pd.DataFrame|str|Path, # validation predictions (table 
     if method != 'youden': raise DataError(f"Unknown method {method!r}; use method='youden' or a target_sensitivity.")
     return float(thr[np.argmax(tpr - fpr)])
 
+# %% ../nbs/07_metrics.ipynb #79f37fef
+def wilson_ci(k:np.ndarray|float, # successes (counts, 0 <= k <= n), any shape
+              n:np.ndarray|float, # trials, broadcastable with `k`
+              alpha:float=0.05, # 1 - confidence level
+             ) -> tuple:
+    "Wilson score interval (low, high) of the proportion `k / n`, arrays of the broadcast shape; NaN where n == 0 (Wilson 1927)."
+    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
+    if not 0 < alpha < 1: raise DataError(f"alpha must be in (0, 1), got {alpha}.")
+    kb, nb_ = np.broadcast_arrays(k, n)
+    bad = (kb < 0) | (kb > nb_)
+    if bad.any(): raise DataError(f"wilson_ci needs 0 <= k <= n; got k={kb[bad][0]:g} for n={nb_[bad][0]:g}.")
+    z2 = norm.ppf(1 - alpha / 2) ** 2
+    with np.errstate(invalid='ignore', divide='ignore'):
+        p = k / n
+        mid, half = (k + z2 / 2) / (n + z2), np.sqrt(z2) / (n + z2) * np.sqrt(n * p * (1 - p) + z2 / 4)
+    return np.fmin(np.clip(mid - half, 0, 1), p), np.fmax(np.clip(mid + half, 0, 1), p)   # p inside, despite rounding
+
 # %% ../nbs/07_metrics.ipynb #5de57cd6
 def _counts(y, n_boot, rng, stratified) -> np.ndarray:
     "Bootstrap counts (n_boot, n): how often each item is drawn, resampling within each class if `stratified`."
@@ -358,7 +385,7 @@ def _kappa_w(K, weights) -> np.ndarray:
     raise DataError(f"kappa_weights must be None, 'linear' or 'quadratic', got {weights!r}.")
 
 def _boot_metrics(y, probs, yp, W, kappa_weights=None, auc=True, n_bins=15) -> dict:
-    "Every overall metric and per-class recall / specificity for each row of item counts W (B, n), vectorised."
+    "Every overall metric and per-class recall, specificity, precision (NaN where undefined) for each row of item counts W (B, n)."
     B, K = len(W), probs.shape[1]
     cm = (W @ np.eye(K * K)[y * K + yp]).reshape(B, K, K)      # confusion matrix of each resample
     tp, t, p = np.diagonal(cm, axis1=1, axis2=2), cm.sum(2), cm.sum(1)
@@ -371,8 +398,8 @@ def _boot_metrics(y, probs, yp, W, kappa_weights=None, auc=True, n_bins=15) -> d
         neg, fp = n[:, None] - t, p - tp
         res = dict(accuracy=tp.sum(1) / n,
                    balanced_accuracy=np.nansum(rec, 1) / (t > 0).sum(1),
-                   macro_precision=prec.mean(1), macro_recall=np.nan_to_num(rec).mean(1),
-                   macro_f1=f1.mean(1), weighted_f1=(f1 * t).sum(1) / n,
+                   macro_precision=_macro(prec, t + p > 0), macro_recall=_macro(np.nan_to_num(rec), t + p > 0),
+                   macro_f1=_macro(f1, t + p > 0), weighted_f1=(f1 * t).sum(1) / n,
                    kappa=1 - (w * cm).sum((1, 2)) / (w * t[:, :, None] * p[:, None, :] / n[:, None, None]).sum((1, 2)))
         ctp, ctt, cpp = tp.sum(1) * n - (t * p).sum(1), n**2 - (t * t).sum(1), n**2 - (p * p).sum(1)
         res['mcc'] = np.where(ctt * cpp > 0, ctp / np.sqrt(ctt * cpp), 0.)
@@ -383,45 +410,95 @@ def _boot_metrics(y, probs, yp, W, kappa_weights=None, auc=True, n_bins=15) -> d
             aucs = np.stack([_auc_w(probs[:, k], y == k, W) for k in range(K)], 1)
             if K == 2: res['roc_auc'] = aucs[:, 1]
             else:
-                res['roc_auc_macro'] = aucs.mean(1)
+                res['roc_auc_macro'] = _macro(aucs, t + p > 0)
                 res['roc_auc_micro'] = _auc_w(probs.ravel(), (y[:, None] == np.arange(K)).ravel(), np.repeat(W, K, axis=1))
         res['recall'], res['specificity'] = rec, np.where(neg > 0, (neg - fp) / neg, np.nan)
+        res['precision'] = np.where(p > 0, tp / p, np.nan)
     return res
 
-def bootstrap_ci(preds:pd.DataFrame|str|Path|tuple, # a predictions table or file, or a tuple (y_true indices, probs)
-                 split:str|None=None, # use only the rows of this split (e.g. 'test')
-                 n_boot:int=1000, # number of bootstrap resamples
-                 seed:int=0, # seed of the resampling: the same seed gives the same intervals
-                 alpha:float=0.05, # 1 - confidence level of the percentile intervals
-                 stratified:bool=True, # resample within each true class (keeps the class counts)
-                 threshold:float|None=None, # binary only: decision threshold on the positive class (see `pick_threshold`)
-                 kappa_weights:str|None=None, # Cohen's kappa weighting: None, 'linear' or 'quadratic'
-                 auc:bool=True, # also bootstrap the ROC AUCs
-                ) -> pd.DataFrame:
-    "Percentile bootstrap intervals: metric, estimate, low, high for each overall metric and per-class recall/specificity."
-    if isinstance(preds, tuple): y, probs, classes = _check_arrays(*preds, None)
-    else: y, probs, classes = _arrays(preds, split)
-    if not len(y): raise DataError("bootstrap_ci needs at least one prediction.")
+PER_CLASS_CI = ('recall', 'specificity', 'precision')   # the per-class metrics with an interval, rows 'recall[<class>]' ...
+
+def _inputs(preds, split) -> tuple:
+    "(y, probs, classes) of a predictions table or file (the rows of `split`) or of a tuple (y_true indices, probs)."
+    y, probs, classes = _check_arrays(*preds, None) if isinstance(preds, tuple) else _arrays(preds, split)
+    if not len(y): raise DataError("A confidence interval needs at least one prediction.")
+    return y, probs, classes
+
+def _bootstrap(y, probs, classes, n_boot, seed, alpha, stratified, threshold, kappa_weights, auc) -> tuple:
+    "(table of percentile intervals, the estimates of `classification_metrics`), see `bootstrap_ci`."
     if not 0 < alpha < 1: raise DataError(f"alpha must be in (0, 1), got {alpha}.")
     est = classification_metrics(y, probs, classes, threshold=threshold, kappa_weights=kappa_weights)
     yp = predict_labels(probs, threshold)
     boot = _boot_metrics(y, probs, yp, _counts(y, n_boot, np.random.default_rng(seed), stratified), kappa_weights, auc)
     rows = [(m, v, boot[m]) for m, v in est['overall'].items() if m in boot]
     pc = est['per_class']
-    rows += [(f'{m}[{c}]', pc.loc[c, m], boot[m][:, i]) for m in ('recall', 'specificity') for i, c in enumerate(classes)]
+    rows += [(f'{m}[{c}]', pc.loc[c, m], boot[m][:, i]) for m in PER_CLASS_CI for i, c in enumerate(classes)]
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', RuntimeWarning)     # all-NaN metric (e.g. a class absent from the targets)
         q = [np.nanpercentile(b, [100 * alpha / 2, 100 * (1 - alpha / 2)]) for _, _, b in rows]
     return pd.DataFrame(dict(metric=[r[0] for r in rows], estimate=[float(r[1]) for r in rows],
-                             low=[float(a) for a, _ in q], high=[float(b) for _, b in q]))
+                             low=[float(a) for a, _ in q], high=[float(b) for _, b in q],
+                             method='stratified bootstrap' if stratified else 'bootstrap')), est
 
-def fmt_ci(est:float, # the point estimate
-           lo:float, # the lower bound
-           hi:float, # the upper bound
+def bootstrap_ci(preds:pd.DataFrame|str|Path|tuple, # a predictions table or file, or a tuple (y_true indices, probs)
+                 split:str|None=None, # use only the rows of this split (e.g. 'test')
+                 n_boot:int=1000, # number of bootstrap resamples
+                 seed:int=0, # seed of the resampling: the same seed gives the same intervals
+                 alpha:float=0.05, # 1 - confidence level of the percentile intervals
+                 stratified:bool=False, # resample within each true class (keeps the class counts; too narrow, for comparison only)
+                 threshold:float|None=None, # binary only: decision threshold on the positive class (see `pick_threshold`)
+                 kappa_weights:str|None=None, # Cohen's kappa weighting: None, 'linear' or 'quadratic'
+                 auc:bool=True, # also bootstrap the ROC AUCs
+                ) -> pd.DataFrame:
+    "Percentile bootstrap intervals (metric, estimate, low, high, method) of every overall metric and per-class recall, specificity, precision."
+    return _bootstrap(*_inputs(preds, split), n_boot, seed, alpha, stratified, threshold, kappa_weights, auc)[0]
+
+def _missing(v) -> bool: return v is None or v != v      # None (NaN as read back from JSON) or NaN
+
+def fmt_ci(est:float|None, # the point estimate
+           lo:float|None, # the lower bound
+           hi:float|None, # the upper bound
            digits:int=3, # decimals
           ) -> str:
-    "A metric with its interval as text: '0.912 (0.871–0.947)'."
+    "A metric with its interval as text: '0.912 (0.871–0.947)'; '0.000 (no interval)' without bounds, '-' without an estimate."
+    if _missing(est): return '-'
+    if _missing(lo) or _missing(hi): return f"{est:.{digits}f} (no interval)"
     return f"{est:.{digits}f} ({lo:.{digits}f}–{hi:.{digits}f})"
+
+# %% ../nbs/07_metrics.ipynb #cf99e063
+CI_METHODS = {'wilson': "Wilson score interval of a proportion (Wilson 1927): accuracy and each class's recall "
+                        "(sensitivity), specificity and precision",
+              'bootstrap': "percentile bootstrap, the images resampled with replacement (not stratified by class): "
+                           "the other metrics",
+              'stratified bootstrap': "percentile bootstrap within each true class (class counts fixed; too narrow)"}
+
+def _proportions(cm:np.ndarray, classes:list) -> dict:
+    "(successes, trials) of each proportion of a K x K confusion matrix: accuracy, per-class recall, specificity, precision."
+    cm = np.asarray(cm, dtype=float)
+    tp, t, p, n = np.diag(cm), cm.sum(1), cm.sum(0), cm.sum()
+    out = {'accuracy': (tp.sum(), n)}
+    for m, k, of in zip(PER_CLASS_CI, (tp, n - t - p + tp, tp), (t, n - t, p)):
+        out |= {f'{m}[{c}]': (k[i], of[i]) for i, c in enumerate(classes)}
+    return out
+
+def confidence_intervals(preds:pd.DataFrame|str|Path|tuple, # a predictions table or file, or a tuple (y_true indices, probs)
+                         split:str|None=None, # use only the rows of this split (e.g. 'test')
+                         n_boot:int=1000, # bootstrap resamples (the metrics that are not proportions)
+                         seed:int=0, # seed of the resampling
+                         alpha:float=0.05, # 1 - confidence level
+                         threshold:float|None=None, # binary only: decision threshold on the positive class
+                         kappa_weights:str|None=None, # Cohen's kappa weighting: None, 'linear' or 'quadratic'
+                         auc:bool=True, # also the ROC AUCs
+                        ) -> pd.DataFrame:
+    "metric, estimate, low, high, method: Wilson intervals for the proportions, percentile bootstrap (not stratified) for the rest."
+    y, probs, classes = _inputs(preds, split)
+    ci, est = _bootstrap(y, probs, classes, n_boot, seed, alpha, False, threshold, kappa_weights, auc)
+    props = _proportions(est['confusion'].to_numpy(), classes)
+    w = ci.metric.isin(list(props)).to_numpy()
+    k, n = np.array([props[m] for m in ci.metric[w]]).T
+    ci.loc[w, 'low'], ci.loc[w, 'high'] = wilson_ci(k, n, alpha)
+    ci.loc[w, 'method'] = 'wilson'
+    return ci
 
 # %% ../nbs/07_metrics.ipynb #f3030c1c
 def _splits(preds:pd.DataFrame) -> list:
@@ -445,7 +522,8 @@ def metrics_table(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV
 
 # %% ../nbs/07_metrics.ipynb #067a128c
 def _ci_dict(ci:pd.DataFrame) -> dict:
-    return {r.metric: dict(estimate=r.estimate, low=r.low, high=r.high) for r in ci.itertuples(index=False)}
+    "The table of `confidence_intervals` as {metric: dict(estimate, low, high, method)}."
+    return {r.metric: dict(estimate=r.estimate, low=r.low, high=r.high, method=r.method) for r in ci.itertuples(index=False)}
 
 def evaluate_run(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV file written by `save_preds`
                  n_boot:int=1000, # bootstrap resamples for the confidence intervals
@@ -455,16 +533,16 @@ def evaluate_run(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV 
                  fit_split:str='valid', # the split on which the threshold and the temperature are fitted
                  n_bins:int=15, # bins of the expected calibration error
                 ) -> dict:
-    "Per split: metrics, per-class table and bootstrap CIs; plus the binary threshold and temperature scaling fitted on `fit_split`."
+    "Per split: metrics, per-class table and confidence intervals; plus the binary threshold and temperature scaling fitted on `fit_split`."
     if isinstance(preds, (str, Path)): preds = load_preds(preds)
     check_preds(preds)
     classes, splits = pred_classes(preds), _splits(preds)
     res = dict(classes=classes, splits={}, settings=dict(n_boot=n_boot, seed=seed, kappa_weights=kappa_weights,
-               ci_level=0.95, stratified=True, n_bins=n_bins, fit_split=fit_split,
+               ci_level=0.95, stratified=False, n_bins=n_bins, fit_split=fit_split,
                tta=int(preds['tta'].max()) if 'tta' in preds else 0))
     for s in splits:
         ev = evaluate(preds, s, kappa_weights=kappa_weights)
-        ci = bootstrap_ci(preds, split=s, n_boot=n_boot, seed=seed, kappa_weights=kappa_weights)
+        ci = confidence_intervals(preds, split=s, n_boot=n_boot, seed=seed, kappa_weights=kappa_weights)
         res['splits']['all' if s is None else str(s)] = dict(n=int(ev['confusion'].to_numpy().sum()), overall=ev['overall'],
                                      per_class=ev['per_class'].to_dict(orient='index'), ci=_ci_dict(ci))
     if fit_split not in splits: return res

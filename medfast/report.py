@@ -6,7 +6,7 @@ Docs: https://medfast.github.io/medfast/report.html.md"""
 
 # %% ../nbs/11_report.ipynb #d0b34508
 from __future__ import annotations
-import base64, hashlib, html, io, json
+import base64, hashlib, html, io, json, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
 import matplotlib
@@ -48,14 +48,16 @@ def ci_table(preds:pd.DataFrame|str|Path|dict, # a predictions table, its CSV fi
              digits:int=3, # decimals
              kappa_weights:str|None=None, # Cohen's kappa weighting (ignored for a dictionary)
             ) -> pd.DataFrame:
-    "Metric x split table of 'estimate (95% CI)' strings from `evaluate_run`'s bootstrap intervals, after the counts of images."
+    "Metric x split table of 'estimate (low–high)' strings of `evaluate_run`'s 95% intervals, after the counts of images; the last column names each interval's method."
     er = preds if isinstance(preds, dict) else evaluate_run(preds, n_boot=n_boot, seed=seed, kappa_weights=kappa_weights)
     counts = ('n', 'n_correct', 'n_incorrect')   # images, correctly and incorrectly predicted (the studies print them)
     cols = {s: pd.Series([str(r['overall'].get(k, r['n'] if k == 'n' else '-')) for k in counts]
                          + [fmt_ci(c['estimate'], c['low'], c['high'], digits) for c in r['ci'].values()],
                          index=list(counts) + list(r['ci'])) for s, r in er['splits'].items()}
     df = pd.DataFrame(cols).rename_axis('metric')
-    return df if splits is None else df[[str(s) for s in splits]]
+    meth = {m: c.get('method', '') for r in er['splits'].values() for m, c in r['ci'].items()}
+    df['method'] = [meth.get(m, '') for m in df.index]
+    return df if splits is None else df[[str(s) for s in splits] + ['method']]
 
 # %% ../nbs/11_report.ipynb #da622462
 _CSS = """body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
@@ -107,7 +109,10 @@ def _sec_training(run:Path) -> str:
 
 def _sec_metrics(er:dict) -> str:
     st = er['settings']
-    how = (f"Estimate with a 95% percentile bootstrap interval ({st['n_boot']} resamples, stratified by class)."
+    used = dict.fromkeys(c.get('method') for r in er['splits'].values() for c in r['ci'].values())
+    how = (f"Each estimate with its {st.get('ci_level', 0.95):.0%} confidence interval, by the method in the last column. "
+           + ' '.join(f"{m}: {CI_METHODS[m]}." for m in used if m in CI_METHODS)
+           + f" {st['n_boot']} bootstrap resamples; on fewer than about 30 images bootstrap intervals are too narrow."
            + (f" Cohen's kappa is {st['kappa_weights']}-weighted." if st['kappa_weights'] else '')
            + (f" Probabilities with test-time augmentation ({st['tta']} augmented passes)." if st['tta'] else ''))
     out = [_p(how), _tab(ci_table(er))]
@@ -153,16 +158,25 @@ def _sec_images(preds, n:int) -> str:
         except (OSError, MedfastError) as ex: out.append(_skip_images(s, ex))
     return ''.join(out)
 
+def _cam_note(what:str, ex:Exception) -> str:
+    "A note in place of a Grad-CAM that could not be made, naming the reason; an error that is not a MedfastError also warns."
+    plt.close('all')
+    if not isinstance(ex, MedfastError):
+        warnings.warn(f"Grad-CAM failed unexpectedly ({what}): {type(ex).__name__}: {ex}. The report shows a note instead.")
+        ex = f"{type(ex).__name__}: {ex}"
+    return _p(f"Skipped {what}: {ex}", 'note')
+
 def _sec_cam(run:Path, preds, model, k:int, method:str) -> str:
     if model is None:
         if not (run/RUN_FILES.model/META_FN).is_file(): return _note(run, f'{RUN_FILES.model}/{META_FN}')
         try: model = load_model(run/RUN_FILES.model)
-        except MedfastError as ex: return _p(f"Skipped: the exported model in {run/RUN_FILES.model} cannot be loaded ({ex}).", 'note')
+        except Exception as ex: return _cam_note(f"the Grad-CAM: the exported model in {run/RUN_FILES.model} cannot be loaded", ex)
     out = [_p(f"{method} heat maps of the predicted class (red: the regions that pushed the model towards it) on the {k} "
               "images of each split with the highest loss, next to the images themselves.")]
     for s in _splits(preds):
         try: out += [f'<h3>{_e(s)}</h3>', _img(fig_uri(plot_cam_grid(preds, model, k=k, split=s, method=method)), f'{method}: {s}')]
-        except (OSError, MedfastError) as ex: out.append(_skip_images(s, ex))
+        except (OSError, ImageError) as ex: out.append(_skip_images(s, ex))
+        except Exception as ex: out.append(_cam_note(f"the Grad-CAM of the {s} split", ex))   # MedfastError (CamError ...), or any other
     return ''.join(out)
 
 def _sec_settings(summ:dict, run:Path) -> str:
@@ -185,11 +199,12 @@ def eval_source(pred_fn:str|Path, # the predictions file the metrics are compute
                 kappa_weights=kappa_weights, target_sensitivity=target_sensitivity)
 
 def _saved_metrics(run:Path, source:dict) -> dict|None:
-    "The run's metrics.json when it was computed from exactly `source`, else None."
+    "The run's metrics.json when it was computed from exactly `source`, with intervals that name their method, else None."
     fn = run/RUN_FILES.metrics
     if not fn.is_file(): return None
     m = json.loads(fn.read_text())
-    return m if m.get('source') == source else None
+    named = all('method' in c for r in m.get('splits', {}).values() for c in r.get('ci', {}).values())
+    return m if m.get('source') == source and named else None
 
 # %% ../nbs/11_report.ipynb #ee809d0d
 SECTIONS = ('Data and split audit', 'Class balance', 'Training', 'Metrics', 'Confusion matrices', 'ROC curves',
