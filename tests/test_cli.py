@@ -233,7 +233,8 @@ def test_augment_valid_is_warned_and_scored(tmp_path, data, medfast):
     "`--augment-valid` (the scleroderma study) copies validation images too: warned, and the copies are scored with valid."
     out = tmp_path/'av'
     r = medfast('train', data/'brain_mri', '--arch', 'resnet18', '--pretrained', 'none', *TINY, '--aug', 'mri',
-                '--offline-aug', '1', '--augment-valid', '--valid-pct', '0.2', '--test-pct', '0.1', '--n-boot', '100', '--out', out)
+                '--offline-aug', '1', '--augment-valid', '--valid-pct', '0.2', '--test-pct', '0.1', '--n-boot', '100', '--out', out,
+                env={'PYTHONWARNINGS': 'default'})   # CI ignores warnings; a user sees them
     assert r.returncode == 0, r.stderr[-3000:]
     assert 'scleroderma' in r.stderr                                      # warned while it runs,
     assert 'CAUTION : Offline copies of validation images' in r.stdout    # and in the run's summary
@@ -260,7 +261,7 @@ def test_dicom_run_window_patients_and_predict_folder(tmp_path, data, medfast):
     new = tmp_path/'new'; new.mkdir()
     for p in test['path'][:3]: shutil.copy(p, new)
     (new/'broken.dcm').write_bytes(b'\0' * 128 + b'DICM' + b'junk'); (new/'notes.txt').write_text('x')
-    p = medfast('predict', 'runs/ct/model', 'new', '--out', 'p.csv', cwd=tmp_path)
+    p = medfast('predict', 'runs/ct/model', 'new', '--out', 'p.csv', cwd=tmp_path, env={'PYTHONWARNINGS': 'default'})
     assert p.returncode == 2 and 'broken.dcm' in p.stderr and '--skip-unreadable' in p.stderr
     assert 'notes.txt' in p.stderr                                                # the skipped file is named
     p = medfast('predict', 'runs/ct/model', 'new', '--out', 'p.csv', '--skip-unreadable', cwd=tmp_path)
