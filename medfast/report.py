@@ -83,11 +83,12 @@ def _sec_data(run:Path, summ:dict) -> str:
     out = []
     if (run/RUN_FILES.items).is_file():
         items = pd.read_csv(run/RUN_FILES.items)
-        classes = sorted(items['label'].astype(str).unique())
+        classes = summ.get('classes') or sorted(items['label'].astype(str).unique())   # the run's class order
         splits = items['split'].astype(str).value_counts() if 'split' in items else pd.Series(dtype=int)
         out.append(_p(f"Source: {summ.get('data', 'unknown (no summary.json)')}. {len(items)} images, {len(classes)} classes: "
                       f"{', '.join(classes)}. Splits: " + ', '.join(f'{k} {v}' for k, v in splits.items()) + '.'))
     else: out.append(_note(run, RUN_FILES.items))
+    out += [_p(f"Caution: {c}", 'warn') for c in summ.get('cautions', [])]   # settings that inflate the validation figures
     out.append('<h3>Split audit</h3>')
     fn = run/RUN_FILES.audit
     if not fn.is_file(): out.append(_note(run, RUN_FILES.audit))

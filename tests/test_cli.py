@@ -238,6 +238,7 @@ def test_augment_valid_is_warned_and_scored(tmp_path, data, medfast):
     assert r.returncode == 0, r.stderr[-3000:]
     assert 'scleroderma' in r.stderr                                      # warned while it runs,
     assert 'CAUTION : Offline copies of validation images' in r.stdout    # and in the run's summary
+    assert 'Caution: Offline copies of validation images' in (out/'report.html').read_text()   # and in its report
     items, preds = pd.read_csv(out/'items.csv'), pd.read_csv(out/'predictions.csv')
     n = items['split'].value_counts()
     assert preds['split'].value_counts().to_dict() == {'valid': 2 * n['valid'], 'test': n['test']}
