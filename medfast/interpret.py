@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import math, warnings
+from contextlib import contextmanager
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from sklearn.metrics import roc_curve, roc_auc_score, precision_recall_curve, average_precision_score
@@ -365,7 +366,12 @@ def _cam_spec(model:nn.Module, size:tuple, layer:nn.Module|None=None, arch:str|N
             if not maps: raise CamError(f"Grad-CAM of {arch}: no layer of the model outputs a 4-D feature map (batch, channels, "
                                         "height, width); pass one with layer=... (a module of the model).")
             layer = maps[-1]
-    if layer not in shapes: return layer, None      # a layer outside the first body (e.g. a DualModel's second): as given
+    if layer not in shapes:
+        if any(layer is m for m in body.modules()):
+            raise CamError(f"Grad-CAM of {arch}: the target layer {type(layer).__name__} is part of the model but does not run in "
+                           "its forward pass (like timm VGG's pre_logits, which fastai's body leaves out); pass a layer that runs, "
+                           "e.g. the last convolution of `model[0].model.features` for VGG.")
+        return layer, None      # a layer outside the first body (e.g. a DualModel's second): as given
     s = shapes[layer]
     if len(s) == 4: return layer, None
     if vit and len(s) == 3:
@@ -403,6 +409,15 @@ def _arch_of(model_or_learn, model:nn.Module) -> str:
     "The architecture name for messages: the export's `meta['arch']` or `learn.arch`, else timm's name."
     a = model_or_learn[1].get('arch') if isinstance(model_or_learn, tuple) else getattr(model_or_learn, 'arch', None)
     return a if isinstance(a, str) else _arch(model)
+
+@contextmanager
+def _no_inplace(model:nn.Module):
+    "Turn off the `inplace` flag of every activation of `model` for the block, then restore it: an in-place ReLU after the target layer would overwrite the output whose gradient Grad-CAM hooks."
+    mods = [m for m in model.modules() if getattr(m, 'inplace', False) is True]
+    for m in mods: m.inplace = False
+    try: yield model
+    finally:
+        for m in mods: m.inplace = True
 
 class _FirstInput(nn.Module):
     "A two-input model seen as a model of its first input, the second one held fixed (for Grad-CAM)."
@@ -446,7 +461,8 @@ def grad_cam(model_or_learn, # a fastai `Learner`, or the `(model, meta)` pair f
             reshape = reshape or auto
         net = _FirstInput(model, eval_batch(imgs, pipes[1]).to(p.device, p.dtype)).eval() if dual else model  # the segmented image held fixed
         try:
-            with _CAMS[method](model=net, target_layers=[layer], reshape_transform=reshape) as cam: ms = cam(input_tensor=x, targets=tgt)
+            with _no_inplace(model), _CAMS[method](model=net, target_layers=[layer], reshape_transform=reshape) as cam:
+                ms = cam(input_tensor=x, targets=tgt)
         except MedfastError: raise
         except Exception as e:
             raise CamError(f"{method} of {arch} failed at {x.shape[-2]} x {x.shape[-1]} px ({type(e).__name__}: {e}).") from e
