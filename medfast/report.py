@@ -105,7 +105,10 @@ def _sec_balance(run:Path) -> str:
 def _sec_training(run:Path) -> str:
     out = [_note(run, RUN_FILES.history) or _img(fig_uri(plot_history(run/RUN_FILES.history)), 'training curves')]
     out.append('<h3>Learning-rate finder</h3>')
-    out.append(_note(run, RUN_FILES.lr_find) or _img(png_uri(run/RUN_FILES.lr_find), 'lr_find'))
+    s = _summary(run)
+    if not (run/RUN_FILES.lr_find).is_file() and s.get('lr') is not None and s.get('lr_find', 0) is None:   # the rate was given
+        out.append(_p(f"The learning rate was given (lr = {s['lr']:g}), so lr_find did not run."))
+    else: out.append(_note(run, RUN_FILES.lr_find) or _img(png_uri(run/RUN_FILES.lr_find), 'lr_find'))
     return ''.join(out)
 
 def _sec_metrics(er:dict) -> str:
