@@ -6,8 +6,9 @@ Docs: https://medfast.github.io/medfast/cli.html.md"""
 
 # %% ../nbs/15_cli.ipynb #f02c416c
 from __future__ import annotations
-import argparse, json, shlex, sys, warnings
+import argparse, json, re, shlex, sys, warnings
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)   # a library's notice, on every command
+warnings.filterwarnings('ignore', message="The 'mode.chained_assignment' option is deprecated")   # fastai.tabular's, on import
 from dataclasses import fields
 from pathlib import Path
 from .core import *
@@ -266,10 +267,21 @@ def _report(a):
 
 COMMANDS = dict(train=_train, demo=_demo, predict=_predict, report=_report, cv=_protocol, compare=_protocol, sweep=_protocol)
 
+_NEGATIVE_OK = ('--window',)   # options whose value may start with '-' (a window centre in HU: --window -600,1500)
+
+def _join_negative(argv:list) -> list:
+    "`--window -600,1500` as `--window=-600,1500`: argparse would take a value starting with '-' for an option."
+    out, i = [], 0
+    while i < len(argv):
+        if argv[i] in _NEGATIVE_OK and i + 1 < len(argv) and re.match(r'-\.?\d', argv[i + 1]):
+            out.append(f'{argv[i]}={argv[i + 1]}'); i += 2
+        else: out.append(argv[i]); i += 1
+    return out
+
 def main(argv:list|None=None # arguments (default: sys.argv[1:])
         ) -> int:
     "Entry point of the `medfast` console script; returns the exit code (2 for a `MedfastError`, printed as one message)."
-    a = _parser().parse_args(argv)
+    a = _parser().parse_args(_join_negative(sys.argv[1:] if argv is None else list(argv)))
     try: COMMANDS[a.cmd](a)
     except MedfastError as e:
         print(f"medfast: error: {e}", file=sys.stderr)

@@ -123,7 +123,10 @@ def check_config(c:TrainConfig):
         allowed = CHOICES.get(f.name, tuple(AUG_PRESETS) if f.name == 'aug' else None)
         if allowed is not None and v not in allowed:
             raise MedfastError(f"{f.name}={v!r} is not one of {', '.join(map(repr, allowed))}.")
-        if f.name in RANGES and not RANGES[f.name][1](v): raise MedfastError(f"{f.name}={v!r}: must be {RANGES[f.name][0]}.")
+        if f.name in RANGES and not RANGES[f.name][1](v):
+            h = docments(TrainConfig).get(f.name)   # the setting's help (None where the source cannot be read)
+            raise MedfastError(f"{f.name}={v!r} (--{f.name.replace('_', '-')}): must be {RANGES[f.name][0]}"
+                               + (f"; {f.name} is the {h}." if h else "."))
     if c.window is not None: dicom_window(c.window)   # raises, naming the presets
     if c.classes is not None and c.positive is not None and str(c.positive) not in map(str, c.classes):
         raise MedfastError(f"positive={c.positive!r} is not one of classes={c.classes}.")

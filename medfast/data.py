@@ -153,6 +153,9 @@ def read_dicom(fn:str|Path, # a single-frame DICOM file (compressed transfer syn
     return Image.fromarray(a, 'L')
 
 # %% ../nbs/01_data.ipynb #75ee009d
+class _TooLarge(ImageError):
+    "An image over the pixel limit (`MAX_PIXELS`): readable, but refused unless large images are allowed."
+
 def _open_file(fn:Path) -> Image.Image:
     "The image of file `fn`, fully decoded, with `READ_OPTIONS` (a JPEG over `max_side` is decoded at a reduced scale)."
     mp, side = READ_OPTIONS['max_pixels'], READ_OPTIONS['max_side']
@@ -163,7 +166,7 @@ def _open_file(fn:Path) -> Image.Image:
     finally: Image.MAX_IMAGE_PIXELS = old
     with im:
         if mp is not None and im.width * im.height > mp:
-            raise ImageError(f"Image {fn} is {im.width} x {im.height} pixels ({im.width * im.height / 1e6:.0f} million), over the "
+            raise _TooLarge(f"Image {fn} is {im.width} x {im.height} pixels ({im.width * im.height / 1e6:.0f} million), over the "
                              f"limit of {mp / 1e6:.1f} million that guards against decompression bombs. If the file is yours, "
                              "allow it with --allow-large-images (read_options(allow_large=True)), and downscale it on reading "
                              "with --max-side 2048; or resize it once beforehand.")
@@ -186,7 +189,7 @@ def open_image(fn, # an image file (any format PIL reads, whatever its extension
     except ImageError: raise
     except (OSError, UnidentifiedImageError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
         raise ImageError(f"Cannot read image {fn}: {e}. The file is corrupt, truncated or not an image; "
-                         "replace it with a good copy or remove its row from the items table.") from e
+                         "replace it with a good copy, or leave it out (its row of the CSV, or the file from its folder).") from e
 
 # %% ../nbs/01_data.ipynb #ea0d384d
 class MedImage(PILImage):
@@ -201,13 +204,18 @@ class MedImage(PILImage):
 def verify_images(df:pd.DataFrame, # items table with a `path` column
                  ) -> pd.DataFrame:
     "Fully decode every image of `df`; one `ImageError` lists every file that cannot be read. Returns `df`."
-    bad = []
+    bad, large = [], 0
     for fn in df['path']:
         try: open_image(fn)
-        except ImageError as e: bad.append((fn, str(e).split('. ')[0]))
+        except ImageError as e: bad.append((fn, str(e).split('. ')[0])); large += isinstance(e, _TooLarge)
     if bad:
+        fix = [] if large == len(bad) else ["Replace the unreadable ones with good copies, or leave them out (their rows of the "
+                                            "CSV, or the files from their folders)."]
+        if large: fix.append(f"Over the pixel limit that guards against decompression bombs: {large}. If they are yours, "
+                             "read them with --allow-large-images (read_options(allow_large=True)) and downscale them on reading "
+                             "with --max-side 2048.")
         raise ImageError(f"{len(bad)} of {len(df)} images cannot be read: " + '; '.join(f"{f} ({why})" for f, why in bad[:20])
-                         + ('; ...' if len(bad) > 20 else '') + ". Replace them with good copies or remove their rows.")
+                         + ('; ...' if len(bad) > 20 else '') + ". " + ' '.join(fix))
     return df
 
 # %% ../nbs/01_data.ipynb #e912f90b
@@ -527,8 +535,10 @@ def audit_splits(df:pd.DataFrame, # items table with `path`, `split` (and maybe 
         parts = []
         for chk, what, fix in [('patient', 'patients', 're-split with split_items(df, by_patient=True, overwrite=True)'),
                                ('duplicate image', 'identical images', 'remove the copies, or give them one patient id and re-split by patient'),
-                               ('near-duplicate images', 'groups of near-duplicate images', 're-split with split_items(df, '
-                                'group_near_duplicates=True, overwrite=True) (--near-duplicates group)')]:
+                               ('near-duplicate images', 'groups of near-duplicate images', 'look at the pairs first '
+                                '(near_duplicates(df)): the perceptual hash is unreliable below about 128 px (28 px MedMNIST images '
+                                'match unrelated ones), and an official split is better kept; if they are true near-copies, '
+                                're-split with split_items(df, group_near_duplicates=True, overwrite=True) (--near-duplicates group)')]:
             r = res[res.check == chk]
             if len(r): parts.append(f"{len(r)} {what} in more than one split (" +
                                     _few([k if chk == 'patient' else ' = '.join(Path(p).name for p in ps[:3])
@@ -633,6 +643,10 @@ def class_order(labels, # the labels of the items table (any iterable)
     else: order = found
     if positive is not None:
         if str(positive) not in order: raise DataError(f"positive={positive!r} is not a class; the classes are {order}.")
+        if classes is not None and len(order) == 2 and order[1] != str(positive):
+            raise DataError(f"classes={order} puts positive={positive!r} first, but the positive class of a binary task is the "
+                            f"second (its probability, sensitivity, ROC and threshold): give classes={order[::-1]} "
+                            "(--classes " + ','.join(order[::-1]) + "), or leave out one of the two.")
         if len(order) != 2: raise DataError(f"positive={positive!r} is for binary tasks; there are {len(order)} classes. "
                                             "Set the order of several classes with classes=[...].")
         order = [c for c in order if c != str(positive)] + [str(positive)]

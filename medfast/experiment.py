@@ -157,7 +157,10 @@ def paired_tests(scores:pd.DataFrame, # long results: one row per model × repea
         if ratio is not None: rows[-1].update(zip(('t_corrected', 'p_corrected'), _corrected_t(x - y, ratio)))
     res = pd.DataFrame(rows)
     res['p_holm'] = holm(res['p_value'])
-    if ratio is not None: res['p_corrected_holm'] = holm(res['p_corrected'])
+    if ratio is not None:   # an undefined test (NaN) is left out of the adjustment
+        p = res['p_corrected'].to_numpy(float); ok = ~np.isnan(p)
+        res['p_corrected_holm'] = np.nan
+        if ok.any(): res.loc[ok, 'p_corrected_holm'] = holm(p[ok])
     return res
 
 def _corrected_t(d:np.ndarray, ratio:float) -> tuple:
@@ -166,15 +169,17 @@ def _corrected_t(d:np.ndarray, ratio:float) -> tuple:
     n = len(d)
     if n < 2: return np.nan, np.nan
     m, v = float(d.mean()), float(d.var(ddof=1))
-    if v == 0: return (0.0, 1.0) if m == 0 else (float(np.sign(m) * np.inf), 0.0)
+    if v <= 1e-12 * max(1.0, m * m):   # the same difference in every fold (up to rounding): no spread to test it against
+        return (0.0, 1.0) if abs(m) <= 1e-12 else (np.nan, np.nan)
     t = m / np.sqrt((1 / n + ratio) * v)
     return float(t), float(2 * stats.t.sf(abs(t), n - 1))
 
 # %% ../nbs/09_experiment.ipynb #43e0ff73
 def _bounds(metric:str, v:np.ndarray) -> tuple:
-    "The range of a metric: [-1, 1] for kappa and MCC, [0, 1] for the other scores in it, else unbounded."
+    "The range of a metric: [-1, 1] for kappa and MCC, [0, 1] for the other scores in it, [0, inf) for counts and seconds, else unbounded."
     if 'kappa' in metric or 'mcc' in metric: return -1.0, 1.0
-    return (0.0, 1.0) if len(v) and v.min() >= 0 and v.max() <= 1 else (-np.inf, np.inf)
+    if len(v) and v.min() >= 0: return (0.0, 1.0) if v.max() <= 1 else (0.0, np.inf)
+    return -np.inf, np.inf
 
 def summarize(scores:pd.DataFrame, # long results: one row per model × repeat × fold
               metrics:list|None=None, # metric columns; None: every numeric column but `model_col`, `pair_cols` and 'params'

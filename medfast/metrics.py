@@ -470,7 +470,9 @@ CI_METHODS = {'wilson': "Wilson score interval of a proportion (Wilson 1927): ac
                         "(sensitivity), specificity and precision",
               'bootstrap': "percentile bootstrap, the images resampled with replacement (not stratified by class): "
                            "the other metrics",
-              'stratified bootstrap': "percentile bootstrap within each true class (class counts fixed; too narrow)"}
+              'stratified bootstrap': "percentile bootstrap within each true class (class counts fixed; too narrow)",
+              'none': "no interval: the expected calibration error grows when the images are resampled (it sums absolute "
+                      "gaps), so a bootstrap interval can miss the estimate itself; read the reliability diagram instead"}
 
 def _proportions(cm:np.ndarray, classes:list) -> dict:
     "(successes, trials) of each proportion of a K x K confusion matrix: accuracy, per-class recall, specificity, precision."
@@ -498,6 +500,8 @@ def confidence_intervals(preds:pd.DataFrame|str|Path|tuple, # a predictions tabl
     k, n = np.array([props[m] for m in ci.metric[w]]).T
     ci.loc[w, 'low'], ci.loc[w, 'high'] = wilson_ci(k, n, alpha)
     ci.loc[w, 'method'] = 'wilson'
+    e = (ci.metric == 'ece').to_numpy()   # biased upwards under resampling: no honest percentile interval
+    ci.loc[e, 'low'], ci.loc[e, 'high'], ci.loc[e, 'method'] = np.nan, np.nan, 'none'
     return ci
 
 # %% ../nbs/07_metrics.ipynb #f3030c1c

@@ -324,8 +324,11 @@ def format_protocol(s:dict # the dictionary `protocol_run` returns
     for m, a in s.get('accuracy', {}).items():
         lines.append(f"  {m:<24}: accuracy {a['mean']:.3f} ± {0 if a['n'] < 2 else a['std']:.3f} over {a['n']} folds (valid)")
     for t in s.get('tests') or []:
-        lines.append(f"  Wilcoxon {t['model_a']} vs {t['model_b']}: statistic {t['statistic']:.1f}, p = {t['p_value']:.3g} (Holm {t['p_holm']:.3g}); "
-                     f"corrected resampled t-test p = {t['p_corrected']:.3g}")
+        pc = t['p_corrected']
+        ct = ("corrected resampled t-test undefined (the same difference in every fold)" if pc is None or pc != pc
+              else f"corrected resampled t-test p = {pc:.3g}")
+        lines.append(f"  Wilcoxon {t['model_a']} vs {t['model_b']}: statistic {t['statistic']:.1f}, p = {t['p_value']:.3g} "
+                     f"(Holm {t['p_holm']:.3g}); {ct}")
     if s['kind'] == 'sweep' and s['best']:
         b = s['best']
         lr = "lr_find's valley" if b['lr'] is None else f"{b['lr']:g}"

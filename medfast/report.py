@@ -335,13 +335,16 @@ def _sweep_page(out:Path, metrics:list, digits:int) -> list:
     "The sections of a `sweep` folder."
     fn = out/PROTOCOL_FILES.results
     if not fn.is_file(): raise DataError(f"{out} has no {PROTOCOL_FILES.results}: run the sweep (rerunning it resumes).")
-    res = pd.read_csv(fn)
-    mets = [m for m in metrics if m in res.columns and res[m].notna().any()]
-    best = json.loads((out/PROTOCOL_FILES.best).read_text()) if (out/PROTOCOL_FILES.best).is_file() else None
+    try: res = pd.read_csv(fn)
+    except pd.errors.EmptyDataError: res = pd.DataFrame()   # stopped before its first stage finished
     parts = []
     if (out/RUN_FILES.items).is_file():
         it = pd.read_csv(out/RUN_FILES.items)
         parts += ['<h2>Split</h2>', _tab(pd.crosstab(it.label, it.split))]
+    if res.empty: return parts + ['<h2>Stages</h2>', _p("No stage of the sweep has finished yet: rerun the same command to go on "
+                                                        "(finished configurations are kept).", 'note')]
+    mets = [m for m in metrics if m in res.columns and res[m].notna().any()]
+    best = json.loads((out/PROTOCOL_FILES.best).read_text()) if (out/PROTOCOL_FILES.best).is_file() else None
     cols = list(res.columns)
     keys = cols[cols.index('step') + 1:cols.index('n')]   # the settings of the grid, as `sweep` writes them
     show = res[['stage', 'step', *keys, *mets, 'params', 'seconds', 'chosen', 'config']].copy()

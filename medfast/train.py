@@ -16,7 +16,7 @@ from torch import nn
 from fastai.vision.all import (Learner, Callback, Recorder, vision_learner, create_head, get_c, Adam, SGD, RMSProp, accuracy, BalancedAccuracy, CrossEntropyLossFlat,
                                F1Score, RocAucBinary, valley, slide)
 from fastai.callback.tracker import EarlyStoppingCallback, ReduceLROnPlateau, SaveModelCallback
-from fastcore.basics import noop
+from fastai.learner import noop   # the logger of Learner.no_logging: fastai's own noop, not fastcore's
 from fastcore.imports import IN_NOTEBOOK
 from fastai.callback.progress import CSVLogger
 from .core import *

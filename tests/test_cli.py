@@ -192,6 +192,9 @@ def test_bad_protocol_options(tmp_path, data, medfast):
     assert r.returncode == 2 and '--segment' in r.stderr
     r = medfast('train', data/'all_leukemia_subset', '--segment', 'blastt', '--out', tmp_path/'y')
     assert r.returncode == 2 and 'blast' in r.stderr                            # argparse names the valid presets
+    r = medfast('train', data/'all_leukemia_subset', '--bs', '1', '--out', tmp_path/'z')
+    assert r.returncode == 2 and 'bs=1 (--bs): must be >= 2; bs is the batch size (at least 2: BatchNorm needs two images).' in r.stderr
+    assert not (tmp_path/'z').exists()
 
 def test_brain_head_run_exports_and_reports(tmp_path, data, weights, medfast):
     "`--head brain` (the brain-MRI study's head) trains, exports as kind 'brain', predicts and gets its Grad-CAM report."
@@ -246,9 +249,9 @@ def test_augment_valid_is_warned_and_scored(tmp_path, data, medfast):
     assert r.returncode == 2 and '--offline-aug' in r.stderr and not (tmp_path/'no').exists()
 
 def test_dicom_run_window_patients_and_predict_folder(tmp_path, data, medfast):
-    "CT DICOM (RLE) with --window lung, typed from another folder: patients from PatientID, the window kept for predict."
+    "CT DICOM (RLE) with --window -600,1500 (typed as --help shows it), from another folder: patients from PatientID, the window kept for predict."
     shutil.copytree(data/'ct_dicom', tmp_path/'ct')
-    r = medfast('train', 'ct', '--arch', 'resnet18', '--pretrained', 'none', *TINY, '--window', 'lung', '--bs', '8',
+    r = medfast('train', 'ct', '--arch', 'resnet18', '--pretrained', 'none', *TINY, '--window', '-600,1500', '--bs', '8',
                 '--valid-pct', '0.25', '--test-pct', '0.2', '--seed', '1', '--n-boot', '50', '--out', 'runs/ct', cwd=tmp_path)
     assert r.returncode == 0, r.stderr[-3000:]
     run = tmp_path/'runs'/'ct'
@@ -257,7 +260,7 @@ def test_dicom_run_window_patients_and_predict_folder(tmp_path, data, medfast):
     assert len(items) == 94 and dict(zip(items['path'].map(lambda p: Path(p).name), items['patient'])) == \
         dict(zip(lab['path'].map(lambda p: Path(p).name), lab['patient']))
     assert items.groupby('patient')['split'].nunique().max() == 1                  # patients kept in one split
-    assert json.loads((run/'model'/'model.json').read_text())['read']['window'] == 'lung'
+    assert json.loads((run/'model'/'model.json').read_text())['read']['window'] == '-600,1500'
     test = pd.read_csv(run/'predictions.csv').query("split == 'test'").reset_index(drop=True)
     new = tmp_path/'new'; new.mkdir()
     for p in test['path'][:3]: shutil.copy(p, new)
