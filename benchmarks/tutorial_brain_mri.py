@@ -22,7 +22,7 @@ def _fig(m, split, metric):
     return f"{c['estimate']:.3f} ({c['low']:.3f}-{c['high']:.3f})"
 
 if __name__ == '__main__':
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--out', required=True)
     ap.add_argument('--arch', default='mobilenetv2_100')
     ap.add_argument('--pretrained', default=None, help="default: the local weights file of --arch")

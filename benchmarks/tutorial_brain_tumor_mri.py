@@ -45,7 +45,7 @@ def show(title, obj):
     print(f"\n== {title}\n{obj.to_string() if hasattr(obj, 'to_string') else obj}", flush=True)
 
 if __name__ == '__main__':
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--out', required=True, help='results folder (the sweep in OUT/sweep resumes; OUT/final is refused if not empty, unless --overwrite)')
     ap.add_argument('--size', type=int, default=96)
     ap.add_argument('--archs', default='mobilenetv2_100,resnet18')

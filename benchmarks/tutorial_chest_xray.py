@@ -54,7 +54,7 @@ def copies(df:pd.DataFrame, folder:Path, fn) -> pd.DataFrame:
     return df.assign(path=[fn(p, folder/f'{i:03d}_{Path(p).stem}.png') for i, p in enumerate(df.path)])
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--out', required=True, help='folder for predictions, histories and figures')
     ap.add_argument('--size', type=int, default=160, help='training (and probe) image size')
     ap.add_argument('--bs', type=int, default=8)

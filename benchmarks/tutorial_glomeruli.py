@@ -85,7 +85,7 @@ def show_tests(t:pd.DataFrame) -> str:
     return t[cols].round(4).to_string(index=False)
 
 if __name__ == '__main__':
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--out', required=True)
     ap.add_argument('--size', type=int, default=48)
     ap.add_argument('--epochs', type=int, default=1)

@@ -21,7 +21,7 @@ def _fig(m, split, metric):
     return '-' if c is None else f"{c['estimate']:.3f} ({c['low']:.3f}-{c['high']:.3f})"
 
 if __name__ == '__main__':
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--out', required=True)
     ap.add_argument('--size', type=int, default=64)
     ap.add_argument('--epochs', type=int, default=10)

@@ -122,7 +122,7 @@ def main(a):
                                                                                 'sys_s', 'peak_rss_gb') if f[k]))
 
 if __name__ == '__main__':
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--data', default='all_leukemia_subset', help='a class folder under MEDFAST_DATA')
     ap.add_argument('--arch', default='mobilenetv2_100', help='a backbone with a local weights file in MEDFAST_WEIGHTS')
     ap.add_argument('--size', type=int, default=224)

@@ -276,13 +276,19 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
     return s
 
 # %% ../nbs/13_run.ipynb #d36e3ff3
+def _plan(s:dict) -> str:
+    "The epochs of a run as trained: head only (unfreeze 0), or frozen + unfrozen (with the fraction of the body)."
+    u = s.get('unfreeze', 1.0)
+    if u == 0: return f"{s['freeze_epochs'] + s['epochs']} epochs of the head (body frozen)"
+    return f"{s['freeze_epochs']} frozen + {s['epochs']} unfrozen epochs" + ('' if u == 1 else f" ({u:g} of the body)")
+
 def format_summary(s:dict # the dictionary `train_run` returns
                   ) -> str:
     "A short, human summary of a finished run: data, weights used, metrics, where the results are."
     splits = ' / '.join(f"{k} {v}" for k, v in sorted(s['splits'].items(), key=lambda kv: ['train','valid','test'].index(kv[0])))
     lines = [f"medfast: run finished in {s['seconds']:.0f} s",
              f"  data    : {s['data']} - {s['n_items']} images, {len(s['classes'])} classes ({', '.join(s['classes'])}); {splits}",
-             f"  model   : {s['arch']} at {s['size']} px, {s['freeze_epochs']} frozen + {s['epochs']} unfrozen epochs, lr {s['lr']:.2e}",
+             f"  model   : {s['arch']} at {s['size']} px, {_plan(s)}, lr {s['lr']:.2e}",
              f"  weights : {s['weights']}"]
     if s.get('epochs_run') is not None and s['epochs_run'] < s['freeze_epochs'] + s['epochs']:
         lines[-2] += f" (early stopping: {s['epochs_run']} run)"
