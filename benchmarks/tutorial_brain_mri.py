@@ -35,7 +35,7 @@ if __name__ == '__main__':
                  freeze_epochs=0, epochs=a.epochs, size=a.size, bs=32, seed=a.seed)
     items = read_items(data_dir('brain_mri'))
     thesis = split_items(items, valid_pct=0.2, seed=a.seed, group_duplicates=False)
-    leaks = audit_splits(thesis, on_leak='ignore', check_images=False)
+    leaks = audit_splits(thesis, on_leak='ignore')
     print(f"thesis split: {len(leaks)} groups of identical files in train and valid ({int(leaks.n_items.sum())} files)")
     rows = []
     for name, data, kw in [('thesis split 80/20', thesis, {}), ('medfast 60/20/20', items, dict(valid_pct=0.2, test_pct=0.2))]:
