@@ -13,13 +13,14 @@ import argparse, json, time
 from pathlib import Path
 import pandas as pd
 from medfast.core import data_dir, weights_file
+from medfast.metrics import fmt_ci
 from medfast.data import read_items, split_items, audit_splits
 from medfast.run import train_run
 
 def _fig(m, split, metric):
     "'estimate (low-high)' of `metric` on `split` from a run's metrics.json."
     c = m['splits'][split]['ci'][metric]
-    return f"{c['estimate']:.3f} ({c['low']:.3f}-{c['high']:.3f})"
+    return fmt_ci(c['estimate'], c['low'], c['high'])
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

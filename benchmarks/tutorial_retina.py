@@ -11,6 +11,7 @@ import argparse, json, time
 from pathlib import Path
 import numpy as np, pandas as pd
 from medfast.core import data_dir, weights_file
+from medfast.metrics import fmt_ci
 from medfast.data import read_items
 from medfast.run import train_run
 
@@ -18,7 +19,7 @@ NAMES = ['No_DR', 'Mild', 'Moderate', 'Severe', 'Proliferate_DR']
 
 def _fig(m, split, metric):
     c = m['splits'][split]['ci'].get(metric)
-    return '-' if c is None else f"{c['estimate']:.3f} ({c['low']:.3f}-{c['high']:.3f})"
+    return '-' if c is None else fmt_ci(c['estimate'], c['low'], c['high'])
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

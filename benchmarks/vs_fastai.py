@@ -27,10 +27,10 @@ def _usage() -> dict:
 
 def _ci(preds) -> dict:
     "Validation accuracy and ROC AUC ('estimate (low-high)') of a medfast predictions table, by medfast's interval methods."
-    from medfast.metrics import confidence_intervals
+    from medfast.metrics import confidence_intervals, fmt_ci
     ci = confidence_intervals(preds, split='valid', n_boot=1000).set_index('metric')
     auc = 'roc_auc' if 'roc_auc' in ci.index else 'roc_auc_macro'
-    f = lambda m: f"{ci.loc[m, 'estimate']:.3f} ({ci.loc[m, 'low']:.3f}-{ci.loc[m, 'high']:.3f})"
+    f = lambda m: fmt_ci(*ci.loc[m, ['estimate', 'low', 'high']])
     return dict(accuracy=f('accuracy'), roc_auc=f(auc), acc=float(ci.loc['accuracy', 'estimate']))
 
 def run_fastai(a) -> dict:
