@@ -14,7 +14,7 @@ accuracy and ROC AUC with 95% intervals (computed the same way for both: `medfas
 validation predictions). The last lines are the ratios medfast / fastai.
 
 Usage: MEDFAST_DATA=... MEDFAST_WEIGHTS=... python benchmarks/vs_fastai.py --data all_leukemia_subset [--size 224 --epochs 4
-       --threads 2 --seed 1 --only medfast]
+       --threads 2 --seed 1 --only medfast --set channels_last=false]
 """
 import argparse, json, os, resource, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -68,6 +68,13 @@ def _timed(mod, name: str, bucket: str, t: dict):
         finally: t[bucket] = t.get(bucket, 0.0) + time.time() - s
     setattr(mod, name, g)
 
+def _settings(pairs) -> dict:
+    "`--set KEY=VALUE` pairs as `TrainConfig` settings (values read as JSON where they parse: true, 50, 0.1; else strings)."
+    def val(v):
+        try: return json.loads(v)
+        except json.JSONDecodeError: return v
+    return {k: val(v) for k, v in (p.split('=', 1) for p in pairs or [])}
+
 def run_medfast(a) -> dict:
     "`train_run` with medfast's defaults; returns phase times, counts and the validation figures."
     import pandas as pd
@@ -80,7 +87,7 @@ def run_medfast(a) -> dict:
     out = Path(tempfile.mkdtemp())/'run'
     t0 = time.time()
     s = R.train_run(data_dir(a.data), out, pretrained=str(weights_file(a.arch)), arch=a.arch, size=a.size, epochs=a.epochs,
-                    seed=a.seed, quiet=True)
+                    seed=a.seed, quiet=True, **_settings(a.set))
     total = time.time() - t0
     t['setup'] = total - sum(v for k, v in t.items() if k != 'setup')   # reading, splitting, audit, model: all but the timed steps
     items = pd.read_csv(out/'items.csv')
@@ -101,12 +108,13 @@ def main(a):
     env = os.environ | dict(OMP_NUM_THREADS=str(a.threads), MKL_NUM_THREADS=str(a.threads))
     for which in ([a.only] if a.only else ['fastai', 'medfast']):
         cmd = [sys.executable, __file__, '--which', which, '--data', a.data, '--arch', a.arch, '--size', str(a.size),
-               '--epochs', str(a.epochs), '--seed', str(a.seed), '--threads', str(a.threads)]
+               '--epochs', str(a.epochs), '--seed', str(a.seed), '--threads', str(a.threads), *(['--set', *a.set] if a.set else [])]
         p = subprocess.run(cmd, env=env, capture_output=True, text=True)
         line = [l for l in p.stdout.splitlines() if l.startswith('RESULT ')]
         if p.returncode or not line: sys.exit(f"{which} failed:\n{p.stderr[-3000:]}")
         rows[which] = json.loads(line[-1][7:])
-    print(f"data {a.data}, {a.arch} at {a.size} px, bs 32, 1 frozen + {a.epochs} epochs, seed {a.seed}, {a.threads} threads")
+    print(f"data {a.data}, {a.arch} at {a.size} px, bs 32, 1 frozen + {a.epochs} epochs, seed {a.seed}, {a.threads} threads"
+          + (f"; medfast with {' '.join(a.set)}" if a.set else ''))
     keys = [*(f't_{p}' for p in PHASES), 'wall_s', 'train_img_per_s', 'user_s', 'sys_s', 'minor_faults', 'peak_rss_gb',
             'lr', 'n_train', 'n_valid', 'accuracy', 'roc_auc']
     table = {w: {**{f't_{p}': r['times'].get(p, 0.0) for p in PHASES}, **r} for w, r in rows.items()}
@@ -129,6 +137,7 @@ if __name__ == '__main__':
     ap.add_argument('--epochs', type=int, default=4, help='unfrozen epochs, after 1 frozen (fastai fine_tune)')
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--set', nargs='+', metavar='KEY=VALUE', help="medfast settings other than its defaults, e.g. channels_last=false")
     ap.add_argument('--only', choices=['fastai', 'medfast'], help='run one of the two')
     ap.add_argument('--which', choices=['fastai', 'medfast'], help=argparse.SUPPRESS)   # the child process
     a = ap.parse_args()

@@ -251,7 +251,8 @@ def _demo(a):
 
 def _predict(a):
     model = Path(a.model)/RUN_FILES.model if (Path(a.model)/RUN_FILES.model/'model.json').is_file() else a.model   # a run folder
-    df = predict_run(model, a.inputs, out=a.out, bs=a.bs, overwrite=a.overwrite, skip_unreadable=a.skip_unreadable)
+    df = predict_run(model, a.inputs, out=a.out, bs=a.bs, overwrite=a.overwrite, skip_unreadable=a.skip_unreadable,
+                     progress=sys.stdout.isatty())   # a bar on a terminal, none in logs
     bad = int((df['error'] != '').sum()) if 'error' in df else 0
     print(f"medfast: {len(df) - bad} predictions written to {a.out}" + (f"; {bad} unreadable images listed with their error" if bad else '')
           if a.out else df.to_string(index=False))

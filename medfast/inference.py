@@ -7,6 +7,7 @@ Docs: https://medfast.github.io/medfast/inference.html.md"""
 # %% ../nbs/10_inference.ipynb #75b62099
 from __future__ import annotations
 import json, warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ import torch
 from torch import nn
 import fastai, timm
 from fastai.vision.all import AdaptiveConcatPool2d, SigmoidRange, create_timm_model
+from fastprogress.fastprogress import progress_bar
 from PIL import Image
 from safetensors.torch import save_file, load_file
 import medfast
@@ -156,6 +158,7 @@ def _load_weights(fn:Path) -> dict:
 
 def load_model(dirname:str|Path, # folder written by `export_model`
                device:str|torch.device='cpu', # device to put the model on
+               channels_last:bool=True, # the channels-last memory format (faster convolutions on CPUs and GPUs; same outputs up to rounding)
               ) -> tuple[nn.Module, dict]:
     "Rebuild the exported model (timm, `pretrained=False`) and load its safetensors weights; returns `(model, meta)`."
     meta = read_meta(dirname)
@@ -168,6 +171,7 @@ def load_model(dirname:str|Path, # folder written by `export_model`
     try: model.load_state_dict(sd, strict=True)
     except RuntimeError as e:
         raise WeightsError(f"The weights in {fn} do not fit {meta['arch']!r} as described in {META_FN}: {e}") from None
+    if channels_last: model = model.to(memory_format=torch.channels_last)
     return model.to(device).eval(), meta
 
 # %% ../nbs/10_inference.ipynb #364137d0
@@ -189,11 +193,22 @@ def _batch_or_errors(fns:list, pipes:list, dev) -> tuple:
         except ImageError as e: bad[fn] = str(e)
     return ([eval_batch(good, p).to(dev) for p in pipes] if good else None), good, bad
 
+def _batches(fns:list, bs:int, pipes:list, dev):
+    "`_batch_or_errors` of each batch of `bs` of `fns`, the next one read in a worker thread while the model runs on this one."
+    chunks = [fns[i:i+bs] for i in range(0, len(fns), bs)]
+    with ThreadPoolExecutor(1) as ex:
+        nxt = ex.submit(_batch_or_errors, chunks[0], pipes, dev) if chunks else None
+        for j in range(len(chunks)):
+            cur = nxt.result()
+            if j + 1 < len(chunks): nxt = ex.submit(_batch_or_errors, chunks[j + 1], pipes, dev)
+            yield cur
+
 def predict(model_or_dir, # an export folder, or the `(model, meta)` pair returned by `load_model`
             items, # image paths, or an items table with a `path` column
             bs:int=32, # batch size
             device:str|torch.device|None=None, # device when loading from a folder (default: CPU)
             on_error:str='raise', # an unreadable image: 'raise' (one `ImageError` listing them all) or 'skip' (an `error` column)
+            progress:bool=False, # show a progress bar over the batches (fastprogress)
            ) -> pd.DataFrame:
     "Predicted class and class probabilities for each image of `items`: DataFrame[path, pred, prob_<class>...] (+ `error` when skipping)."
     if on_error not in ('raise', 'skip'): raise MedfastError(f"on_error={on_error!r}: use 'raise' or 'skip'.")
@@ -204,9 +219,9 @@ def predict(model_or_dir, # an export folder, or the `(model, meta)` pair return
     dev = next(model.parameters()).device
     model.eval()
     probs, errors = {}, {}
+    batches = _batches(fns, bs, pipes, dev)
     with torch.no_grad():
-        for i in range(0, len(fns), bs):
-            xs, good, bad = _batch_or_errors(fns[i:i+bs], pipes, dev)
+        for xs, good, bad in (progress_bar(batches, total=-(-len(fns) // bs), leave=False) if progress else batches):
             errors.update(bad)
             if xs is not None: probs.update(zip(good, torch.softmax(model(*xs).float(), dim=1).cpu().numpy()))
     if errors and on_error == 'raise':

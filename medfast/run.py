@@ -111,13 +111,14 @@ def build_dls(train:pd.DataFrame, # the training table (with valid and test rows
                    positive=cfg.positive, missing_classes=cfg.missing_classes, **tfms)
 
 def build_learner(dls, # from `build_dls`
-                  cfg:TrainConfig, # arch, pretrained, seed, loss and its options, opt, wd, l2, precision, shared and the head are used
+                  cfg:TrainConfig, # arch, pretrained, seed, loss and its options, opt, wd, l2, precision, channels_last, shared and the head are used
                   out:Path, # the run folder
                  ):
     "`medical_learner` for `cfg`, its path the run folder; the configuration is kept as `learn.config`."
     kw = {k: v for k, v in dict(wd=cfg.wd, ps=cfg.dropout, lin_ftrs=cfg.lin_ftrs).items() if v is not None}
     learn = medical_learner(dls, cfg.arch, pretrained=_weights_arg(cfg.pretrained), seed=cfg.seed, loss_func=cfg.loss,
-                            loss_kw=_loss_kw(cfg) or None, shared=cfg.shared, head=cfg.head, opt_func=OPTIMIZERS[cfg.opt], **kw)
+                            loss_kw=_loss_kw(cfg) or None, shared=cfg.shared, head=cfg.head, opt_func=OPTIMIZERS[cfg.opt],
+                            channels_last=cfg.channels_last, **kw)
     if cfg.l2: learn.add_cb(L2Penalty(cfg.l2))
     set_precision(learn, cfg.precision)
     learn.path, learn.model_dir, learn.config = Path(out).absolute(), RUN_FILES.checkpoints, cfg
@@ -328,6 +329,7 @@ def predict_run(model_dir, # a `model/` folder written by `train_run` / `export_
                 bs:int=TrainConfig.bs, # batch size
                 overwrite:bool=False, # replace an existing `out` file
                 skip_unreadable:bool=False, # predict the readable images; the others get an `error` (else one error lists them)
+                progress:bool=False, # show a progress bar over the batches
                ) -> pd.DataFrame:
     "Predict every image in `inputs` with the exported model in `model_dir`; optionally save the table as CSV."
     paths, skipped = [], []
@@ -341,7 +343,7 @@ def predict_run(model_dir, # a `model/` folder written by `train_run` / `export_
     if not paths: raise DataError(f"No images found in {', '.join(map(str, inputs))}.")
     if out is not None and Path(out).exists() and not overwrite:
         raise MedfastError(f"{out} already exists. Choose another file with --out, or pass --overwrite.")
-    df = predict(model_dir, paths, bs=bs, on_error='skip' if skip_unreadable else 'raise')
+    df = predict(model_dir, paths, bs=bs, on_error='skip' if skip_unreadable else 'raise', progress=progress)
     if out is not None:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         df.to_csv(out, index=False)
