@@ -79,14 +79,14 @@ def offline_weights_installed(arch:str) -> bool:
     return arch in OFFLINE_WEIGHTS and importlib.util.find_spec(OFFLINE_WEIGHTS[arch]['package']) is not None
 
 def offline_weights_file(arch:str, # an `OFFLINE_WEIGHTS` architecture: 'mobilenetv2_100' or 'tf_efficientnet_lite0'
-                         cache:str|Path|None=None, # folder of the converted files (None: $XDG_CACHE_HOME or ~/.cache, then medfast/weights)
+                         cache:str|Path|None=None, # folder of the converted files (None: `cache_dir('weights')`, i.e. $MEDFAST_CACHE/weights or ~/.cache/medfast/weights)
                         ) -> Path:
     "`<cache>/<arch>.<tag>.safetensors`: the ImageNet weights of the installed package, timm-keyed (fp32, 1000 classes), written once."
     if arch not in OFFLINE_WEIGHTS:
         raise WeightsError(f"No offline weights for {arch!r}; packages exist for {', '.join(OFFLINE_WEIGHTS)}. Use a local weights file "
                            "(pretrained=PATH, --pretrained PATH) or the hub.")
     src = OFFLINE_WEIGHTS[arch]
-    cache = Path(cache or Path(os.environ.get('XDG_CACHE_HOME') or '~/.cache')/'medfast'/'weights').expanduser()
+    cache = Path(cache).expanduser() if cache else cache_dir('weights')
     fn = cache/f"{arch}.{src['tag']}.safetensors"
     if fn.is_file(): return fn
     if not offline_weights_installed(arch):

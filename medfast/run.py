@@ -111,14 +111,14 @@ def build_dls(train:pd.DataFrame, # the training table (with valid and test rows
                    positive=cfg.positive, missing_classes=cfg.missing_classes, **tfms)
 
 def build_learner(dls, # from `build_dls`
-                  cfg:TrainConfig, # arch, pretrained, seed, loss and its options, opt, wd, l2, precision, channels_last, shared and the head are used
+                  cfg:TrainConfig, # arch, pretrained, seed, loss and its options, opt, wd, l2, precision, channels_last, retain_memory, shared and the head are used
                   out:Path, # the run folder
                  ):
     "`medical_learner` for `cfg`, its path the run folder; the configuration is kept as `learn.config`."
     kw = {k: v for k, v in dict(wd=cfg.wd, ps=cfg.dropout, lin_ftrs=cfg.lin_ftrs).items() if v is not None}
     learn = medical_learner(dls, cfg.arch, pretrained=_weights_arg(cfg.pretrained), seed=cfg.seed, loss_func=cfg.loss,
                             loss_kw=_loss_kw(cfg) or None, shared=cfg.shared, head=cfg.head, opt_func=OPTIMIZERS[cfg.opt],
-                            channels_last=cfg.channels_last, **kw)
+                            channels_last=cfg.channels_last, retain_memory=cfg.retain_memory, **kw)
     if cfg.l2: learn.add_cb(L2Penalty(cfg.l2))
     set_precision(learn, cfg.precision)
     learn.path, learn.model_dir, learn.config = Path(out).absolute(), RUN_FILES.checkpoints, cfg

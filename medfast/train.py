@@ -136,7 +136,8 @@ def medical_learner(dls, # DataLoaders, e.g. from `medfast.data.get_dls`
                     check_hub:bool=True, # fail fast when hub weights are asked for and the hub cannot be reached
                     shared:bool=False, # two-input DataLoaders (`get_dls(..., dual_tfms=...)`): one backbone for both inputs
                     head:str='fastai', # one of `HEADS`: 'fastai', 'brain' (`medfast.models.brain_head`) or 'linear' (`LINEAR_HEAD`)
-                    channels_last:bool=True, # train in the channels-last memory format (fastai's `ChannelsLast`); on a CPU also `retain_freed_memory`
+                    channels_last:bool=True, # train in the channels-last memory format (fastai's `ChannelsLast`)
+                    retain_memory:bool=True, # on a CPU, `retain_freed_memory`: faster steps, higher peak memory
                     **kw, # passed to fastai's `vision_learner` (e.g. `cbs`, `lin_ftrs`, `ps`, `wd`, `opt_func`, `normalize`)
                    ) -> Learner:
     "fastai `vision_learner` over a timm backbone with medical metrics, a 3-group splitter and traceable weights."
@@ -168,7 +169,7 @@ def medical_learner(dls, # DataLoaders, e.g. from `medfast.data.get_dls`
     learn.arch, learn.weights_source, learn.pretrained_arg, learn.model_spec = arch, w['source'], pretrained, spec
     learn.add_cb(EpochHistory())
     if channels_last: learn.add_cb(ChannelsLast())
-    if channels_last and dls.device.type == 'cpu': retain_freed_memory()
+    if retain_memory and dls.device.type == 'cpu': retain_freed_memory()
     return learn
 
 # %% ../nbs/06_train.ipynb #7da23646
