@@ -279,12 +279,18 @@ def _join_negative(argv:list) -> list:
         else: out.append(argv[i]); i += 1
     return out
 
+def _warning_line(message, category, filename, lineno, line=None) -> str:
+    "A warning as the command line prints it: one line, without Python's file name and source line."
+    return f"medfast: warning: {message}\n"
+
 def main(argv:list|None=None # arguments (default: sys.argv[1:])
         ) -> int:
     "Entry point of the `medfast` console script; returns the exit code (2 for a `MedfastError`, printed as one message)."
     a = _parser().parse_args(_join_negative(sys.argv[1:] if argv is None else list(argv)))
+    old, warnings.formatwarning = warnings.formatwarning, _warning_line
     try: COMMANDS[a.cmd](a)
     except MedfastError as e:
         print(f"medfast: error: {e}", file=sys.stderr)
         return 2
+    finally: warnings.formatwarning = old
     return 0

@@ -27,7 +27,7 @@ __all__ = ['CHOICES', 'RANGES', 'TrainConfig', 'check_config', 'config_dict', 'm
 class TrainConfig:
     "Every setting of one training run, each with its one default (see the table below); validated on creation."
     arch:str='mobilenetv2_100' # timm backbone name (the studies' ones: `medfast.models.STUDY_BACKBONES`)
-    pretrained:str='imagenet' # 'imagenet' (timm's hub), 'none' (random weights) or the path of a local weights file (compare/sweep with several backbones: ARCH=VALUE,ARCH=VALUE)
+    pretrained:str='imagenet' # 'imagenet' (timm's hub, or for mobilenetv2_100 and tf_efficientnet_lite0 an installed package: medfast.models.OFFLINE_WEIGHTS), 'none' (random weights) or the path of a local weights file (compare/sweep with several backbones: ARCH=VALUE,ARCH=VALUE)
     size:int=224 # image size in pixels (square)
     bs:int=32 # batch size (at least 2: BatchNorm needs two images)
     epochs:int=5 # epochs with the body (partly) unfrozen; with unfreeze=0, more epochs of the head only

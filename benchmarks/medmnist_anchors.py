@@ -1,0 +1,56 @@
+"""medfast on BreastMNIST and RetinaMNIST's official test splits against the published anchors (issue 14).
+
+Each recipe is a set of `medfast train` settings on MobileNetV2 with the local ImageNet weights; the recipe is
+chosen on the validation split, and the test split is reported once per recipe and seed, with 95% intervals
+(Wilson for accuracy, bootstrap for ROC AUC; RetinaMNIST's AUC is the macro one-vs-rest average).
+
+Recipes: `default` (medfast's defaults: 224 px, lr_find's valley, 1 frozen + 5 epochs, fastai's aug_transforms);
+`small` (64 px, no augmentation, lr 3e-3, 10 epochs: BreastMNIST's best on validation); `full` (224 px, no
+augmentation, lr 3e-3, 10 epochs); `fundus` (64 px, the fundus augmentation preset, lr 3e-3, 20 epochs:
+RetinaMNIST's best on validation).
+
+Anchors (test accuracy / AUC): BreastMNIST: MedMNIST v2 ResNet-18 (28 px) 0.863 / 0.901, Google AutoML Vision
+0.861 / 0.919; RetinaMNIST: ResNet-18 (28 px) 0.524 / 0.717, AutoML 0.531 / 0.750.
+
+Usage: MEDFAST_DATA=... MEDFAST_WEIGHTS=... python benchmarks/medmnist_anchors.py breastmnist --recipes default small
+       --seeds 1 2 3 --out /tmp/medmnist
+"""
+import argparse, json, time
+from pathlib import Path
+import pandas as pd
+from medfast.core import data_dir, weights_file
+from medfast.metrics import fmt_ci
+from medfast.run import train_run
+
+RECIPES = dict(default={}, small=dict(size=64, aug=False, lr=3e-3, epochs=10), full=dict(size=224, aug=False, lr=3e-3, epochs=10),
+               fundus=dict(size=64, aug='fundus', lr=3e-3, epochs=20))
+ANCHORS = dict(breastmnist="MedMNIST v2 ResNet-18 (28 px) 0.863 / 0.901; Google AutoML Vision 0.861 / 0.919",
+               retinamnist="MedMNIST v2 ResNet-18 (28 px) 0.524 / 0.717; Google AutoML Vision 0.531 / 0.750")
+
+def _fig(m:dict, split:str, metric:str) -> str:
+    ci = m['splits'][split]['ci']
+    metric = metric if metric in ci else metric + '_macro'
+    return fmt_ci(ci[metric]['estimate'], ci[metric]['low'], ci[metric]['high'])
+
+def main(a):
+    rows = []
+    for name in a.recipes:
+        for seed in a.seeds:
+            out, t0 = Path(a.out)/a.data/f'{name}_seed{seed}', time.time()
+            train_run(data_dir(a.data, f'{a.data}.npz'), out, quiet=True, overwrite=True, arch='mobilenetv2_100',
+                      pretrained=str(weights_file('mobilenetv2_100')), seed=seed, **RECIPES[name])
+            m = json.loads((out/'metrics.json').read_text())
+            rows.append(dict(recipe=name, seed=seed, seconds=round(time.time() - t0),
+                             valid=f"{_fig(m, 'valid', 'accuracy')} / {_fig(m, 'valid', 'roc_auc')}",
+                             test=f"{_fig(m, 'test', 'accuracy')} / {_fig(m, 'test', 'roc_auc')}"))
+            print(json.dumps(rows[-1]), flush=True)
+    print(pd.DataFrame(rows).to_string(index=False))
+    print(f"published, test accuracy / AUC: {ANCHORS[a.data]}")
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('data', choices=list(ANCHORS))
+    ap.add_argument('--recipes', nargs='+', default=['default'], choices=list(RECIPES))
+    ap.add_argument('--seeds', type=int, nargs='+', default=[1])
+    ap.add_argument('--out', required=True)
+    main(ap.parse_args())
