@@ -16,7 +16,7 @@ from .augment import AUG_PRESETS
 from .segment import SEG_PRESETS
 from .augment import FIXED_VARIANTS
 from .losses import LOSSES, WEIGHT_METHODS, _OPTIONS
-from .train import HEADS, SCHEDULES, OPTIMIZERS, PRECISIONS, LR_FIND_ITERS
+from .train import HEADS, SCHEDULES, OPTIMIZERS, PRECISIONS
 
 # %% auto #0
 __all__ = ['CHOICES', 'RANGES', 'TrainConfig', 'check_config', 'config_dict', 'make_config', 'save_config', 'load_config',
@@ -33,7 +33,7 @@ class TrainConfig:
     epochs:int=5 # epochs with the body (partly) unfrozen; with unfreeze=0, more epochs of the head only
     freeze_epochs:int|None=None # epochs training the head only, first (None: 1 with pretrained weights, 0 without)
     lr:float|None=None # peak learning rate (None: the `valley` suggestion of lr_find)
-    lr_find_iters:int=LR_FIND_ITERS # steps of lr_find (used when lr is None), from 1e-6 to 10
+    lr_find_iters:int|None=None # steps of lr_find (used when lr is None); None: 50 from 1e-6 for a pretrained body, fastai's 100 from 1e-7 from random weights
     unfreeze:float=1.0 # fraction of the body fine-tuned: 1 all of it, 0.5 its second half, 0 the head only
     unfreeze_lr:float|None=None # one learning rate for the fine-tuning after unfreezing (the brain-tumour study: 1e-5); None: lr/200 to lr/2 by layer
     opt:str='adam' # optimiser (fastai's): 'adam', 'sgd' (momentum 0.9) or 'rmsprop'

@@ -25,10 +25,10 @@ from .models import *
 from .losses import get_loss, FocalLoss
 
 # %% auto #0
-__all__ = ['MALLOC_THRESHOLD', 'HEADS', 'LINEAR_HEAD', 'OPTIMIZERS', 'PRECISIONS', 'LR_FIND_START', 'LR_FIND_ITERS', 'SCHEDULES',
-           'medical_metrics', 'EpochHistory', 'history', 'retain_freed_memory', 'medical_learner', 'L2Penalty',
-           'CPUAutocast', 'set_precision', 'plot_lr_find', 'find_lr', 'fine_tune_recipe', 'study_callbacks',
-           'plain_progress', 'PlainProgress']
+__all__ = ['MALLOC_THRESHOLD', 'HEADS', 'LINEAR_HEAD', 'OPTIMIZERS', 'PRECISIONS', 'LR_FIND_START', 'LR_FIND_ITERS',
+           'FASTAI_LR_FIND', 'SCHEDULES', 'medical_metrics', 'EpochHistory', 'history', 'retain_freed_memory',
+           'medical_learner', 'L2Penalty', 'CPUAutocast', 'set_precision', 'plot_lr_find', 'find_lr',
+           'fine_tune_recipe', 'study_callbacks', 'plain_progress', 'PlainProgress']
 
 # %% ../nbs/06_train.ipynb #b456e1a6
 def medical_metrics(n_classes:int, # number of classes
@@ -248,17 +248,25 @@ def _or_valley(func):
     _f.__name__ = func.__name__
     return _f
 
-LR_FIND_START, LR_FIND_ITERS = 1e-6, 50   # fastai's defaults are 1e-7 and 100: see above
+LR_FIND_START, LR_FIND_ITERS = 1e-6, 50   # fine-tuning a pretrained (frozen) body; see above
+FASTAI_LR_FIND = (1e-7, 100)               # fastai's own sweep: start and steps, used from random weights
+
+def _lr_find_sweep(learn:Learner, start_lr:float|None, num_it:int|None) -> tuple:
+    "(start_lr, num_it): the given ones, else medfast's short sweep for a frozen (pretrained) body and fastai's otherwise."
+    frozen = learn.opt is not None and learn.opt.frozen_idx > 0
+    s, n = (LR_FIND_START, LR_FIND_ITERS) if frozen else FASTAI_LR_FIND
+    return start_lr or s, num_it or n
 
 def find_lr(learn:Learner, # the Learner
             fname:str|Path|None=None, # save the plot here (e.g. 'lr_find.png') when given
-            num_it:int=LR_FIND_ITERS, # mock-training steps
-            start_lr:float=LR_FIND_START, # smallest learning rate tried
+            num_it:int|None=None, # mock-training steps (None: `LR_FIND_ITERS` for a frozen pretrained body, else 100)
+            start_lr:float|None=None, # smallest learning rate tried (None: `LR_FIND_START` for a frozen pretrained body, else 1e-7)
             end_lr:float=10, # largest learning rate tried
            ):
     "fastai's `lr_find` with the `valley` and `slide` suggestions (a named tuple); the plot is saved to `fname`."
+    start_lr, num_it = _lr_find_sweep(learn, start_lr, num_it)
     if num_it < 8: raise MedfastError(f"num_it={num_it} is too few for lr_find: fastai drops the last 5 steps of the "
-                                      f"curve before suggesting; use num_it >= 8 ({LR_FIND_ITERS} by default).")
+                                      "curve before suggesting; use num_it >= 8.")
     sug = learn.lr_find(start_lr=start_lr, end_lr=end_lr, num_it=num_it, show_plot=False,
                         suggest_funcs=(valley, _or_valley(slide)))
     if fname is not None:
@@ -295,7 +303,7 @@ def fine_tune_recipe(learn:Learner, # e.g. from `medical_learner`
                      unfrozen_lr:float|None=None, # one learning rate for every layer after unfreezing (the Keras studies' 1e-5); None: lr/2/lr_mult to lr/2
                      find_fname:str|Path|None=None, # save the lr_find plot here
                      cbs=None, # extra fastai callbacks for both fits
-                     num_it:int=LR_FIND_ITERS, # lr_find steps (when `lr` is None)
+                     num_it:int|None=None, # lr_find steps (when `lr` is None; None: `find_lr`'s choice)
                      pct_start:float=0.3, # warm-up fraction of the unfrozen one-cycle
                      div:float=5.0, # the unfrozen one-cycle starts at lr/div
                      schedule:str='one_cycle', # one of `SCHEDULES`: 'one_cycle', 'constant' (the Keras studies; `ReduceLROnPlateau` can lower it), 'cosine' (annealing, the leukemia reference pipeline) or 'flat_cos'
