@@ -13,8 +13,12 @@ evaluation/report), training images per second, user and system CPU seconds, min
 accuracy and ROC AUC with 95% intervals (computed the same way for both: `medfast.metrics.confidence_intervals` on the
 validation predictions). The last lines are the ratios medfast / fastai.
 
+On a GPU: `--device cuda --precision fp16` trains both in fastai's mixed precision (`to_fp16`; medfast's `precision`
+setting), and each row adds the peak GPU memory allocated (`torch.cuda.max_memory_allocated`). `--device cpu` keeps both
+on the CPU even where a GPU is present (fastai's `defaults.use_cuda = False`).
+
 Usage: MEDFAST_DATA=... MEDFAST_WEIGHTS=... python benchmarks/vs_fastai.py --data all_leukemia_subset [--size 224 --epochs 4
-       --threads 2 --seed 1 --only medfast --set channels_last=false]
+       --threads 2 --seed 1 --device cuda --precision fp16 --only medfast --set channels_last=false]
 """
 import argparse, json, os, resource, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -44,6 +48,7 @@ def run_fastai(a) -> dict:
                                        batch_tfms=aug_transforms(), bs=32, num_workers=0)
     learn = vision_learner(dls, a.arch, pretrained=True, pretrained_cfg_overlay=dict(file=str(weights_file(a.arch))),
                            metrics=accuracy)
+    if a.precision != 'fp32': learn = learn.to_fp16() if a.precision == 'fp16' else learn.to_bf16()
     t['setup'] = time.time() - t0; t0 = time.time()
     with learn.no_bar(), learn.no_logging(): lr = float(learn.lr_find(show_plot=False).valley)
     t['lr_find'] = time.time() - t0; t0 = time.time()
@@ -87,7 +92,7 @@ def run_medfast(a) -> dict:
     out = Path(tempfile.mkdtemp())/'run'
     t0 = time.time()
     s = R.train_run(data_dir(a.data), out, pretrained=str(weights_file(a.arch)), arch=a.arch, size=a.size, epochs=a.epochs,
-                    seed=a.seed, quiet=True, **_settings(a.set))
+                    seed=a.seed, quiet=True, **(dict(precision=a.precision) | _settings(a.set)))
     total = time.time() - t0
     t['setup'] = total - sum(v for k, v in t.items() if k != 'setup')   # reading, splitting, audit, model: all but the timed steps
     items = pd.read_csv(out/'items.csv')
@@ -95,12 +100,24 @@ def run_medfast(a) -> dict:
     return dict(times=t, lr=s['lr'], n_train=int((items.split == 'train').sum()), n_valid=int((items.split == 'valid').sum()),
                 epochs_total=s['freeze_epochs'] + a.epochs, **res)
 
+def _device(a):
+    "Put both frameworks on `a.device` (fastai's default device); a GPU run without a GPU, or fp16 on a CPU, stops here."
+    import torch
+    from fastai.torch_core import defaults
+    if a.device == 'cuda' and not torch.cuda.is_available(): sys.exit("--device cuda: torch sees no CUDA GPU here; use --device cpu.")
+    if a.device == 'cpu' and a.precision == 'fp16': sys.exit("--precision fp16 needs --device cuda (fastai's mixed precision).")
+    if a.device == 'cpu' and a.precision == 'bf16' and a.which == 'fastai':
+        sys.exit("plain fastai has no bf16 on a CPU; compare --precision bf16 on a GPU, or use --only medfast.")
+    defaults.use_cuda = a.device == 'cuda'
+
 def child(a):
     import torch
     torch.set_num_threads(a.threads)
+    _device(a)
     r = (run_fastai if a.which == 'fastai' else run_medfast)(a)
     r['wall_s'] = sum(r['times'].values())
     r['train_img_per_s'] = r['n_train'] * r['epochs_total'] / r['times']['train']
+    if a.device == 'cuda': r['gpu_peak_gb'] = torch.cuda.max_memory_allocated() / 2**30
     print('RESULT ' + json.dumps(r | _usage()))
 
 def main(a):
@@ -108,15 +125,17 @@ def main(a):
     env = os.environ | dict(OMP_NUM_THREADS=str(a.threads), MKL_NUM_THREADS=str(a.threads))
     for which in ([a.only] if a.only else ['fastai', 'medfast']):
         cmd = [sys.executable, __file__, '--which', which, '--data', a.data, '--arch', a.arch, '--size', str(a.size),
-               '--epochs', str(a.epochs), '--seed', str(a.seed), '--threads', str(a.threads), *(['--set', *a.set] if a.set else [])]
+               '--epochs', str(a.epochs), '--seed', str(a.seed), '--threads', str(a.threads), '--device', a.device,
+               '--precision', a.precision, *(['--set', *a.set] if a.set else [])]
         p = subprocess.run(cmd, env=env, capture_output=True, text=True)
         line = [l for l in p.stdout.splitlines() if l.startswith('RESULT ')]
         if p.returncode or not line: sys.exit(f"{which} failed:\n{p.stderr[-3000:]}")
         rows[which] = json.loads(line[-1][7:])
-    print(f"data {a.data}, {a.arch} at {a.size} px, bs 32, 1 frozen + {a.epochs} epochs, seed {a.seed}, {a.threads} threads"
+    print(f"data {a.data}, {a.arch} at {a.size} px, bs 32, 1 frozen + {a.epochs} epochs, seed {a.seed}, {a.threads} threads, "
+          f"{a.device}, {a.precision}"
           + (f"; medfast with {' '.join(a.set)}" if a.set else ''))
     keys = [*(f't_{p}' for p in PHASES), 'wall_s', 'train_img_per_s', 'user_s', 'sys_s', 'minor_faults', 'peak_rss_gb',
-            'lr', 'n_train', 'n_valid', 'accuracy', 'roc_auc']
+            'lr', 'n_train', 'n_valid', 'accuracy', 'roc_auc', *(['gpu_peak_gb'] if a.device == 'cuda' else [])]
     table = {w: {**{f't_{p}': r['times'].get(p, 0.0) for p in PHASES}, **r} for w, r in rows.items()}
     width = max(map(len, keys))
     print(f"{'':{width}}  " + '  '.join(f'{w:>22}' for w in table))
@@ -127,7 +146,8 @@ def main(a):
     if len(table) == 2:
         f, m = table['fastai'], table['medfast']
         print('medfast / fastai: ' + ', '.join(f"{k} {m[k] / f[k]:.2f}" for k in ('wall_s', 't_train', 'train_img_per_s', 'user_s',
-                                                                                'sys_s', 'peak_rss_gb') if f[k]))
+                                                                                'sys_s', 'peak_rss_gb', 'gpu_peak_gb')
+                                           if f.get(k)))
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -137,6 +157,9 @@ if __name__ == '__main__':
     ap.add_argument('--epochs', type=int, default=4, help='unfrozen epochs, after 1 frozen (fastai fine_tune)')
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--device', choices=['cpu', 'cuda'], default='cpu', help='where both train (default: the CPU)')
+    ap.add_argument('--precision', choices=['fp32', 'fp16', 'bf16'], default='fp32',
+                    help="fp16/bf16: fastai's mixed precision on a GPU (bf16 on a CPU: medfast only)")
     ap.add_argument('--set', nargs='+', metavar='KEY=VALUE', help="medfast settings other than its defaults, e.g. channels_last=false")
     ap.add_argument('--only', choices=['fastai', 'medfast'], help='run one of the two')
     ap.add_argument('--which', choices=['fastai', 'medfast'], help=argparse.SUPPRESS)   # the child process

@@ -41,8 +41,15 @@ python -m pytest tests -q -p no:cacheprovider --junitxml="$log/junit.xml" 2>&1 |
 if [ -f "$log/junit.xml" ]; then
   read p f < <(python - "$log/junit.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
+from collections import Counter
 r = ET.parse(sys.argv[1]).getroot(); s = r if r.tag == 'testsuite' else r.find('testsuite')
 n, fl, er, sk = (int(s.get(k, 0)) for k in ('tests', 'failures', 'errors', 'skipped'))
+secs, count = Counter(), Counter()   # each test file's time, to stderr (the caller reads stdout)
+for c in s.iter('testcase'):
+    parts = c.get('classname', '').split('.')   # tests.test_cli or tests.test_cli.TestClass
+    f = '/'.join(parts[:next((i + 1 for i, p in enumerate(parts) if p.startswith('test_')), len(parts))]) + '.py'
+    secs[f] += float(c.get('time', 0)); count[f] += 1
+for f in sorted(secs): print(f"pytest {f}: {count[f]} tests, {secs[f]:.0f}s", file=sys.stderr)
 print(n - fl - er - sk, fl + er + sk)   # a skipped test counts as failed: nothing may look green by skipping
 PY
 )
