@@ -201,12 +201,26 @@ class MedImage(PILImage):
         return cls(open_image(PILImage.create(fn, **kwargs)))
 
 # %% ../nbs/01_data.ipynb #5b2cca53
-def verify_images(df:pd.DataFrame, # items table with a `path` column
-                 ) -> pd.DataFrame:
-    "Fully decode every image of `df`; one `ImageError` lists every file that cannot be read. Returns `df`."
-    bad, large = [], 0
-    for fn in df['path']:
-        try: open_image(fn)
+_DECODED = {}   # file key (`_file_key`) -> its pHash bits, or None: files fully decoded with those read options
+_DECODED_MAX = 1 << 20   # entries kept (about 200 bytes each); the memory is cleared when it is full
+
+def _file_key(fn) -> tuple|None:
+    "`fn`'s identity for `_DECODED`: path, size, modification time (ns) and `READ_OPTIONS`; None if it cannot be stat'ed."
+    try: st = os.stat(fn)
+    except OSError: return None
+    return (str(fn), st.st_size, st.st_mtime_ns, repr(sorted(READ_OPTIONS.items())))
+
+def _remember(key:tuple|None, value=None):
+    "Note in `_DECODED` that the file of `key` was fully decoded (and its pHash bits, if given)."
+    if key is None: return
+    if len(_DECODED) >= _DECODED_MAX: _DECODED.clear()
+    _DECODED[key] = value
+
+def _read_each(paths, read) -> list:
+    "`read(fn)` for every file of `paths`; one `ImageError` lists every file that cannot be read, and what to do."
+    out, bad, large = [], [], 0
+    for fn in paths:
+        try: out.append(read(fn))
         except ImageError as e: bad.append((fn, str(e).split('. ')[0])); large += isinstance(e, _TooLarge)
     if bad:
         fix = [] if large == len(bad) else ["Replace the unreadable ones with good copies, or leave them out (their rows of the "
@@ -214,8 +228,19 @@ def verify_images(df:pd.DataFrame, # items table with a `path` column
         if large: fix.append(f"Over the pixel limit that guards against decompression bombs: {large}. If they are yours, "
                              "read them with --allow-large-images (read_options(allow_large=True)) and downscale them on reading "
                              "with --max-side 2048.")
-        raise ImageError(f"{len(bad)} of {len(df)} images cannot be read: " + '; '.join(f"{f} ({why})" for f, why in bad[:20])
+        raise ImageError(f"{len(bad)} of {len(paths)} images cannot be read: " + '; '.join(f"{f} ({why})" for f, why in bad[:20])
                          + ('; ...' if len(bad) > 20 else '') + ". " + ' '.join(fix))
+    return out
+
+def _verify(fn):
+    "Decode `fn` fully unless `_DECODED` says it was, with the current read options."
+    key = _file_key(fn)
+    if key is None or key not in _DECODED: open_image(fn); _remember(key)
+
+def verify_images(df:pd.DataFrame, # items table with a `path` column
+                 ) -> pd.DataFrame:
+    "Fully decode every image of `df` (each file once per run: `_DECODED`); one `ImageError` lists every file that cannot be read. Returns `df`."
+    _read_each(df['path'], _verify)
     return df
 
 # %% ../nbs/01_data.ipynb #e912f90b
@@ -388,10 +413,17 @@ def read_items(src:str|Path|pd.DataFrame, # a class folder, a .csv, a .npz or a 
 # %% ../nbs/01_data.ipynb #0216586c
 NEAR_DUP_DISTANCE = 6   # most differing bits (of the 64 of a pHash) for two images to count as near-duplicates
 
+def _phash(fn) -> np.ndarray:
+    "The 64 pHash bits of file `fn` read with `open_image`, computed once per file and read options (`_DECODED`)."
+    key = _file_key(fn)
+    if key is not None and _DECODED.get(key) is not None: return _DECODED[key]
+    h = imagehash.phash(open_image(fn)).hash.ravel(); _remember(key, h)
+    return h
+
 def image_hashes(df:pd.DataFrame, # items table with a `path` column
                 ) -> np.ndarray: # (n_items, 64) bool: the pHash bits of each image
-    "The perceptual hash (`imagehash.phash`, 8 x 8 DCT signs) of each image of `df`, opened with `open_image`."
-    return np.array([imagehash.phash(open_image(p)).hash.ravel() for p in df['path']], dtype=bool).reshape(len(df), 64)
+    "The perceptual hash (`imagehash.phash`, 8 x 8 DCT signs) of each image of `df`, opened with `open_image`; each file is hashed once per run (`_DECODED`), and one `ImageError` lists every file that cannot be read."
+    return np.array(_read_each(df['path'], _phash), dtype=bool).reshape(len(df), 64)
 
 def _close_pairs(h:np.ndarray, max_distance:int, chunk:int=2048) -> tuple:
     "Index pairs (i < j) whose hashes differ in at most `max_distance` bits, with their distances; rows in chunks."
