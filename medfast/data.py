@@ -6,7 +6,7 @@ Docs: https://medfast.github.io/medfast/data.html.md"""
 
 # %% ../nbs/01_data.ipynb #56e48865
 from __future__ import annotations
-import hashlib, importlib, json, os, warnings
+import hashlib, importlib, json, os, threading, warnings
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 import numpy as np
@@ -156,14 +156,16 @@ def read_dicom(fn:str|Path, # a single-frame DICOM file (compressed transfer syn
 class _TooLarge(ImageError):
     "An image over the pixel limit (`MAX_PIXELS`): readable, but refused unless large images are allowed."
 
+_PIL_LIMIT = threading.Lock()   # held while PIL's process-wide Image.MAX_IMAGE_PIXELS is lifted for one Image.open
+
 def _open_file(fn:Path) -> Image.Image:
     "The image of file `fn`, fully decoded, with `READ_OPTIONS` (a JPEG over `max_side` is decoded at a reduced scale)."
     mp, side = READ_OPTIONS['max_pixels'], READ_OPTIONS['max_side']
     if _is_dicom(fn): return _to_rgb(read_dicom(fn, READ_OPTIONS['window']))
-    old = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = None   # medfast checks the size itself, with the file's name in the message
-    try: im = Image.open(fn)
-    finally: Image.MAX_IMAGE_PIXELS = old
+    with _PIL_LIMIT:   # one thread at a time lifts PIL's global limit (predict reads the next batch in a worker thread)
+        old, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None   # medfast checks the size, naming the file
+        try: im = Image.open(fn)
+        finally: Image.MAX_IMAGE_PIXELS = old
     with im:
         if mp is not None and im.width * im.height > mp:
             raise _TooLarge(f"Image {fn} is {im.width} x {im.height} pixels ({im.width * im.height / 1e6:.0f} million), over the "
