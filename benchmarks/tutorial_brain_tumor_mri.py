@@ -17,7 +17,7 @@ final run to --out.
     MEDFAST_DATA=../shared/data MEDFAST_WEIGHTS=../shared/weights OMP_NUM_THREADS=1 \\
         python benchmarks/tutorial_brain_tumor_mri.py --out /tmp/brain_tumor_mri
 
-The defaults keep a one-thread CPU run near ten minutes (96 px, short trainings); the study's own settings are
+The defaults keep a one-thread CPU run near three minutes (96 px, short trainings); the study's own settings are
 --size 224 --sweep-freeze-epochs 30 --sweep-epochs 5 --final-freeze-epochs 30 --final-epochs 10 --early-stopping 10
 --reduce-lr 5 (and three backbones, four batch sizes, five learning rates), for a GPU.
 """

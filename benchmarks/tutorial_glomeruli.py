@@ -20,7 +20,7 @@ SIZE-px images either way (medfast resizes by squishing, bilinear, as PIL's resi
 Usage: MEDFAST_DATA=... MEDFAST_WEIGHTS=... OMP_NUM_THREADS=1 python benchmarks/tutorial_glomeruli.py --out /tmp/glom
        [--size 48 --epochs 1 --bs 16 --k 3 --repeats 2 --archs a,b,c --focal 2:0.5,2:0.75,5:0.75 --no-presize]
 
-The defaults (48 px, 1 frozen + 1 epoch, 3 folds x 2 repeats, one focal variant) took 7 minutes on one thread of a shared 2-core
+The defaults (48 px, 1 frozen + 1 epoch, 3 folds x 2 repeats, one focal variant) took 3 minutes on one thread of a shared 2-core
 CPU; the fixed variants cost the most (each training patch and its 6 copies: 7 times the training work). The
 notebook's real settings (224 px, 5 epochs, 5 folds x 2 repeats, the studies' backbones) want a GPU.
 """
