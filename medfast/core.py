@@ -6,7 +6,7 @@ Docs: https://medfast.github.io/medfast/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #3e26b035
 from __future__ import annotations
-import json, os, tempfile
+import json, os, tempfile, uuid
 from types import SimpleNamespace
 from importlib import resources
 from pathlib import Path
@@ -99,7 +99,8 @@ def write_atomic(fn:str|Path, # the file to (re)write
                 ) -> Path:
     "Call `write(tmp_path)` on a temporary file next to `fn`, then move it onto `fn` in one step; returns `fn`."
     fn = Path(fn)
-    fd, tmp = tempfile.mkstemp(dir=fn.parent, prefix=f'.{fn.name}.', suffix='.tmp'); os.close(fd)
+    tmp = fn.parent/f'.{fn.name}.{uuid.uuid4().hex[:12]}.tmp'
+    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))   # the permissions of any new file (umask), not 0600
     try: write(tmp); os.replace(tmp, fn)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
