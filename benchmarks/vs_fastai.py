@@ -1,5 +1,5 @@
 """medfast's default run against the ten lines of plain fastai a student would write, on the same data, seed and threads,
-one after the other in one invocation (issue 14).
+one after the other in one invocation.
 
 Plain fastai: `ImageDataLoaders.from_folder(valid_pct=0.2, item_tfms=Resize(size), batch_tfms=aug_transforms(), bs=32)`,
 `vision_learner` with the same local ImageNet weights, `lr_find().valley`, `fine_tune(epochs, lr)`, `get_preds`.
@@ -47,7 +47,7 @@ def run_fastai(a) -> dict:
     dls = ImageDataLoaders.from_folder(data_dir(a.data), valid_pct=0.2, seed=a.seed, item_tfms=Resize(a.size),
                                        batch_tfms=aug_transforms(), bs=32, num_workers=0)
     learn = vision_learner(dls, a.arch, pretrained=True, pretrained_cfg_overlay=dict(file=str(weights_file(a.arch))),
-                           metrics=accuracy)
+                           metrics=accuracy, path=tempfile.mkdtemp())   # lr_find saves a model: not into the data folder
     if a.precision != 'fp32': learn = learn.to_fp16() if a.precision == 'fp16' else learn.to_bf16()
     t['setup'] = time.time() - t0; t0 = time.time()
     with learn.no_bar(), learn.no_logging(): lr = float(learn.lr_find(show_plot=False).valley)
@@ -100,14 +100,20 @@ def run_medfast(a) -> dict:
     return dict(times=t, lr=s['lr'], n_train=int((items.split == 'train').sum()), n_valid=int((items.split == 'valid').sum()),
                 epochs_total=s['freeze_epochs'] + a.epochs, **res)
 
-def _device(a):
-    "Put both frameworks on `a.device` (fastai's default device); a GPU run without a GPU, or fp16 on a CPU, stops here."
+def _check(a):
+    "Stop with a message, before anything runs, on options that cannot run here: a GPU run without a GPU, fp16 on a CPU, a bad --data or --arch."
     import torch
+    from medfast.core import data_dir, weights_file, MedfastError
+    if a.device == 'cuda' and not torch.cuda.is_available(): sys.exit("vs_fastai: --device cuda: torch sees no CUDA GPU here; use --device cpu.")
+    if a.device == 'cpu' and a.precision == 'fp16': sys.exit("vs_fastai: --precision fp16 needs --device cuda (fastai's mixed precision).")
+    if a.device == 'cpu' and a.precision == 'bf16' and a.only != 'medfast':
+        sys.exit("vs_fastai: plain fastai has no bf16 on a CPU; compare --precision bf16 on a GPU, or add --only medfast.")
+    try: data_dir(a.data), weights_file(a.arch)
+    except MedfastError as e: sys.exit(f"vs_fastai: {e}")
+
+def _device(a):
+    "Put both frameworks on `a.device` (fastai's default device)."
     from fastai.torch_core import defaults
-    if a.device == 'cuda' and not torch.cuda.is_available(): sys.exit("--device cuda: torch sees no CUDA GPU here; use --device cpu.")
-    if a.device == 'cpu' and a.precision == 'fp16': sys.exit("--precision fp16 needs --device cuda (fastai's mixed precision).")
-    if a.device == 'cpu' and a.precision == 'bf16' and a.which == 'fastai':
-        sys.exit("plain fastai has no bf16 on a CPU; compare --precision bf16 on a GPU, or use --only medfast.")
     defaults.use_cuda = a.device == 'cuda'
 
 def child(a):
@@ -121,6 +127,7 @@ def child(a):
     print('RESULT ' + json.dumps(r | _usage()))
 
 def main(a):
+    _check(a)
     rows = {}
     env = os.environ | dict(OMP_NUM_THREADS=str(a.threads), MKL_NUM_THREADS=str(a.threads))
     for which in ([a.only] if a.only else ['fastai', 'medfast']):
@@ -153,15 +160,15 @@ if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--data', default='all_leukemia_subset', help='a class folder under MEDFAST_DATA')
     ap.add_argument('--arch', default='mobilenetv2_100', help='a backbone with a local weights file in MEDFAST_WEIGHTS')
-    ap.add_argument('--size', type=int, default=224)
+    ap.add_argument('--size', type=int, default=224, help='image size in pixels (default: 224)')
     ap.add_argument('--epochs', type=int, default=4, help='unfrozen epochs, after 1 frozen (fastai fine_tune)')
-    ap.add_argument('--seed', type=int, default=1)
-    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--seed', type=int, default=1, help='seed of both runs (default: 1)')
+    ap.add_argument('--threads', type=int, default=2, help='torch threads of each run (default: 2)')
     ap.add_argument('--device', choices=['cpu', 'cuda'], default='cpu', help='where both train (default: the CPU)')
     ap.add_argument('--precision', choices=['fp32', 'fp16', 'bf16'], default='fp32',
                     help="fp16/bf16: fastai's mixed precision on a GPU (bf16 on a CPU: medfast only)")
     ap.add_argument('--set', nargs='+', metavar='KEY=VALUE', help="medfast settings other than its defaults, e.g. channels_last=false")
-    ap.add_argument('--only', choices=['fastai', 'medfast'], help='run one of the two')
+    ap.add_argument('--only', choices=['fastai', 'medfast'], help='run one of the two (default: both, fastai first)')
     ap.add_argument('--which', choices=['fastai', 'medfast'], help=argparse.SUPPRESS)   # the child process
     a = ap.parse_args()
     child(a) if a.which else main(a)
