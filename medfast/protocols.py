@@ -6,7 +6,7 @@ Docs: https://medfast.github.io/medfast/protocols.html.md"""
 
 # %% ../nbs/14_protocols.ipynb #1a6db308
 from __future__ import annotations
-import hashlib, json, tempfile, time
+import hashlib, json, shutil, tempfile, time
 from itertools import product
 from pathlib import Path
 import pandas as pd
@@ -227,6 +227,10 @@ def sweep(items:pd.DataFrame, # items table; its `split` column is used, else on
          ) -> dict:
     "Staged search: each stage tries its `grid` values on the winner so far; dict(results, best, finished), saved in `out`."
     grid, base, out = _check_grid(grid, stages), make_config(SWEEP_START if cfg is None else cfg, **settings), Path(out)
+    if not grid:
+        staged = ', '.join(dict.fromkeys(k for st in stages for k in st))
+        raise MedfastError(f"Nothing to search: the sweep has no setting with values to try. Give at least one of {staged} "
+                           "two or more values (--lr 1e-3,1e-4), or train the one configuration with `medfast train`.")
     _check_metric(metric)
     aw = arch_weights or {}
     out.mkdir(parents=True, exist_ok=True)
@@ -291,9 +295,13 @@ def protocol_run(kind:str, # 'cv', 'compare' or 'sweep'
     out = Path(out).expanduser().absolute()
     items = read_items(data, **(read_kw or {}))   # read and checked before the folder is touched
     verify_images(items)
+    fresh = not out.is_dir() or not any(out.iterdir())
     out = _protocol_folder(out, kind)
     before = _n_done(out)
-    res = PROTOCOLS[kind](items, out=out, **kw)
+    try: res = PROTOCOLS[kind](items, out=out, **kw)
+    except BaseException:   # nothing to search, weights that cannot be had: a new folder is not left half-written
+        if fresh and _n_done(out) == 0: shutil.rmtree(out, ignore_errors=True)
+        raise
     s = dict(kind=kind, out=str(out), data=str(data) if not isinstance(data, pd.DataFrame) else 'DataFrame',
              n_items=len(items), jobs_kept=before, jobs_trained=_n_done(out) - before, seconds=round(time.time() - t0, 1))
     if kind == 'sweep':
