@@ -218,20 +218,24 @@ def _remember(key:tuple|None, value=None):
     if len(_DECODED) >= _DECODED_MAX: _DECODED.clear()
     _DECODED[key] = value
 
+def _unreadable(errors:list, n:int) -> str:
+    "'K of N images cannot be read: ...' from the `ImageError` messages of K files of N: each one's first sentence (it names the file)."
+    why = [str(e).split('. ')[0] for e in errors]
+    return f"{len(why)} of {n} images cannot be read: " + '; '.join(why[:20]) + ('; ...' if len(why) > 20 else '') + '.'
+
 def _read_each(paths, read) -> list:
     "`read(fn)` for every file of `paths`; one `ImageError` lists every file that cannot be read, and what to do."
     out, bad, large = [], [], 0
     for fn in paths:
         try: out.append(read(fn))
-        except ImageError as e: bad.append((fn, str(e).split('. ')[0])); large += isinstance(e, _TooLarge)
+        except ImageError as e: bad.append(e); large += isinstance(e, _TooLarge)
     if bad:
         fix = [] if large == len(bad) else ["Replace the unreadable ones with good copies, or leave them out (their rows of the "
                                             "CSV, or the files from their folders)."]
         if large: fix.append(f"Over the pixel limit that guards against decompression bombs: {large}. If they are yours, "
                              "read them with --allow-large-images (read_options(allow_large=True)) and downscale them on reading "
                              "with --max-side 2048.")
-        raise ImageError(f"{len(bad)} of {len(paths)} images cannot be read: " + '; '.join(f"{f} ({why})" for f, why in bad[:20])
-                         + ('; ...' if len(bad) > 20 else '') + ". " + ' '.join(fix))
+        raise ImageError(_unreadable(bad, len(paths)) + ' ' + ' '.join(fix))
     return out
 
 def _verify(fn):

@@ -20,7 +20,7 @@ from PIL import Image
 from safetensors.torch import save_file, load_file
 import medfast
 from .core import *
-from .data import eval_preprocessing, eval_pipes, eval_batch
+from .data import eval_preprocessing, eval_pipes, eval_batch, _unreadable
 from .models import in_channels, DualModel, create_dual_model, brain_head, head_nf
 
 # %% auto #0
@@ -225,7 +225,7 @@ def predict(model_or_dir, # an export folder, or the `(model, meta)` pair return
             errors.update(bad)
             if xs is not None: probs.update(zip(good, torch.softmax(model(*xs).float(), dim=1).cpu().numpy()))
     if errors and on_error == 'raise':
-        raise ImageError(f"{len(errors)} of {len(fns)} images cannot be read: " + '; '.join(list(errors.values())[:20])
+        raise ImageError(_unreadable(list(errors.values()), len(fns))
                          + " Remove them, or predict the readable ones with on_error='skip' (--skip-unreadable).")
     p = np.array([probs.get(fn, np.full(len(classes), np.nan)) for fn in fns]).reshape(len(fns), len(classes))
     df = pd.DataFrame({'path': fns, 'pred': [classes[j] if fn in probs else None for fn, j in zip(fns, np.nan_to_num(p, nan=0).argmax(1))]})
