@@ -77,6 +77,7 @@ def run_jobs(jobs:list, # `(items, cfg, folder, name)` tuples; a folder with a f
              gpus_per_job:float=0, # Ray: GPUs per job (1: one job per GPU; 0.5: two jobs share one)
              max_jobs:int|None=None, # run at most this many unfinished jobs (None: all)
              threads:int|None=None, # sequential: torch threads per job (None: leave as is)
+             progress:bool=False, # print a line as each job starts (sequential) or arrives (Ray), for logs
             ) -> dict:
     "Run the unfinished jobs and write each result to its folder as soon as it arrives; returns dict(kept, run, left)."
     if executor not in ('sequential', 'ray'): raise MedfastError(f"executor={executor!r}: use 'sequential' or 'ray'.")
@@ -84,8 +85,9 @@ def run_jobs(jobs:list, # `(items, cfg, folder, name)` tuples; a folder with a f
     todo = [(it, cfg, Path(d), n) for it, cfg, d, n in jobs if not _finished(Path(d), cfg)]
     kept, left = len(jobs) - len(todo), 0
     if max_jobs is not None: todo, left = todo[:max_jobs], max(0, len(todo) - max_jobs)
+    say = (lambda i, d, what: print(f"  job {i}/{len(todo)} {what}: {d.parent.name}/{d.name}", flush=True)) if progress else (lambda *a: None)
     if executor == 'sequential' or not todo:
-        for it, cfg, d, n in todo: fit_job(it, cfg, d, threads, n)
+        for i, (it, cfg, d, n) in enumerate(todo, 1): say(i, d, 'started'); fit_job(it, cfg, d, threads, n)
     else:
         ray, started = _ray(address)
         try:
@@ -99,7 +101,8 @@ def run_jobs(jobs:list, # `(items, cfg, folder, name)` tuples; a folder with a f
             pending = {task.remote(it, cfg, n, cpus_per_job): d for it, cfg, d, n in todo}
             while pending:   # the driver writes every result (workers may be other machines), in order of arrival
                 ready, _ = ray.wait(list(pending), num_returns=1)
-                for ref in ready: _write_job(pending.pop(ref), ray.get(ref))
+                for ref in ready:
+                    d = pending.pop(ref); _write_job(d, ray.get(ref)); say(len(todo) - len(pending), d, 'finished')
         finally:
             if started: ray.shutdown()
     return dict(kept=kept, run=len(todo), left=left)
@@ -304,6 +307,7 @@ def protocol_run(kind:str, # 'cv', 'compare' or 'sweep'
     fresh = not out.is_dir() or not any(out.iterdir())
     out = _protocol_folder(out, kind)
     before = _n_done(out)
+    kw['run_kw'] = {'progress': not quiet, **(kw.get('run_kw') or {})}   # a line per job, for logs
     try: res = PROTOCOLS[kind](items, out=out, **kw)
     except BaseException:   # nothing to search, weights that cannot be had: a new folder is not left half-written
         if fresh and _n_done(out) == 0: shutil.rmtree(out, ignore_errors=True)
