@@ -285,7 +285,7 @@ def from_folder(root:str|Path, # folder holding one sub-folder per class: root/<
     if skipped:
         warnings.warn(f"from_folder skipped {len(skipped)} hidden, non-image or unlabelled (not in a class folder) "
                       f"entries in {root}: {_few([Path(s).relative_to(root) for s in sorted(skipped)], 3)}; "
-                      "see df.attrs['skipped'].")
+                      "all of them are in df.attrs['skipped'] of the table from_folder returns.")
     return df
 
 # %% ../nbs/01_data.ipynb #e32fd464

@@ -122,7 +122,8 @@ def resolve_weights(arch:str, # a timm architecture name
     fn = Path(pretrained).expanduser()
     if not fn.is_file():
         raise WeightsError(f"Weights file {str(fn)!r} not found (pretrained={str(pretrained)!r} for {arch!r}). Check the path, "
-                           f"use pretrained='imagenet' to download from the hub, or pretrained='none' for random weights.")
+                           f"use pretrained='imagenet' to download from the hub, or pretrained='none' for random weights "
+                           "(CLI: --pretrained imagenet, --pretrained none).")
     fn = fn.resolve()
     return dict(pretrained=True, timm_kwargs=dict(pretrained_cfg_overlay=dict(file=str(fn))),
                 source=f'local weights file {fn}')
