@@ -227,7 +227,7 @@ def predict(model_or_dir, # an export folder, or the `(model, meta)` pair return
     if errors and on_error == 'raise':
         raise ImageError(_unreadable(list(errors.values()), len(fns))
                          + " Remove them, or predict the readable ones with on_error='skip' (--skip-unreadable).")
-    p = np.array([probs.get(fn, np.full(len(classes), np.nan)) for fn in fns]).reshape(len(fns), len(classes))
+    p = np.array([probs.get(fn, np.full(len(classes), np.nan, np.float32)) for fn in fns], np.float32).reshape(len(fns), len(classes))
     df = pd.DataFrame({'path': fns, 'pred': [classes[j] if fn in probs else None for fn, j in zip(fns, np.nan_to_num(p, nan=0).argmax(1))]})
     for j,c in enumerate(classes): df[f'prob_{c}'] = p[:, j]
     if on_error == 'skip': df['error'] = [errors.get(fn, '') for fn in fns]
