@@ -14,7 +14,7 @@ from pathlib import Path
 from .core import *
 from .augment import AUG_PRESETS
 from .config import *
-from .run import train_run, demo, predict_run, DEMO, _reading, _weights_arg
+from .run import train_run, demo, predict_run, DEMO, DEMO_OUT, _reading, _weights_arg
 from contextlib import nullcontext
 from .report import report, protocol_report
 from .protocols import protocol_run, SWEEP_STAGES, SWEEP_START, METRICS
@@ -221,7 +221,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument('--overwrite', action='store_true', help='allow a non-empty output folder')
     d = sub.add_parser('demo', help='train on the bundled BreastMNIST sample (a few minutes on a CPU)', allow_abbrev=False,
                        description=f"The demo's settings: {', '.join(f'{k}={v}' for k, v in DEMO.items())}; any training setting overrides them.")
-    d.add_argument('--out', default='medfast-demo', help='output folder (default: medfast-demo)')
+    d.add_argument('--out', default=DEMO_OUT, help=f'output folder (default: {DEMO_OUT})')
     d.add_argument('--overwrite', action='store_true', help='allow a non-empty output folder')
     add_config_args(d, show_defaults=False)
     pr = sub.add_parser('predict', help="predict images with an exported model (a run's model/ folder)")

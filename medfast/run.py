@@ -27,9 +27,9 @@ from .config import *
 from .config import _loss_kw
 
 # %% auto #0
-__all__ = ['BALANCE_ALL_WARNING', 'OUTPUTS', 'DEMO', 'prepare_out', 'cautions', 'split_for', 'training_table', 'build_dls',
-           'build_learner', 'fit', 'predict_and_evaluate', 'run_training', 'train_run', 'format_summary', 'demo',
-           'predict_run']
+__all__ = ['BALANCE_ALL_WARNING', 'OUTPUTS', 'DEMO', 'DEMO_OUT', 'prepare_out', 'cautions', 'split_for', 'training_table',
+           'build_dls', 'build_learner', 'fit', 'predict_and_evaluate', 'run_training', 'train_run', 'format_summary',
+           'demo', 'predict_run']
 
 # %% ../nbs/13_run.ipynb #73bb8936
 def prepare_out(out, # the run's output folder
@@ -310,7 +310,9 @@ def format_summary(s:dict # the dictionary `train_run` returns
 # %% ../nbs/13_run.ipynb #c3e25826
 DEMO = dict(arch='resnet18', pretrained='none', size=64, epochs=20)
 
-def demo(out='medfast-demo', # output folder
+DEMO_OUT = 'medfast-demo'   # the demo's output folder
+
+def demo(out=DEMO_OUT, # output folder
          overwrite:bool=False, # allow a non-empty output folder
          cfg:TrainConfig|dict|None=None, # settings to start from (default: `DEMO`)
          **settings, # more `TrainConfig` settings, e.g. epochs=10
