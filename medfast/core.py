@@ -101,7 +101,8 @@ def write_atomic(fn:str|Path, # the file to (re)write
     fn = Path(fn)
     tmp = fn.parent/f'.{fn.name}.{uuid.uuid4().hex[:12]}.tmp'
     os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))   # the permissions of any new file (umask), not 0600
-    try: write(tmp); os.replace(tmp, fn)
+    mode = os.stat(tmp).st_mode & 0o777
+    try: write(tmp); os.chmod(tmp, mode); os.replace(tmp, fn)   # chmod: a writer may replace the file (safetensors does)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
     return fn

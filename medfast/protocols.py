@@ -93,10 +93,11 @@ def run_jobs(jobs:list, # `(items, cfg, folder, name)` tuples; a folder with a f
         try:
             have = ray.cluster_resources()   # a job asking for more than the cluster has would wait for ever
             for res, need in (('CPU', cpus_per_job), ('GPU', gpus_per_job)):
-                if need and have.get(res, 0) < need:
-                    raise MedfastError(f"Each job asks for {need:g} {res}s (--{res.lower()}s-per-job), but the Ray cluster "
-                                       f"({address or 'on this machine'}) has {have.get(res, 0):g}, so no job could start. "
-                                       f"Ask for {have.get(res, 0):g} or fewer, or use a cluster that has them.")
+                got, flag = have.get(res, 0), f"--{res.lower()}s-per-job"
+                if need and got < need:
+                    raise MedfastError(f"Each job asks for {need:g} {res}s ({flag}), but the Ray cluster ({address or 'on this machine'}) "
+                                       f"has {got:g}, so no job could start. Use {flag} {got:g}{' or less' if got else ''}, or a cluster "
+                                       "that has more.")
             task = ray.remote(num_cpus=cpus_per_job, num_gpus=gpus_per_job)(_ray_job)
             pending = {task.remote(it, cfg, n, cpus_per_job): d for it, cfg, d, n in todo}
             while pending:   # the driver writes every result (workers may be other machines), in order of arrival
