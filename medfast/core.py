@@ -16,7 +16,8 @@ from fastai.torch_core import set_seed
 
 # %% auto #0
 __all__ = ['RUN_FILES', 'PROTOCOL_FILES', 'MedfastError', 'DataError', 'ImageError', 'WeightsError', 'seed_everything',
-           'data_dir', 'demo_data', 'cache_dir', 'weights_file', 'in_test', 'to_json', 'write_atomic']
+           'data_dir', 'demo_data', 'cache_dir', 'weights_file', 'in_test', 'to_json', 'write_atomic',
+           'missing_folders', 'remove_folders']
 
 # %% ../nbs/00_core.ipynb #afe415c6
 class MedfastError(Exception):
@@ -106,6 +107,20 @@ def write_atomic(fn:str|Path, # the file to (re)write
     finally:
         if os.path.exists(tmp): os.remove(tmp)
     return fn
+
+# %% ../nbs/00_core.ipynb #b91b7e5b
+def missing_folders(p, # a folder about to be created (with its parents)
+                   ) -> list[Path]:
+    "`p` and those of its parents that do not exist yet, deepest first: what creating `p` adds."
+    p = Path(p).expanduser().absolute()
+    return [q for q in [p, *p.parents] if not q.exists()]
+
+def remove_folders(folders:list, # e.g. from `missing_folders`, deepest first
+                  ):
+    "Remove each folder of `folders` that is empty (one holding anything is kept, with what it holds)."
+    for q in folders:
+        try: q.rmdir()
+        except OSError: pass
 
 # %% ../nbs/00_core.ipynb #eb518d5a
 RUN_FILES = SimpleNamespace(

@@ -206,11 +206,13 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
     cfg = cfg if isinstance(cfg, TrainConfig) else make_config(cfg)
     _check_split(items)
     fresh = not Path(out).expanduser().is_dir() or not any(Path(out).expanduser().iterdir())
+    made = missing_folders(out)
     out, full = prepare_out(out, overwrite), outputs == 'full'
     with _reading(cfg):   # DICOM window and image size limits, for every image this run reads
         try: train, learn = _setup(items, cfg, out, full, data)
         except BaseException:   # bad images, weights that cannot be had: a new folder is not left half-written
             if fresh: shutil.rmtree(out, ignore_errors=True)
+            remove_folders(made)   # and the parents made for it
             raise
         with _progress(learn, quiet):
             fitted = fit(learn, cfg, out)
