@@ -161,7 +161,7 @@ if __name__ == '__main__':
     ap.add_argument('--data', default='all_leukemia_subset', help='a class folder under MEDFAST_DATA')
     ap.add_argument('--arch', default='mobilenetv2_100', help='a backbone with a local weights file in MEDFAST_WEIGHTS')
     ap.add_argument('--size', type=int, default=224, help='image size in pixels (default: 224)')
-    ap.add_argument('--epochs', type=int, default=4, help='unfrozen epochs, after 1 frozen (fastai fine_tune)')
+    ap.add_argument('--epochs', type=int, default=4, help='unfrozen epochs, after 1 frozen (fastai fine_tune; default: 4)')
     ap.add_argument('--seed', type=int, default=1, help='seed of both runs (default: 1)')
     ap.add_argument('--threads', type=int, default=2, help='torch threads of each run (default: 2)')
     ap.add_argument('--device', choices=['cpu', 'cuda'], default='cpu', help='where both train (default: the CPU)')

@@ -224,7 +224,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument('--out', default=DEMO_OUT, help=f'output folder (default: {DEMO_OUT})')
     d.add_argument('--overwrite', action='store_true', help='allow a non-empty output folder')
     add_config_args(d, show_defaults=False)
-    pr = sub.add_parser('predict', help="predict images with an exported model (a run's model/ folder)")
+    pr = sub.add_parser('predict', help="predict images with an exported model (a run's folder or its model/ folder)")
     pr.add_argument('model', help=f"the model folder of a run (OUT/{RUN_FILES.model}), or the run folder OUT itself")
     pr.add_argument('inputs', nargs='+', help='image files and/or folders of images')
     pr.add_argument('--out', default=None, help='CSV file to write (default: print the table)')
@@ -232,7 +232,8 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument('--overwrite', action='store_true', help='replace an existing --out file')
     pr.add_argument('--skip-unreadable', action='store_true', help='predict the readable images and write the others with '
                     'their reason in an error column (default: stop, listing every unreadable file)')
-    rp = sub.add_parser('report', help=f"rebuild a finished run's HTML report (RUN_DIR/{RUN_FILES.report}) from its files")
+    rp = sub.add_parser('report', help=f"rebuild the HTML page of a finished run (RUN_DIR/{RUN_FILES.report}) or protocol "
+                                       f"({PROTOCOL_FILES.report}) from its files")
     rp.add_argument('run', help='the output folder of `medfast train`')
     rp.add_argument('--n-boot', type=int, default=TrainConfig.n_boot, help='bootstrap resamples for the confidence intervals')
     rp.add_argument('--cam-method', default='gradcam', choices=['gradcam', 'gradcam++', 'eigencam'], help='heat-map method for the top losses')

@@ -176,7 +176,7 @@ def weights_guard(arch:str, # the timm architecture being built
         with hub_offline(offline): yield
     except Exception as e:
         if isinstance(e, (MedfastError, TypeError, AttributeError, NameError, AssertionError)): raise  # not about weights
-        msg = str(e).split('\n')[0][:300]
+        msg = ' '.join(l.strip() for l in str(e).split('\n')[:2])[:300]   # torch's state-dict error says what on its 2nd line
         if file is not None:
             raise WeightsError(f"The weights file {file!r} could not be loaded into {arch!r} "
                                f"({type(e).__name__}: {msg}). Is it a state dict for this architecture? Pass the file "

@@ -70,6 +70,11 @@ def _ray(address:str|None):
     return ray, True
 
 # %% ../nbs/14_protocols.ipynb #dcf3468c
+def _brief(c:dict) -> str:
+    "The settings a sweep searches, in one line: 'mobilenetv2_100, bs 32, lr 0.001, aug False, unfreeze 0.0'."
+    lr = "lr_find's valley" if c['lr'] is None else f"{c['lr']:g}"
+    return f"{c['arch']}, bs {c['bs']}, lr {lr}, aug {c['aug']}, unfreeze {c['unfreeze']}"
+
 def run_jobs(jobs:list, # `(items, cfg, folder, name)` tuples; a folder with a finished job of the same cfg is skipped
              executor:str='sequential', # 'sequential' (in this process) or 'ray' (Ray tasks, local or on a cluster)
              address:str|None=None, # Ray cluster address (e.g. 'ray://head:10001' or 'auto'); None: a local Ray on this machine
@@ -85,7 +90,9 @@ def run_jobs(jobs:list, # `(items, cfg, folder, name)` tuples; a folder with a f
     todo = [(it, cfg, Path(d), n) for it, cfg, d, n in jobs if not _finished(Path(d), cfg)]
     kept, left = len(jobs) - len(todo), 0
     if max_jobs is not None: todo, left = todo[:max_jobs], max(0, len(todo) - max_jobs)
-    say = (lambda i, d, what: print(f"  job {i}/{len(todo)} {what}: {d.parent.name}/{d.name}", flush=True)) if progress else (lambda *a: None)
+    cfgs = {d: cfg for _, cfg, d, _ in todo}
+    say = (lambda i, d, what: print(f"  job {i}/{len(todo)} {what}: {d.parent.name}/{d.name} ({_brief(config_dict(cfgs[d]))})",
+                                    flush=True)) if progress else (lambda *a: None)
     if executor == 'sequential' or not todo:
         for i, (it, cfg, d, n) in enumerate(todo, 1): say(i, d, 'started'); fit_job(it, cfg, d, threads, n)
     else:
@@ -95,7 +102,7 @@ def run_jobs(jobs:list, # `(items, cfg, folder, name)` tuples; a folder with a f
             for res, need in (('CPU', cpus_per_job), ('GPU', gpus_per_job)):
                 got, flag = have.get(res, 0), f"--{res.lower()}s-per-job"
                 if need and got < need:
-                    raise MedfastError(f"Each job asks for {need:g} {res}s ({flag}), but the Ray cluster ({address or 'on this machine'}) "
+                    raise MedfastError(f"Each job asks for {need:g} {res}{'s' * (need != 1)} ({flag}), but the Ray cluster ({address or 'on this machine'}) "
                                        f"has {got:g}, so no job could start. Use {flag} {got:g}{' or less' if got else ''}, or a cluster "
                                        "that has more.")
             task = ray.remote(num_cpus=cpus_per_job, num_gpus=gpus_per_job)(_ray_job)
@@ -349,8 +356,6 @@ def format_protocol(s:dict # the dictionary `protocol_run` returns
         lines.append(f"  Wilcoxon {t['model_a']} vs {t['model_b']}: statistic {t['statistic']:.1f}, p = {t['p_value']:.3g} "
                      f"(Holm {t['p_holm']:.3g}); {ct}")
     if s['kind'] == 'sweep' and s['best']:
-        b = s['best']
-        lr = "lr_find's valley" if b['lr'] is None else f"{b['lr']:g}"
-        lines.append(f"  best    : {b['arch']}, bs {b['bs']}, lr {lr}, aug {b['aug']}, unfreeze {b['unfreeze']}")
+        lines.append(f"  best    : {_brief(s['best'])}")
     lines.append(f"  results : {s['out']}  ({PROTOCOL_FILES.report})")
     return '\n'.join(lines)
