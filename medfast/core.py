@@ -6,7 +6,8 @@ Docs: https://medfast.github.io/medfast/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #3e26b035
 from __future__ import annotations
-import json, os, tempfile, uuid
+import json, os, shutil, tempfile, uuid
+from contextlib import contextmanager
 from types import SimpleNamespace
 from importlib import resources
 from pathlib import Path
@@ -17,7 +18,7 @@ from fastai.torch_core import set_seed
 # %% auto #0
 __all__ = ['RUN_FILES', 'PROTOCOL_FILES', 'MedfastError', 'DataError', 'ImageError', 'WeightsError', 'seed_everything',
            'data_dir', 'demo_data', 'cache_dir', 'weights_file', 'in_test', 'to_json', 'write_atomic',
-           'missing_folders', 'remove_folders']
+           'missing_folders', 'remove_folders', 'undo_new_folder']
 
 # %% ../nbs/00_core.ipynb #afe415c6
 class MedfastError(Exception):
@@ -121,6 +122,18 @@ def remove_folders(folders:list, # e.g. from `missing_folders`, deepest first
     for q in folders:
         try: q.rmdir()
         except OSError: pass
+
+@contextmanager
+def undo_new_folder(out, # the folder the block writes (created there, or absent or empty before)
+                    keep=None, # called on a failure: True keeps what was written (e.g. finished jobs, to resume)
+                   ):
+    "On a failure in the block, remove `out` when it was absent or empty before, and the parent folders made for it; then re-raise."
+    p = Path(out).expanduser()
+    fresh, made = not p.is_dir() or not any(p.iterdir()), missing_folders(p)
+    try: yield
+    except BaseException:
+        if fresh and not (keep and keep()): shutil.rmtree(p, ignore_errors=True); remove_folders(made)
+        raise
 
 # %% ../nbs/00_core.ipynb #eb518d5a
 RUN_FILES = SimpleNamespace(

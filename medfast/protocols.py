@@ -6,7 +6,7 @@ Docs: https://medfast.github.io/medfast/protocols.html.md"""
 
 # %% ../nbs/14_protocols.ipynb #1a6db308
 from __future__ import annotations
-import hashlib, json, shutil, tempfile, time
+import hashlib, json, tempfile, time
 from itertools import product
 from pathlib import Path
 import pandas as pd
@@ -312,14 +312,11 @@ def protocol_run(kind:str, # 'cv', 'compare' or 'sweep'
     out = Path(out).expanduser().absolute()
     items = read_items(data, **(read_kw or {}))   # read and checked before the folder is touched
     verify_images(items)
-    fresh, made = not out.is_dir() or not any(out.iterdir()), missing_folders(out)
-    out = _protocol_folder(out, kind)
-    before = _n_done(out)
     kw['run_kw'] = {'progress': not quiet, **(kw.get('run_kw') or {})}   # a line per job, for logs
-    try: res = PROTOCOLS[kind](items, out=out, **kw)
-    except BaseException:   # nothing to search, weights that cannot be had: a new folder is not left half-written
-        if fresh and _n_done(out) == 0: shutil.rmtree(out, ignore_errors=True); remove_folders(made)
-        raise
+    with undo_new_folder(out, keep=lambda: _n_done(out) > 0):   # nothing to search, no weights: no half-written folder
+        out = _protocol_folder(out, kind)
+        before = _n_done(out)
+        res = PROTOCOLS[kind](items, out=out, **kw)
     s = dict(kind=kind, out=str(out), data=str(data) if not isinstance(data, pd.DataFrame) else 'DataFrame',
              n_items=len(items), jobs_kept=before, jobs_trained=_n_done(out) - before, seconds=round(time.time() - t0, 1))
     if kind == 'sweep':

@@ -205,15 +205,11 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
     if outputs not in OUTPUTS: raise MedfastError(f"outputs={outputs!r}: use one of {OUTPUTS}.")
     cfg = cfg if isinstance(cfg, TrainConfig) else make_config(cfg)
     _check_split(items)
-    fresh = not Path(out).expanduser().is_dir() or not any(Path(out).expanduser().iterdir())
-    made = missing_folders(out)
-    out, full = prepare_out(out, overwrite), outputs == 'full'
+    full = outputs == 'full'
     with _reading(cfg):   # DICOM window and image size limits, for every image this run reads
-        try: train, learn = _setup(items, cfg, out, full, data)
-        except BaseException:   # bad images, weights that cannot be had: a new folder is not left half-written
-            if fresh: shutil.rmtree(out, ignore_errors=True)
-            remove_folders(made)   # and the parents made for it
-            raise
+        with undo_new_folder(out):   # bad images, weights that cannot be had: a new folder is not left half-written
+            out = prepare_out(out, overwrite)
+            train, learn = _setup(items, cfg, out, full, data)
         with _progress(learn, quiet):
             fitted = fit(learn, cfg, out)
             history(learn).to_csv(out/RUN_FILES.history, index=False)
