@@ -40,7 +40,7 @@ if __name__ == '__main__':
     a = ap.parse_args()
     out, w = Path(a.out), weights_file('mobilenetv2_100')
     common = dict(arch='mobilenetv2_100', pretrained=str(w), size=a.size, epochs=a.epochs, valid_pct=0.2, test_pct=0.2,
-                  aug='smear', seed=1, lr_find_iters=a.lr_find_iters, quiet=True)
+                  aug='smear', seed=1, lr='valley', lr_find_iters=a.lr_find_iters, quiet=True)
     runs = {}
     for name, kw in [('single', {}), ('dual', dict(segment='blast', dual=True))]:
         if not (out/name/'summary.json').is_file(): train_run(data_dir('all_leukemia_subset'), out/name, **common, **kw)

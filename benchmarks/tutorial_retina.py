@@ -32,7 +32,7 @@ if __name__ == '__main__':
     graded = items.assign(label=items.label.str[-1].astype(int).map(dict(enumerate(NAMES))))
     binary = items.assign(label=np.where(items.label == 'grade_0', 'healthy', 'diseased'))
     common = dict(arch='mobilenetv2_100', pretrained=str(weights_file('mobilenetv2_100')), size=a.size, epochs=a.epochs,
-                  freeze_epochs=1, seed=a.seed)
+                  freeze_epochs=1, lr='valley', seed=a.seed)   # lr_find's suggestion, as the tutorial
     rows = []
     for name, data, kw in [('five grades', graded, dict(classes=NAMES, kappa_weights='quadratic')),
                            ('healthy vs diseased', binary, dict(positive='diseased'))]:

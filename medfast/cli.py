@@ -36,6 +36,11 @@ def _floats(v:str):
     xs = [float(x) for x in v.split(',') if x.strip()]
     return xs[0] if len(xs) == 1 else xs
 
+def _number_or_word(v:str):
+    "A number, or a word the setting allows (lr: 'valley'); `TrainConfig` checks the word and names the allowed ones."
+    try: return float(v)
+    except ValueError: return v.strip()
+
 def _ints(v:str) -> list:
     "Comma-separated whole numbers (e.g. the sizes of a head's hidden layers)."
     return [int(x) for x in v.split(',') if x.strip()]
@@ -62,7 +67,8 @@ def _listof(conv):
 def _conv(ann:str):
     "The argparse type of a `TrainConfig` annotation ('int|None', 'bool|str', ...)."
     kinds = [t for t in ann.replace(' ', '').split('|') if t != 'None']
-    f = _aug_value if kinds == ['bool', 'str'] else _floats if kinds == ['float', 'list'] else dict(int=int, float=float, str=str, list=_ints)[kinds[0]]
+    f = (_aug_value if kinds == ['bool', 'str'] else _floats if kinds == ['float', 'list'] else _number_or_word if kinds == ['float', 'str']
+         else dict(int=int, float=float, str=str, list=_ints)[kinds[0]])
     return _none_or(f) if 'None' in ann and f is not _aug_value else f
 
 # %% ../nbs/15_cli.ipynb #10197ffe

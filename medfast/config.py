@@ -32,8 +32,8 @@ class TrainConfig:
     bs:int=32 # batch size (at least 2: BatchNorm needs two images)
     epochs:int=5 # epochs with the body (partly) unfrozen; with unfreeze=0, more epochs of the head only
     freeze_epochs:int|None=None # epochs training the head only, first (None: 1 with pretrained weights, 0 without)
-    lr:float|None=None # peak learning rate (None: the `valley` suggestion of lr_find)
-    lr_find_iters:int|None=None # steps of lr_find (used when lr is None); None: 50 from 1e-6 for a pretrained body, fastai's 100 from 1e-7 from random weights
+    lr:float|str|None=None # peak learning rate, or 'valley': lr_find's suggestion, as the studies (None: fastai's fine-tuning default, 2e-3, with pretrained weights; 'valley' from random weights)
+    lr_find_iters:int|None=None # steps of lr_find (used when it runs: lr 'valley', or None from random weights); None: 50 from 1e-6 for a pretrained body, fastai's 100 from 1e-7 from random weights
     unfreeze:float=1.0 # fraction of the body fine-tuned: 1 all of it, 0.5 its second half, 0 the head only
     unfreeze_lr:float|None=None # one learning rate for the fine-tuning after unfreezing (the brain-tumour study: 1e-5); None: lr/200 to lr/2 by layer
     opt:str='adam' # optimiser (fastai's): 'adam', 'sgd' (momentum 0.9) or 'rmsprop'
@@ -96,7 +96,7 @@ CHOICES = dict(opt=tuple(OPTIMIZERS), precision=PRECISIONS, fixed_aug=tuple(FIXE
 
 _pos, _nonneg, _frac = ('> 0', lambda v: v > 0), ('>= 0', lambda v: v >= 0), ('in [0, 1)', lambda v: 0 <= v < 1)
 RANGES = dict(size=('>= 16', lambda v: v >= 16), bs=('>= 2', lambda v: v >= 2), epochs=_nonneg, freeze_epochs=_nonneg,
-              lr=_pos, unfreeze_lr=_pos, max_side=('>= 16', lambda v: v >= 16), lr_find_iters=('>= 8', lambda v: v >= 8), unfreeze=('in [0, 1]', lambda v: 0 <= v <= 1), wd=_nonneg, l2=_nonneg,
+              lr=("> 0 or 'valley'", lambda v: v == 'valley' or not isinstance(v, str) and v > 0), unfreeze_lr=_pos, max_side=('>= 16', lambda v: v >= 16), lr_find_iters=('>= 8', lambda v: v >= 8), unfreeze=('in [0, 1]', lambda v: 0 <= v <= 1), wd=_nonneg, l2=_nonneg,
               dropout=_frac, lin_ftrs=('positive sizes', lambda v: all(isinstance(x, int) and x > 0 for x in v)),
               valid_pct=_frac, test_pct=_frac, offline_aug=_nonneg, gamma=_nonneg, label_smoothing=_frac,
               balance_ratio=('>= 1', lambda v: v >= 1), early_stopping=_nonneg, reduce_lr=_nonneg, tta=_nonneg,

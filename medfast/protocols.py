@@ -14,7 +14,7 @@ import torch
 from .core import *
 from .data import read_items, verify_images
 from .config import *
-from .run import run_training, split_for, _versions, _data_record
+from .run import run_training, split_for, lr_plan, _versions, _data_record
 from .experiment import *
 from .experiment import _fold_design, _job_scores
 from .report import protocol_report
@@ -72,7 +72,8 @@ def _ray(address:str|None):
 # %% ../nbs/14_protocols.ipynb #dcf3468c
 def _brief(c:dict) -> str:
     "The settings a sweep searches, in one line: 'mobilenetv2_100, bs 32, lr 0.001, aug False, unfreeze 0.0'."
-    lr = "lr_find's valley" if c['lr'] is None else f"{c['lr']:g}"
+    lr = lr_plan(make_config(c))
+    lr = "lr_find's valley" if lr == 'valley' else f"{lr:g}"
     return f"{c['arch']}, bs {c['bs']}, lr {lr}, aug {c['aug']}, unfreeze {c['unfreeze']}"
 
 def run_jobs(jobs:list, # `(items, cfg, folder, name)` tuples; a folder with a finished job of the same cfg is skipped

@@ -106,8 +106,9 @@ def _sec_training(run:Path) -> str:
     out = [_note(run, RUN_FILES.history) or _img(fig_uri(plot_history(run/RUN_FILES.history)), 'training curves')]
     out.append('<h3>Learning-rate finder</h3>')
     s = _summary(run)
-    if not (run/RUN_FILES.lr_find).is_file() and s.get('lr') is not None and s.get('lr_find', 0) is None:   # the rate was given
-        out.append(_p(f"The learning rate was given (lr = {s['lr']:g}), so lr_find did not run."))
+    if not (run/RUN_FILES.lr_find).is_file() and s.get('lr') is not None and s.get('lr_find', 0) is None:   # given, or the default
+        why = ("is fastai's fine-tuning default for pretrained weights" if s.get('lr_from') == 'fine_tune default' else 'was given')
+        out.append(_p(f"The learning rate {why} (lr = {s['lr']:g}), so lr_find did not run (--lr valley runs it and uses its suggestion)."))
     else: out.append(_note(run, RUN_FILES.lr_find) or _img(png_uri(run/RUN_FILES.lr_find), 'lr_find'))
     return ''.join(out)
 

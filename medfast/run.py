@@ -28,8 +28,8 @@ from .config import _loss_kw
 
 # %% auto #0
 __all__ = ['BALANCE_ALL_WARNING', 'OUTPUTS', 'DEMO', 'DEMO_OUT', 'prepare_out', 'cautions', 'split_for', 'training_table',
-           'build_dls', 'build_learner', 'fit', 'predict_and_evaluate', 'run_training', 'train_run', 'format_summary',
-           'demo', 'predict_run']
+           'build_dls', 'build_learner', 'lr_plan', 'fit', 'predict_and_evaluate', 'run_training', 'train_run',
+           'format_summary', 'demo', 'predict_run']
 
 # %% ../nbs/13_run.ipynb #73bb8936
 def prepare_out(out, # the run's output folder
@@ -125,14 +125,24 @@ def build_learner(dls, # from `build_dls`
     return learn
 
 # %% ../nbs/13_run.ipynb #b34486b0
+def lr_plan(cfg:TrainConfig) -> float|str:
+    "The learning rate a run of `cfg` uses: `cfg.lr`; None: `FINE_TUNE_LR` with pretrained weights, 'valley' (lr_find's) from random ones."
+    if cfg.lr is not None: return cfg.lr
+    return FINE_TUNE_LR if _weights_arg(cfg.pretrained) is not False else 'valley'
+
+def _lr_from(cfg:TrainConfig) -> str:
+    "Where the run's learning rate comes from: 'given', 'fine_tune default' or 'valley'."
+    plan = lr_plan(cfg)
+    return 'valley' if plan == 'valley' else 'given' if cfg.lr is not None else 'fine_tune default'
+
 def fit(learn, # from `build_learner`
         cfg:TrainConfig, # lr, lr_find_iters, epochs, freeze_epochs, unfreeze, schedule and the callbacks are used
         out:Path, # the run folder (lr_find plot, training log)
        ) -> dict:
-    "Find the learning rate if `cfg.lr` is None, then fine-tune; returns dict(lr, freeze_epochs, lr_find)."
-    out = Path(out)
-    sug = find_lr(learn, fname=out/RUN_FILES.lr_find, num_it=cfg.lr_find_iters) if cfg.lr is None else None
-    lr = float(cfg.lr if sug is None else sug.valley)
+    "Take or find the learning rate (`lr_plan`), then fine-tune; returns dict(lr, lr_from, freeze_epochs, lr_find)."
+    out, plan = Path(out), lr_plan(cfg)
+    sug = find_lr(learn, fname=out/RUN_FILES.lr_find, num_it=cfg.lr_find_iters) if plan == 'valley' else None
+    lr = float(plan if sug is None else sug.valley)
     freeze = cfg.freeze_epochs if cfg.freeze_epochs is not None else int(_weights_arg(cfg.pretrained) is not False)
     head_only = cfg.unfreeze == 0   # no fine-tuning: the head trains for all the epochs, the recipe unfreezes nothing
     body = 1.0 if head_only else cfg.unfreeze
@@ -141,7 +151,7 @@ def fit(learn, # from `build_learner`
     fine_tune_recipe(learn, epochs=0 if head_only else cfg.epochs, freeze_epochs=freeze + (cfg.epochs if head_only else 0),
                      lr=lr, unfreeze=body, unfrozen_lr=cfg.unfreeze_lr, schedule=cfg.schedule, cbs=cbs)
     set_precision(learn, 'fp32')   # predictions and the export in fp32
-    return dict(lr=lr, freeze_epochs=freeze, lr_find=None if sug is None else dict(valley=float(sug.valley), slide=float(sug.slide)))
+    return dict(lr=lr, lr_from=_lr_from(cfg), freeze_epochs=freeze, lr_find=None if sug is None else dict(valley=float(sug.valley), slide=float(sug.slide)))
 
 # %% ../nbs/13_run.ipynb #4164c50f
 def predict_and_evaluate(learn, # the trained learner
@@ -247,7 +257,7 @@ def _summary(data, items:pd.DataFrame, cfg:TrainConfig, m:dict, out:Path, leaks:
              classes=m['classes'], splits={k: int(v) for k, v in items['split'].value_counts().items()})
     return s | config_dict(cfg) | dict(   # the settings, then the values they resolved to (freeze_epochs, lr)
         classes=m['classes'], cautions=cautions(cfg), epochs_run=m['job']['epochs_run'],
-        weights=m['job']['weights'], freeze_epochs=m['job']['freeze_epochs'], lr=m['job']['lr'], lr_find=m['job']['lr_find'],
+        weights=m['job']['weights'], freeze_epochs=m['job']['freeze_epochs'], lr=m['job']['lr'], lr_from=m['job']['lr_from'], lr_find=m['job']['lr_find'],
         loss_kw=_loss_kw(cfg), train_counts=m['job']['train_counts'], leaks=leaks, metrics={s: v['overall'] for s, v in sp.items()},
         accuracy_ci={s: [v['ci']['accuracy']['low'], v['ci']['accuracy']['high']] for s, v in sp.items()}, versions=_versions())
 
@@ -281,13 +291,15 @@ def _plan(s:dict) -> str:
     if u == 0: return f"{s['freeze_epochs'] + s['epochs']} epochs of the head (body frozen)"
     return f"{s['freeze_epochs']} frozen + {s['epochs']} unfrozen epochs" + ('' if u == 1 else f" ({u:g} of the body)")
 
+_LR_FROM = {'fine_tune default': " (fastai's fine-tuning default)", 'valley': " (lr_find's valley)"}   # how the summary names them
+
 def format_summary(s:dict # the dictionary `train_run` returns
                   ) -> str:
     "A short, human summary of a finished run: data, weights used, metrics, where the results are."
     splits = ' / '.join(f"{k} {v}" for k, v in sorted(s['splits'].items(), key=lambda kv: ['train','valid','test'].index(kv[0])))
     lines = [f"medfast: run finished in {s['seconds']:.0f} s",
              f"  data    : {s['data']} - {s['n_items']} images, {len(s['classes'])} classes ({', '.join(s['classes'])}); {splits}",
-             f"  model   : {s['arch']} at {s['size']} px, {_plan(s)}, lr {s['lr']:.2e}",
+             f"  model   : {s['arch']} at {s['size']} px, {_plan(s)}, lr {s['lr']:.2e}{_LR_FROM.get(s.get('lr_from'), '')}",
              f"  weights : {s['weights']}"]
     if s.get('epochs_run') is not None and s['epochs_run'] < s['freeze_epochs'] + s['epochs']:
         lines[-2] += f" (early stopping: {s['epochs_run']} run)"

@@ -26,9 +26,9 @@ from .losses import get_loss, FocalLoss
 
 # %% auto #0
 __all__ = ['MALLOC_THRESHOLD', 'HEADS', 'LINEAR_HEAD', 'OPTIMIZERS', 'PRECISIONS', 'LR_FIND_START', 'LR_FIND_ITERS',
-           'FASTAI_LR_FIND', 'SCHEDULES', 'medical_metrics', 'EpochHistory', 'history', 'retain_freed_memory',
-           'medical_learner', 'L2Penalty', 'CPUAutocast', 'set_precision', 'plot_lr_find', 'find_lr',
-           'fine_tune_recipe', 'study_callbacks', 'plain_progress', 'PlainProgress']
+           'FASTAI_LR_FIND', 'FINE_TUNE_LR', 'SCHEDULES', 'medical_metrics', 'EpochHistory', 'history',
+           'retain_freed_memory', 'medical_learner', 'L2Penalty', 'CPUAutocast', 'set_precision', 'plot_lr_find',
+           'find_lr', 'fine_tune_recipe', 'study_callbacks', 'plain_progress', 'PlainProgress']
 
 # %% ../nbs/06_train.ipynb #b456e1a6
 def medical_metrics(n_classes:int, # number of classes
@@ -273,6 +273,9 @@ def find_lr(learn:Learner, # the Learner
         fname = Path(fname); fname.parent.mkdir(parents=True, exist_ok=True)
         fig = plot_lr_find(learn, sug); fig.savefig(fname, dpi=100); plt.close(fig)
     return sug
+
+# %% ../nbs/06_train.ipynb #6706c985
+FINE_TUNE_LR = inspect.signature(Learner.fine_tune).parameters['base_lr'].default   # fastai's fine-tuning default (2e-3)
 
 # %% ../nbs/06_train.ipynb #8c959c20
 def _unfreeze(learn:Learner, frac:float):

@@ -18,10 +18,11 @@ def brain_run(tmp_path_factory, data, weights, medfast):
 
 def test_train_writes_every_result(brain_run, data):
     out, r = brain_run
-    for f in ['items.csv', 'audit.csv', 'class_counts.csv', 'lr_find.png', 'history.csv', 'predictions.csv',
+    for f in ['items.csv', 'audit.csv', 'class_counts.csv', 'history.csv', 'predictions.csv',
               'metrics.json', 'metrics.csv', 'confusion_valid.png', 'confusion_test.png', 'summary.json',
               'model/model.safetensors', 'model/model.json', 'report.html']:
         assert (out/f).is_file(), f
+    assert not (out/'lr_find.png').exists() and "lr 2.00e-03 (fastai's fine-tuning default)" in r.stdout   # pretrained: no lr_find
     items = pd.read_csv(out/'items.csv')
     n_files = sum(1 for p in (data/'brain_mri').rglob('*') if p.is_file() and not p.name.startswith('.'))
     assert len(items) == n_files and set(items['split']) == {'train', 'valid', 'test'}
@@ -47,10 +48,10 @@ def _check_report(out, n_splits):
     assert 'https://' not in html and 'http://' not in html and '<script' not in html
 
 def test_retinamnist_ordinal_run(tmp_path, data, weights, medfast):
-    "RetinaMNIST (5 ordinal grades, official splits): quadratic kappa, test-time augmentation, the full report."
+    "RetinaMNIST (5 ordinal grades, official splits): quadratic kappa, test-time augmentation, lr_find's valley, the full report."
     out = tmp_path/'retina'
     r = medfast('train', data/'retinamnist'/'retinamnist.npz', '--arch', 'mobilenetv2_100', '--pretrained',
-                weights/'mobilenetv2_100.tv_in1k.safetensors', *TINY, '--freeze-epochs', '1', '--tta', '2',
+                weights/'mobilenetv2_100.tv_in1k.safetensors', *TINY, '--freeze-epochs', '1', '--tta', '2', '--lr', 'valley',
                 '--kappa-weights', 'quadratic', '--n-boot', '200', '--seed', '1', '--out', out)
     assert r.returncode == 0, r.stderr[-3000:]
     from medfast.metrics import load_preds, evaluate
@@ -63,6 +64,7 @@ def test_retinamnist_ordinal_run(tmp_path, data, weights, medfast):
     assert 'threshold' not in m and m['calibration']['temperature'] > 0          # no single threshold for 5 grades
     summ = json.loads((out/'summary.json').read_text())
     assert (summ['tta'], summ['kappa_weights']) == (2, 'quadratic')
+    assert (out/'lr_find.png').is_file() and (summ['lr_from'], summ['lr']) == ('valley', summ['lr_find']['valley'])   # --lr valley
     _check_report(out, n_splits=2)
     assert 'quadratic-weighted' in (out/'report.html').read_text()
 
