@@ -4,7 +4,8 @@ Each recipe is a set of `medfast train` settings on MobileNetV2 with the local I
 chosen on the validation split, and the test split is reported once per recipe and seed, with 95% intervals
 (Wilson for accuracy, bootstrap for ROC AUC; RetinaMNIST's AUC is the macro one-vs-rest average).
 
-Recipes: `default` (medfast's defaults: 224 px, lr_find's valley, 1 frozen + 5 epochs, fastai's aug_transforms);
+Recipes: `default` (medfast's defaults: 224 px, fastai's fine-tuning lr 2e-3, 1 frozen + 5 epochs, fastai's aug_transforms; before
+issue 14's last change, lr_find's valley: `valley`);
 `small` (64 px, no augmentation, lr 3e-3, 10 epochs: BreastMNIST's best on validation); `full` (224 px, no
 augmentation, lr 3e-3, 10 epochs); `fundus` (64 px, the fundus augmentation preset, lr 3e-3, 20 epochs:
 RetinaMNIST's best on validation).
@@ -22,7 +23,7 @@ from medfast.core import data_dir, weights_file
 from medfast.metrics import fmt_ci
 from medfast.run import train_run
 
-RECIPES = dict(default={}, small=dict(size=64, aug=False, lr=3e-3, epochs=10), full=dict(size=224, aug=False, lr=3e-3, epochs=10),
+RECIPES = dict(default={}, valley=dict(lr='valley'), small=dict(size=64, aug=False, lr=3e-3, epochs=10), full=dict(size=224, aug=False, lr=3e-3, epochs=10),
                fundus=dict(size=64, aug='fundus', lr=3e-3, epochs=20))
 ANCHORS = dict(breastmnist="MedMNIST v2 ResNet-18 (28 px) 0.863 / 0.901; Google AutoML Vision 0.861 / 0.919",
                retinamnist="MedMNIST v2 ResNet-18 (28 px) 0.524 / 0.717; Google AutoML Vision 0.531 / 0.750")

@@ -4,7 +4,8 @@ one after the other in one invocation.
 Plain fastai: `ImageDataLoaders.from_folder(valid_pct=0.2, item_tfms=Resize(size), batch_tfms=aug_transforms(), bs=32)`,
 `vision_learner` with the same local ImageNet weights, `lr_find().valley`, `fine_tune(epochs, lr)`, `get_preds`.
 medfast: `train_run` (what `medfast train DATA --pretrained FILE --epochs N --seed S` runs) with every other setting at
-its default; its steps are timed by wrapping the pipeline's functions (`medfast.run._setup`, `find_lr`,
+its default (with pretrained weights, fastai's fine-tuning learning rate 2e-3 and no lr_find; `--set lr=valley` runs
+lr_find as plain fastai does); its steps are timed by wrapping the pipeline's functions (`medfast.run._setup`, `find_lr`,
 `fine_tune_recipe`, `predict_and_evaluate`, `export_model`, `report`).
 
 Each framework runs in its own child process (so its peak resident memory, CPU times and page faults are its own) and

@@ -41,7 +41,7 @@ class TrainConfig:
     l2:float=0.0 # L2 penalty on the dense layers' weights added to the loss, Keras' kernel_regularizer (0: off; the scleroderma study: 0.001)
     precision:str='fp32' # 'fp32', 'bf16' (GPU, or CPU autocast) or 'fp16' (GPU only); the exported weights are fp32
     channels_last:bool=True # train in the channels-last memory format (fastai's ChannelsLast; about 1.6x faster convolutions on a CPU), same results up to rounding
-    retain_memory:bool=True # on a CPU with glibc (Linux), keep freed memory for the next step instead of returning it (medfast.train.retain_freed_memory): about 1.5x faster steps, 0.1-1 GB more peak memory
+    retain_memory:bool=False # on a CPU with glibc (Linux), keep freed memory for the next step instead of returning it (medfast.train.retain_freed_memory): about 1.5x faster steps, 0.1-1 GB more peak memory (over 4 GB at 224 px, batch 32)
     classes:list|None=None # the order of the classes, e.g. No_DR,Mild,Moderate,Severe,Proliferate_DR (the outputs, kappa's distances); None: integer labels numerically, else alphabetically
     positive:str|None=None # binary tasks: the positive class of sensitivity, thresholds and ROC (placed second); None: the second class of the order
     missing_classes:str='error' # a class with no training images: 'error' (stop, with its counts per split) or 'warn' (train without it)

@@ -137,7 +137,7 @@ def medical_learner(dls, # DataLoaders, e.g. from `medfast.data.get_dls`
                     shared:bool=False, # two-input DataLoaders (`get_dls(..., dual_tfms=...)`): one backbone for both inputs
                     head:str='fastai', # one of `HEADS`: 'fastai', 'brain' (`medfast.models.brain_head`) or 'linear' (`LINEAR_HEAD`)
                     channels_last:bool=True, # train in the channels-last memory format (fastai's `ChannelsLast`)
-                    retain_memory:bool=True, # on a CPU, `retain_freed_memory`: faster steps, higher peak memory
+                    retain_memory:bool=False, # on a CPU, `retain_freed_memory`: faster steps, higher peak memory
                     **kw, # passed to fastai's `vision_learner` (e.g. `cbs`, `lin_ftrs`, `ps`, `wd`, `opt_func`, `normalize`)
                    ) -> Learner:
     "fastai `vision_learner` over a timm backbone with medical metrics, a 3-group splitter and traceable weights."
