@@ -32,8 +32,8 @@ class TrainConfig:
     bs:int=32 # batch size (at least 2: BatchNorm needs two images)
     epochs:int=5 # epochs with the body (partly) unfrozen; with unfreeze=0, more epochs of the head only
     freeze_epochs:int|None=None # epochs training the head only, first (None: 1 with pretrained weights, 0 without)
-    lr:float|str|None=None # peak learning rate, or 'valley': lr_find's suggestion, as the studies (None: fastai's fine-tuning default, 2e-3, with pretrained weights; 'valley' from random weights)
-    lr_find_iters:int|None=None # steps of lr_find (used when it runs: lr 'valley', or None from random weights); None: 50 from 1e-6 for a pretrained body, fastai's 100 from 1e-7 from random weights
+    lr:float|str|None=None # peak learning rate: a number, or 'valley' for lr_find's suggestion, as the studies did (unset: fastai's fine-tuning rate, 2e-3, with pretrained weights; 'valley' from random weights)
+    lr_find_iters:int|None=None # steps of lr_find, when it runs (lr 'valley', or lr unset from random weights); unset: 50 from 1e-6 for a pretrained body, fastai's 100 from 1e-7 from random weights
     unfreeze:float=1.0 # fraction of the body fine-tuned: 1 all of it, 0.5 its second half, 0 the head only
     unfreeze_lr:float|None=None # one learning rate for the fine-tuning after unfreezing (the brain-tumour study: 1e-5); None: lr/200 to lr/2 by layer
     opt:str='adam' # optimiser (fastai's): 'adam', 'sgd' (momentum 0.9) or 'rmsprop'
@@ -41,7 +41,7 @@ class TrainConfig:
     l2:float=0.0 # L2 penalty on the dense layers' weights added to the loss, Keras' kernel_regularizer (0: off; the scleroderma study: 0.001)
     precision:str='fp32' # 'fp32', 'bf16' (GPU, or CPU autocast) or 'fp16' (GPU only); the exported weights are fp32
     channels_last:bool=True # train in the channels-last memory format (fastai's ChannelsLast; about 1.6x faster convolutions on a CPU), same results up to rounding
-    retain_memory:bool=False # on a CPU with glibc (Linux), keep freed memory for the next step instead of returning it (medfast.train.retain_freed_memory): about 1.5x faster steps, 0.1-1 GB more peak memory (over 4 GB at 224 px, batch 32)
+    retain_memory:bool=False # on a CPU with glibc (Linux), keep freed memory for the next step instead of returning it (medfast.train.retain_freed_memory): about 1.5x faster steps, 0.1-1 GB more peak memory (over 4 GB at 224 px, batch 32); once on, it stays on for the rest of the process
     classes:list|None=None # the order of the classes, e.g. No_DR,Mild,Moderate,Severe,Proliferate_DR (the outputs, kappa's distances); None: integer labels numerically, else alphabetically
     positive:str|None=None # binary tasks: the positive class of sensitivity, thresholds and ROC (placed second); None: the second class of the order
     missing_classes:str='error' # a class with no training images: 'error' (stop, with its counts per split) or 'warn' (train without it)

@@ -264,9 +264,11 @@ def sweep(items:pd.DataFrame, # items table; its `split` column is used, else on
                        max_jobs=left, **(run_kw or {}))
         if left is not None: left -= ran['run']
         if ran['left']: break
+        mfn = lambda c: out/PROTOCOL_FILES.configs/_cfg_id(c)/RUN_FILES.metrics
         t = pd.DataFrame([dict(stage=len(tables) + 1, step='+'.join(keys), arch=c.arch,
                                **{k: getattr(c, k) for k in dict.fromkeys([*grid, *SWEEP_SHOWN]) if k != 'arch'},
-                               **_job_scores(out/PROTOCOL_FILES.configs/_cfg_id(c)/RUN_FILES.metrics), config=_cfg_id(c))
+                               lr_used=json.loads(mfn(c).read_text())['job']['lr'],   # the rate itself where lr is 'valley' or unset
+                               **_job_scores(mfn(c)), config=_cfg_id(c))
                           for c in cands])
         win = select(t, metric, tie_break='params', tol=tol)
         t['chosen'] = t.index == win.name

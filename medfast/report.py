@@ -109,7 +109,9 @@ def _sec_training(run:Path) -> str:
     if not (run/RUN_FILES.lr_find).is_file() and s.get('lr') is not None and s.get('lr_find', 0) is None:   # given, or the default
         why = ("is fastai's fine-tuning default for pretrained weights" if s.get('lr_from') == 'fine_tune default' else 'was given')
         out.append(_p(f"The learning rate {why} (lr = {s['lr']:g}), so lr_find did not run (--lr valley runs it and uses its suggestion)."))
-    else: out.append(_note(run, RUN_FILES.lr_find) or _img(png_uri(run/RUN_FILES.lr_find), 'lr_find'))
+    else:
+        if s.get('lr_from') == 'valley': out.append(_p(f"The run used lr_find's valley suggestion, lr = {s['lr']:.2e}."))
+        out.append(_note(run, RUN_FILES.lr_find) or _img(png_uri(run/RUN_FILES.lr_find), 'lr_find'))
     return ''.join(out)
 
 def _sec_metrics(er:dict) -> str:

@@ -291,7 +291,7 @@ def _plan(s:dict) -> str:
     if u == 0: return f"{s['freeze_epochs'] + s['epochs']} epochs of the head (body frozen)"
     return f"{s['freeze_epochs']} frozen + {s['epochs']} unfrozen epochs" + ('' if u == 1 else f" ({u:g} of the body)")
 
-_LR_FROM = {'fine_tune default': " (fastai's fine-tuning default)", 'valley': " (lr_find's valley)"}   # how the summary names them
+_LR_FROM = {'fine_tune default': " (fastai's fine-tuning default)", 'valley': " (lr_find's valley)", 'given': " (given)"}   # in the summary
 
 def format_summary(s:dict # the dictionary `train_run` returns
                   ) -> str:
