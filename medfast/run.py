@@ -125,10 +125,14 @@ def build_learner(dls, # from `build_dls`
     return learn
 
 # %% ../nbs/13_run.ipynb #b34486b0
+def _pretrained(cfg:TrainConfig) -> bool:
+    "Whether a run of `cfg` starts from pretrained weights (the frozen phase and the learning rate depend on it)."
+    return _weights_arg(cfg.pretrained) is not False
+
 def lr_plan(cfg:TrainConfig) -> float|str:
     "The learning rate a run of `cfg` uses: `cfg.lr`; None: `FINE_TUNE_LR` with pretrained weights, 'valley' (lr_find's) from random ones."
     if cfg.lr is not None: return cfg.lr
-    return FINE_TUNE_LR if _weights_arg(cfg.pretrained) is not False else 'valley'
+    return FINE_TUNE_LR if _pretrained(cfg) else 'valley'
 
 def _lr_from(cfg:TrainConfig) -> str:
     "Where the run's learning rate comes from: 'given', 'fine_tune default' or 'valley'."
@@ -143,7 +147,7 @@ def fit(learn, # from `build_learner`
     out, plan = Path(out), lr_plan(cfg)
     sug = find_lr(learn, fname=out/RUN_FILES.lr_find, num_it=cfg.lr_find_iters) if plan == 'valley' else None
     lr = float(plan if sug is None else sug.valley)
-    freeze = cfg.freeze_epochs if cfg.freeze_epochs is not None else int(_weights_arg(cfg.pretrained) is not False)
+    freeze = cfg.freeze_epochs if cfg.freeze_epochs is not None else int(_pretrained(cfg))
     head_only = cfg.unfreeze == 0   # no fine-tuning: the head trains for all the epochs, the recipe unfreezes nothing
     body = 1.0 if head_only else cfg.unfreeze
     best = cfg.save_best or cfg.early_stopping > 0   # early stopping ends on the best epoch's weights, as Keras' restore_best_weights
