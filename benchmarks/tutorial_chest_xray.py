@@ -126,7 +126,7 @@ def main():
         dls = get_dls(split, size=a.size, bs=a.bs, arch=ARCH, aug=False, positive='covid', **aug_preset('xray', size=a.size))
         learn = medical_learner(dls, ARCH, pretrained=w, seed=seed)
         with learn.no_bar(), learn.added_cbs(PlainProgress(every=300)):
-            fine_tune_recipe(learn, epochs=a.epochs, freeze_epochs=a.freeze_epochs, lr=a.lr or None, num_it=a.lr_find_iters)
+            fine_tune_recipe(learn, epochs=a.epochs, freeze_epochs=a.freeze_epochs, lr=a.lr or 'valley', num_it=a.lr_find_iters)
         preds = predict_splits(learn, split)
         d = out/f'seed_{seed}'; d.mkdir(exist_ok=True)
         save_preds(preds, d/'predictions.csv'); history(learn).to_csv(d/'history.csv', index=False)

@@ -14,7 +14,7 @@ from pathlib import Path
 from .core import *
 from .augment import AUG_PRESETS
 from .config import *
-from .run import train_run, demo, predict_run, DEMO, DEMO_OUT, _reading, _weights_arg
+from .run import train_run, demo, predict_run, lr_plan, DEMO, DEMO_OUT, _reading, _weights_arg
 from contextlib import nullcontext
 from .report import report, protocol_report
 from .protocols import protocol_run, SWEEP_STAGES, SWEEP_START, METRICS
@@ -124,6 +124,12 @@ def _base(a) -> tuple:
     "`(settings, data record)` of --config FILE, or (None, None)."
     return load_config(a.config) if a.config else (None, None)
 
+def _unused_lr_find_iters(a, cfg:TrainConfig) -> str|None:
+    "The warning for a typed --lr-find-iters when this run's `lr_plan` takes no lr_find (None: it is used, or not typed)."
+    if not hasattr(a, 'lr_find_iters') or lr_plan(cfg) == 'valley': return None
+    return (f"--lr-find-iters {a.lr_find_iters} is not used: lr_find runs only with --lr valley (or from random weights "
+            f"without --lr); this run's learning rate is {lr_plan(cfg):g}.")
+
 def _train(a):
     cfg, data = _base(a)
     if a.data is None:
@@ -131,7 +137,9 @@ def _train(a):
         a.data, read_kw = data['source'], {k: v for k, v in data.items() if k != 'source'}
         read_kw.update(_read_kw(a))
     else: read_kw = _read_kw(a)
-    train_run(a.data, a.out, config_from_args(a, cfg), overwrite=a.overwrite, read_kw=read_kw)
+    cfg = config_from_args(a, cfg)
+    if msg := _unused_lr_find_iters(a, cfg): warnings.warn(msg)
+    train_run(a.data, a.out, cfg, overwrite=a.overwrite, read_kw=read_kw)
 
 # %% ../nbs/15_cli.ipynb #2f11e191
 def _pretrained_pairs(v:str|None, archs:list) -> dict:

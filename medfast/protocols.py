@@ -76,6 +76,10 @@ def _brief(c:dict) -> str:
     lr = "lr_find's valley" if lr == 'valley' else f"{lr:g}"
     return f"{c['arch']}, bs {c['bs']}, lr {lr}, aug {c['aug']}, unfreeze {c['unfreeze']}"
 
+def _job_line(i:int, n:int, what:str, d:Path, c:dict, label:str='') -> str:
+    "A job's line in the log: '  stage 2 (lr): job 1/4 started: configs/<id> (<its settings>)'; without `label`, from 'job'."
+    return f"  {label + ': ' if label else ''}job {i}/{n} {what}: {d.parent.name}/{d.name} ({_brief(c)})"
+
 def run_jobs(jobs:list, # `(items, cfg, folder, name)` tuples; a folder with a finished job of the same cfg is skipped
              executor:str='sequential', # 'sequential' (in this process) or 'ray' (Ray tasks, local or on a cluster)
              address:str|None=None, # Ray cluster address (e.g. 'ray://head:10001' or 'auto'); None: a local Ray on this machine
@@ -84,6 +88,7 @@ def run_jobs(jobs:list, # `(items, cfg, folder, name)` tuples; a folder with a f
              max_jobs:int|None=None, # run at most this many unfinished jobs (None: all)
              threads:int|None=None, # sequential: torch threads per job (None: leave as is)
              progress:bool=False, # print a line as each job starts (sequential) or arrives (Ray), for logs
+             label:str='', # what those lines name the batch by, e.g. a sweep's 'stage 2 (lr)'
             ) -> dict:
     "Run the unfinished jobs and write each result to its folder as soon as it arrives; returns dict(kept, run, left)."
     if executor not in ('sequential', 'ray'): raise MedfastError(f"executor={executor!r}: use 'sequential' or 'ray'.")
@@ -92,8 +97,7 @@ def run_jobs(jobs:list, # `(items, cfg, folder, name)` tuples; a folder with a f
     kept, left = len(jobs) - len(todo), 0
     if max_jobs is not None: todo, left = todo[:max_jobs], max(0, len(todo) - max_jobs)
     cfgs = {d: cfg for _, cfg, d, _ in todo}
-    say = (lambda i, d, what: print(f"  job {i}/{len(todo)} {what}: {d.parent.name}/{d.name} ({_brief(config_dict(cfgs[d]))})",
-                                    flush=True)) if progress else (lambda *a: None)
+    say = (lambda i, d, what: print(_job_line(i, len(todo), what, d, config_dict(cfgs[d]), label), flush=True)) if progress else (lambda *a: None)
     if executor == 'sequential' or not todo:
         for i, (it, cfg, d, n) in enumerate(todo, 1): say(i, d, 'started'); fit_job(it, cfg, d, threads, n)
     else:
@@ -261,7 +265,7 @@ def sweep(items:pd.DataFrame, # items table; its `split` column is used, else on
         cands = [{**best, **dict(zip(keys, vals))} for vals in product(*(grid[k] for k in keys))]
         cands = [make_config(c, pretrained=aw.get(c['arch'], c['pretrained'])) for c in cands]
         ran = run_jobs([(items, c, out/PROTOCOL_FILES.configs/_cfg_id(c), None) for c in cands], executor=executor,
-                       max_jobs=left, **(run_kw or {}))
+                       max_jobs=left, label=f"stage {len(tables) + 1} ({'+'.join(keys)})", **(run_kw or {}))
         if left is not None: left -= ran['run']
         if ran['left']: break
         mfn = lambda c: out/PROTOCOL_FILES.configs/_cfg_id(c)/RUN_FILES.metrics

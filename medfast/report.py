@@ -102,6 +102,10 @@ def _sec_balance(run:Path) -> str:
     n = _note(run, RUN_FILES.class_counts)
     return n or _tab(pd.read_csv(run/RUN_FILES.class_counts, index_col=0))
 
+def _sweep(found:dict) -> str:
+    "', from a sweep of N steps from a to b', as the run recorded it ('' for runs that did not)."
+    return f", from a sweep of {found['steps']} steps from {found['start']:g} to {found['end']:g}" if 'steps' in found else ''
+
 def _sec_training(run:Path) -> str:
     out = [_note(run, RUN_FILES.history) or _img(fig_uri(plot_history(run/RUN_FILES.history)), 'training curves')]
     out.append('<h3>Learning-rate finder</h3>')
@@ -110,7 +114,7 @@ def _sec_training(run:Path) -> str:
         why = ("is fastai's fine-tuning default for pretrained weights" if s.get('lr_from') == 'fine_tune default' else 'was given')
         out.append(_p(f"The learning rate {why} (lr = {s['lr']:g}), so lr_find did not run (--lr valley runs it and uses its suggestion)."))
     else:
-        if s.get('lr_from') == 'valley': out.append(_p(f"The run used lr_find's valley suggestion, lr = {s['lr']:.2e}."))
+        if s.get('lr_from') == 'valley': out.append(_p(f"The run used lr_find's valley suggestion, lr = {s['lr']:.2e}{_sweep(s['lr_find'])}."))
         out.append(_note(run, RUN_FILES.lr_find) or _img(png_uri(run/RUN_FILES.lr_find), 'lr_find'))
     return ''.join(out)
 

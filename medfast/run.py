@@ -143,7 +143,7 @@ def fit(learn, # from `build_learner`
         cfg:TrainConfig, # lr, lr_find_iters, epochs, freeze_epochs, unfreeze, schedule and the callbacks are used
         out:Path, # the run folder (lr_find plot, training log)
        ) -> dict:
-    "Take or find the learning rate (`lr_plan`), then fine-tune; returns dict(lr, lr_from, freeze_epochs, lr_find)."
+    "Take or find the learning rate (`lr_plan`), then fine-tune; returns dict(lr, lr_from, freeze_epochs, lr_find: its suggestions and sweep, or None)."
     out, plan = Path(out), lr_plan(cfg)
     sug = find_lr(learn, fname=out/RUN_FILES.lr_find, num_it=cfg.lr_find_iters) if plan == 'valley' else None
     lr = float(plan if sug is None else sug.valley)
@@ -155,7 +155,8 @@ def fit(learn, # from `build_learner`
     fine_tune_recipe(learn, epochs=0 if head_only else cfg.epochs, freeze_epochs=freeze + (cfg.epochs if head_only else 0),
                      lr=lr, unfreeze=body, unfrozen_lr=cfg.unfreeze_lr, schedule=cfg.schedule, cbs=cbs)
     set_precision(learn, 'fp32')   # predictions and the export in fp32
-    return dict(lr=lr, lr_from=_lr_from(cfg), freeze_epochs=freeze, lr_find=None if sug is None else dict(valley=float(sug.valley), slide=float(sug.slide)))
+    found = None if sug is None else dict(valley=float(sug.valley), slide=float(sug.slide), **learn.lr_find_sweep)
+    return dict(lr=lr, lr_from=_lr_from(cfg), freeze_epochs=freeze, lr_find=found)
 
 # %% ../nbs/13_run.ipynb #4164c50f
 def predict_and_evaluate(learn, # the trained learner

@@ -263,12 +263,13 @@ def find_lr(learn:Learner, # the Learner
             start_lr:float|None=None, # smallest learning rate tried (None: `LR_FIND_START` for a frozen pretrained body, else 1e-7)
             end_lr:float=10, # largest learning rate tried
            ):
-    "fastai's `lr_find` with the `valley` and `slide` suggestions (a named tuple); the plot is saved to `fname`."
+    "fastai's `lr_find` with the `valley` and `slide` suggestions (a named tuple); the plot is saved to `fname`, the sweep kept in `learn.lr_find_sweep`."
     start_lr, num_it = _lr_find_sweep(learn, start_lr, num_it)
     if num_it < 8: raise MedfastError(f"num_it={num_it} is too few for lr_find: fastai drops the last 5 steps of the "
                                       "curve before suggesting; use num_it >= 8.")
     sug = learn.lr_find(start_lr=start_lr, end_lr=end_lr, num_it=num_it, show_plot=False,
                         suggest_funcs=(valley, _or_valley(slide)))
+    learn.lr_find_sweep = dict(start=start_lr, end=end_lr, steps=num_it)
     if fname is not None:
         fname = Path(fname); fname.parent.mkdir(parents=True, exist_ok=True)
         fig = plot_lr_find(learn, sug); fig.savefig(fname, dpi=100); plt.close(fig)
@@ -300,13 +301,13 @@ def _fit_phase(learn:Learner, n:int, lr, schedule:str, cbs, pct_start:float, div
 def fine_tune_recipe(learn:Learner, # e.g. from `medical_learner`
                      epochs:int=5, # epochs with the body (partly) unfrozen
                      freeze_epochs:int=1, # epochs training the head only, first
-                     lr:float|None=None, # peak learning rate; None: the `valley` suggestion of `find_lr`
+                     lr:float|str|None=None, # peak learning rate; None: fastai's fine-tuning default (`FINE_TUNE_LR`); 'valley': `find_lr`'s valley suggestion
                      unfreeze:float=1.0, # fraction of the body to unfreeze: 1.0 all, 0.5 its second half
                      lr_mult:float=100, # ratio between the head's and the earliest layers' learning rates
                      unfrozen_lr:float|None=None, # one learning rate for every layer after unfreezing (the Keras studies' 1e-5); None: lr/2/lr_mult to lr/2
                      find_fname:str|Path|None=None, # save the lr_find plot here
                      cbs=None, # extra fastai callbacks for both fits
-                     num_it:int|None=None, # lr_find steps (when `lr` is None; None: `find_lr`'s choice)
+                     num_it:int|None=None, # lr_find steps (when it runs: `lr='valley'` or `find_fname`; None: `find_lr`'s choice)
                      pct_start:float=0.3, # warm-up fraction of the unfrozen one-cycle
                      div:float=5.0, # the unfrozen one-cycle starts at lr/div
                      schedule:str='one_cycle', # one of `SCHEDULES`: 'one_cycle', 'constant' (the Keras studies; `ReduceLROnPlateau` can lower it), 'cosine' (annealing, the leukemia reference pipeline) or 'flat_cos'
@@ -314,9 +315,13 @@ def fine_tune_recipe(learn:Learner, # e.g. from `medical_learner`
     "Freeze → one-cycle → unfreeze (all or part of the body) → one-cycle with discriminative learning rates."
     if not 0 < unfreeze <= 1: raise MedfastError(f"unfreeze must be in (0, 1] (1.0: whole body, 0.5: second half), got {unfreeze}.")
     if schedule not in SCHEDULES: raise MedfastError(f"schedule={schedule!r}: use one of {', '.join(map(repr, SCHEDULES))}.")
+    if isinstance(lr, str) and lr != 'valley':
+        raise MedfastError(f"lr={lr!r}: give a number > 0, 'valley' (lr_find's suggestion) or None (fastai's fine-tuning default, {FINE_TUNE_LR:g}).")
     learn.freeze()
-    if lr is None: lr = float(find_lr(learn, find_fname, num_it=num_it).valley)
-    elif find_fname is not None: find_lr(learn, find_fname, num_it=num_it)
+    if lr == 'valley': lr = float(find_lr(learn, find_fname, num_it=num_it).valley)
+    else:
+        if find_fname is not None: find_lr(learn, find_fname, num_it=num_it)
+        lr = FINE_TUNE_LR if lr is None else lr
     lr_lo, lr_hi = (lr/2/lr_mult, lr/2) if unfrozen_lr is None else (unfrozen_lr, unfrozen_lr)
     learn.recipe = dict(lr=lr, freeze_epochs=freeze_epochs, epochs=epochs, unfreeze=unfreeze, lr_mult=lr_mult,
                         unfrozen_lrs=(lr_lo, lr_hi), schedule=schedule)
