@@ -103,8 +103,12 @@ def _sec_balance(run:Path) -> str:
     return n or _tab(pd.read_csv(run/RUN_FILES.class_counts, index_col=0))
 
 def _sweep(found:dict) -> str:
-    "', from a sweep of N steps from a to b', as the run recorded it ('' for runs that did not)."
-    return f", from a sweep of {found['steps']} steps from {found['start']:g} to {found['end']:g}" if 'steps' in found else ''
+    "', from a sweep of N steps from a to b' (and where fastai stopped it early), as the run recorded it ('' for runs that did not)."
+    if 'steps' not in found: return ''
+    s = f", from a sweep of {found['steps']} steps from {found['start']:g} to {found['end']:g}"
+    if found.get('steps_run', found['steps']) < found['steps']:
+        s += f" (stopped after {found['steps_run']} steps, at lr {found['last_lr']:.2g}, when the loss diverged)"
+    return s
 
 def _sec_training(run:Path) -> str:
     out = [_note(run, RUN_FILES.history) or _img(fig_uri(plot_history(run/RUN_FILES.history)), 'training curves')]
@@ -358,7 +362,7 @@ def _sweep_page(out:Path, metrics:list, digits:int) -> list:
     show['chosen'] = show['chosen'].map({True: '✓', False: ''})
     metric = best['metric'] if best else mets[0]
     parts += ['<h2>Stages</h2>', _p(f"Each stage tries its settings on the winner of the stage before; the winner (✓) has the "
-              f"best validation {metric}, ties going to fewer parameters."), _tab(show.round(digits), index=False)]
+              f"best validation {metric}, ties going to fewer parameters."), _tab(show.round({m: digits for m in mets}), index=False)]
     if not best: parts.append(_p("Unfinished: rerun the same command to train the remaining configurations.", 'note'))
     parts += ['<h2>Charts</h2>', _p("One chart per metric, one panel per stage (the chosen configuration in orange), like the "
               "study's bar charts.")]
@@ -369,7 +373,7 @@ def _sweep_page(out:Path, metrics:list, digits:int) -> list:
 def protocol_report(out:str|Path, # a folder of `cross_validate`, `compare` or `sweep` (or `medfast cv|compare|sweep`)
                     fname:str|Path|None=None, # the HTML file (default: out/'summary.html')
                     metrics:tuple=PROTOCOL_METRICS, # metrics to show (those the results have)
-                    digits:int=3, # decimals
+                    digits:int=3, # decimals of the metrics (settings such as learning rates are shown in full)
                    ) -> Path:
     "One self-contained HTML summary of a protocol folder, rebuilt from its files alone; returns its path."
     out = Path(out).expanduser()

@@ -355,7 +355,8 @@ def predict_run(model_dir, # a `model/` folder written by `train_run` / `export_
         files = sorted(p for p in i.rglob('*') if p.is_file() and not any(s.startswith('.') for s in p.relative_to(i).parts))
         paths += [str(p) for p in files if p.suffix.lower() in IMAGE_EXTS]
         skipped += [str(p) for p in files if p.suffix.lower() not in IMAGE_EXTS]
-    if skipped: warnings.warn(f"predict skipped {len(skipped)} files that are not images ({', '.join(IMAGE_EXTS)}): "
+    what = 'file that is not an image' if len(skipped) == 1 else 'files that are not images'
+    if skipped: warnings.warn(f"predict skipped {len(skipped)} {what} ({', '.join(IMAGE_EXTS)}): "
                               f"{', '.join(skipped[:10])}{' ...' if len(skipped) > 10 else ''}. Pass such a file by name to try it.")
     if not paths: raise DataError(f"No images found in {', '.join(map(str, inputs))}.")
     if out is not None and Path(out).exists() and not overwrite:

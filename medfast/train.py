@@ -269,7 +269,8 @@ def find_lr(learn:Learner, # the Learner
                                       "curve before suggesting; use num_it >= 8.")
     sug = learn.lr_find(start_lr=start_lr, end_lr=end_lr, num_it=num_it, show_plot=False,
                         suggest_funcs=(valley, _or_valley(slide)))
-    learn.lr_find_sweep = dict(start=start_lr, end=end_lr, steps=num_it)
+    learn.lr_find_sweep = dict(start=start_lr, end=end_lr, steps=num_it, steps_run=len(learn.recorder.lrs),   # fastai stops early
+                               last_lr=float(learn.recorder.lrs[-1]))                                          # when the loss diverges
     if fname is not None:
         fname = Path(fname); fname.parent.mkdir(parents=True, exist_ok=True)
         fig = plot_lr_find(learn, sug); fig.savefig(fname, dpi=100); plt.close(fig)
@@ -312,7 +313,7 @@ def fine_tune_recipe(learn:Learner, # e.g. from `medical_learner`
                      div:float=5.0, # the unfrozen one-cycle starts at lr/div
                      schedule:str='one_cycle', # one of `SCHEDULES`: 'one_cycle', 'constant' (the Keras studies; `ReduceLROnPlateau` can lower it), 'cosine' (annealing, the leukemia reference pipeline) or 'flat_cos'
                     ) -> Learner:
-    "Freeze → one-cycle → unfreeze (all or part of the body) → one-cycle with discriminative learning rates."
+    "Freeze → one-cycle → unfreeze (all or part of the body) → one-cycle with discriminative learning rates, at `lr` (None: fastai's `FINE_TUNE_LR`, 2e-3, as `Learner.fine_tune`, from random weights too, where `medfast train` runs lr_find; 'valley': lr_find's suggestion)."
     if not 0 < unfreeze <= 1: raise MedfastError(f"unfreeze must be in (0, 1] (1.0: whole body, 0.5: second half), got {unfreeze}.")
     if schedule not in SCHEDULES: raise MedfastError(f"schedule={schedule!r}: use one of {', '.join(map(repr, SCHEDULES))}.")
     if isinstance(lr, str) and lr != 'valley':
