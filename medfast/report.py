@@ -102,7 +102,7 @@ def _sec_balance(run:Path) -> str:
     n = _note(run, RUN_FILES.class_counts)
     return n or _tab(pd.read_csv(run/RUN_FILES.class_counts, index_col=0))
 
-def _sweep(found:dict) -> str:
+def _lr_find_words(found:dict) -> str:
     "', from a sweep of N steps from a to b' (and where fastai stopped it early), as the run recorded it ('' for runs that did not)."
     if 'steps' not in found: return ''
     s = f", from a sweep of {found['steps']} steps from {found['start']:g} to {found['end']:g}"
@@ -118,7 +118,7 @@ def _sec_training(run:Path) -> str:
         why = ("is fastai's fine-tuning default for pretrained weights" if s.get('lr_from') == 'fine_tune default' else 'was given')
         out.append(_p(f"The learning rate {why} (lr = {s['lr']:g}), so lr_find did not run (--lr valley runs it and uses its suggestion)."))
     else:
-        if s.get('lr_from') == 'valley': out.append(_p(f"The run used lr_find's valley suggestion, lr = {s['lr']:.2e}{_sweep(s['lr_find'])}."))
+        if s.get('lr_from') == 'valley': out.append(_p(f"The run used lr_find's valley suggestion, lr = {s['lr']:.2e}{_lr_find_words(s['lr_find'])}."))
         out.append(_note(run, RUN_FILES.lr_find) or _img(png_uri(run/RUN_FILES.lr_find), 'lr_find'))
     return ''.join(out)
 
