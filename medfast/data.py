@@ -6,16 +6,17 @@ Docs: https://medfast.github.io/medfast/data.html.md"""
 
 # %% ../nbs/01_data.ipynb #56e48865
 from __future__ import annotations
-import hashlib, importlib, json, os, threading, warnings
+import hashlib, importlib, json, os, re, threading, warnings
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 import numpy as np
 import pandas as pd
 from PIL import Image, ImageOps, UnidentifiedImageError
-import pydicom, imagehash
+import cv2, pydicom, imagehash
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
-from pydicom.pixels import apply_modality_lut
+from pydicom import uid as dicom_uid
+from pydicom.pixels import apply_modality_lut, apply_color_lut, get_decoder
 from pydicom.errors import InvalidDicomError
 import torch
 from fastai.vision.all import (PILImage, DataBlock, ImageBlock, CategoryBlock, TransformBlock, ColReader, IndexSplitter, Resize,
@@ -29,12 +30,12 @@ from .core import *
 # %% auto #0
 __all__ = ['DICOM_EXTS', 'IMAGE_EXTS', 'SPLITS', 'MAX_PIXELS', 'READ_OPTIONS', 'WINDOWS', 'MEDMNIST_CLASSES', 'NEAR_DUP_DISTANCE',
            'LeakageError', 'read_options', 'dicom_window', 'read_dicom', 'open_image', 'MedImage', 'verify_images',
-           'from_folder', 'from_csv', 'from_npz', 'read_items', 'image_hashes', 'near_duplicates',
+           'is_image_file', 'from_folder', 'from_csv', 'from_npz', 'read_items', 'image_hashes', 'near_duplicates',
            'near_duplicate_groups', 'split_items', 'audit_splits', 'class_counts', 'balance_items', 'sampler_weights',
            'backbone_stats', 'class_order', 'get_dls', 'test_dl', 'eval_preprocessing', 'eval_pipes', 'eval_batch']
 
 # %% ../nbs/01_data.ipynb #4fd36166
-DICOM_EXTS = ('.dcm', '.dicom')
+DICOM_EXTS = ('.dcm', '.dicom', '.ima')   # .ima: Siemens; DICOM files with other names are recognised by their content
 IMAGE_EXTS = ('.bmp', '.gif', '.jpeg', '.jpg', '.png', '.tif', '.tiff', '.webp') + DICOM_EXTS
 SPLITS = ('train', 'valid', 'test')
 _SPLIT_NAMES = {'train': 'train', 'valid': 'valid', 'val': 'valid', 'validation': 'valid', 'test': 'test'}
@@ -71,10 +72,13 @@ def read_options(allow_large:bool=False, # read images over `MAX_PIXELS` (whole-
     finally: READ_OPTIONS.update(old)
 
 def _rescale(a:np.ndarray) -> np.ndarray:
-    "`a` mapped linearly from its own range [min, max] to uint8 0-255 (all 0 when constant)."
+    "`a` mapped linearly from its finite range [min, max] to uint8 0-255 (all 0 if constant; NaN and -inf 0, inf 255)."
     a = a.astype(np.float64)
-    lo, hi = float(a.min()), float(a.max())
-    return np.round((a - lo) / (hi - lo) * 255 if hi > lo else np.zeros_like(a)).astype(np.uint8)
+    fin = np.isfinite(a)
+    if not fin.any(): return np.zeros(a.shape, np.uint8)
+    lo, hi = float(a[fin].min()), float(a[fin].max())
+    out = (np.clip(a, lo, hi) - lo) / (hi - lo) * 255 if hi > lo else np.zeros_like(a)
+    return np.round(np.nan_to_num(out, nan=0.0)).astype(np.uint8)
 
 def _to_rgb(im:Image.Image) -> Image.Image:
     "`im` as an 8-bit RGB image: a constant alpha dropped, another one composited onto black, high bit depths rescaled."
@@ -89,7 +93,7 @@ def _to_rgb(im:Image.Image) -> Image.Image:
     return im.convert('RGB')
 
 def _from_array(a) -> Image.Image:
-    "An image from an array of shape (H, W) or (H, W, 1/3/4): uint8 as it is, bool as 0/255, other types rescaled."
+    "An image from an array (H, W) or (H, W, 1/3/4), RGB(A): uint8 as it is, bool 0/255, other types `_rescale`d."
     a = np.asarray(a)
     if a.ndim == 3 and a.shape[-1] == 1: a = a[..., 0]
     if a.ndim not in (2, 3) or a.ndim == 3 and a.shape[-1] not in (3, 4):
@@ -97,18 +101,38 @@ def _from_array(a) -> Image.Image:
                          "A channels-first array becomes one with a.transpose(1, 2, 0).")
     if a.dtype == np.bool_: a = a.astype(np.uint8) * 255
     if a.ndim == 2 and a.dtype != np.uint8: return Image.fromarray(_rescale(a), 'L')   # as a 16-bit file is read
+    if a.ndim == 3 and a.shape[-1] == 4 and a.dtype != np.uint8:   # colours together; an alpha from its type's range
+        top = np.iinfo(a.dtype).max if np.issubdtype(a.dtype, np.integer) else 1.0
+        alpha = np.round(np.nan_to_num(np.clip(a[..., 3] / top, 0, 1)) * 255).astype(np.uint8)
+        return Image.fromarray(np.dstack([_rescale(a[..., :3]), alpha]), 'RGBA')
     a = a if a.dtype == np.uint8 else _rescale(a)
     return Image.fromarray(a, 'L' if a.ndim == 2 else 'RGB' if a.shape[-1] == 3 else 'RGBA')
-
 
 # %% ../nbs/01_data.ipynb #3e0cfb89
 WINDOWS = {  # CT windows (center, width) in Hounsfield units, as Radiopaedia's "Windowing (CT)" lists them
     'lung': (-600, 1500), 'mediastinum': (50, 350), 'abdomen': (50, 400), 'brain': (40, 80), 'bone': (400, 1800)}
 
 def _is_dicom(fn:Path) -> bool:
-    "Whether `fn` is a DICOM file: a .dcm/.dicom name, or the 'DICM' marker at byte 128 (files without an extension)."
+    "Whether `fn` is DICOM: a `DICOM_EXTS` name, the 'DICM' marker at byte 128, or a data set without that header."
     if fn.suffix.lower() in DICOM_EXTS: return True
-    with open(fn, 'rb') as fh: return fh.read(132)[128:] == b'DICM'
+    with open(fn, 'rb') as fh: head = fh.read(132)
+    if head[128:] == b'DICM': return True
+    # no preamble and file meta (old exports, some .IMA files): the first element is in group 0008, little endian, with
+    # an explicit VR (two capital letters) or an implicit one (a 4-byte length)
+    return head[:2] == b'\x08\x00' and len(head) >= 8 and (head[4:6].isalpha() and head[4:6].isupper()
+                                                            or int.from_bytes(head[4:8], 'little') < 1 << 16)
+
+_ENCODINGS = {(True, True): dicom_uid.ImplicitVRLittleEndian, (False, True): dicom_uid.ExplicitVRLittleEndian,
+              (False, False): dicom_uid.ExplicitVRBigEndian}   # (implicit VR, little endian) -> transfer syntax
+
+def _dcmread(fn, **kw):
+    "`pydicom.dcmread(fn)`; a file without preamble and file meta with force=True, its transfer syntax guessed."
+    try: return pydicom.dcmread(fn, **kw)
+    except InvalidDicomError:
+        ds = pydicom.dcmread(fn, force=True, **kw)
+        if 'TransferSyntaxUID' not in ds.file_meta and ds.original_encoding in _ENCODINGS:
+            ds.file_meta.TransferSyntaxUID = _ENCODINGS[ds.original_encoding]
+        return ds
 
 def dicom_window(window, # a `WINDOWS` name, (center, width), 'C,W', or None
                  ds=None, # a pydicom dataset: its Window Center/Width when `window` is None
@@ -126,23 +150,52 @@ def dicom_window(window, # a `WINDOWS` name, (center, width), 'C,W', or None
     raise DataError(f"window={window!r}: give a preset ({', '.join(WINDOWS)}) or 'center,width' in Hounsfield units "
                     "with width > 0, e.g. '-600,1500'.")
 
+def _decoder_advice(ts) -> str:
+    "What to install for pydicom to decode transfer syntax `ts`, from pydicom's list of its plugins ('' if none)."
+    try: missing = get_decoder(ts).missing_dependencies   # 'pylibjpeg - requires pylibjpeg>=2.0 and pylibjpeg-...'
+    except NotImplementedError:
+        return (f"pydicom has no decoder for {ts.name}: convert the files to an uncompressed transfer syntax first "
+                "(e.g. gdcm's `gdcmconv --raw IN OUT`).")
+    plugins = dict(m.split(' - requires ', 1) for m in missing if ' - requires ' in m)
+    for name in ('pylibjpeg', 'pyjpegls', 'gdcm'):   # the first two install from PyPI under their own names
+        if name in plugins:
+            pkgs = [re.match(r'[\w.-]+', r).group() for r in re.split(r', | and ', plugins[name])]
+            return f"`pip install {' '.join('python-gdcm' if p == 'gdcm' else p for p in pkgs if p != 'numpy')}`"
+    return ''
+
 def _dicom_pixels(fn) -> tuple:
-    "The dataset and the pixel array of DICOM file `fn` (the pixels not decoded for a multi-frame file)."
-    ds = pydicom.dcmread(fn)
-    return ds, (None if int(ds.get('NumberOfFrames', 1) or 1) > 1 else ds.pixel_array)
+    "The dataset of DICOM file `fn` and its pixels (a colour table applied); an `ImageError` says what to install."
+    try: ds = _dcmread(fn)
+    except (InvalidDicomError, AttributeError, KeyError, ValueError, TypeError, OSError) as e:
+        raise ImageError(f"Cannot read DICOM file {fn}: {e}. The file is damaged or not a DICOM file; replace it with "
+                         "a good copy, or leave it out.") from e
+    if int(ds.get('NumberOfFrames', 1) or 1) > 1:
+        raise ImageError(f"{fn} holds {ds.NumberOfFrames} frames (a multi-frame DICOM, e.g. a whole series). medfast "
+                         "classifies single images: export the frames as single-frame files, one row each.")
+    try:
+        px = ds.pixel_array   # pydicom gives YBR_FULL / YBR_FULL_422 (and JPEG's YBR) as RGB
+        if ds.get('PhotometricInterpretation', '') == 'PALETTE COLOR': px = apply_color_lut(px, ds)   # indices: colours
+        return ds, px
+    except (AttributeError, KeyError, ValueError, NotImplementedError, RuntimeError, OSError, IndexError) as e:
+        why = ' '.join(l.strip() for l in str(e).splitlines() if l.strip() and ' - requires ' not in l).rstrip(':.')
+        why = re.sub(r'<_io\.BytesIO object at \w+>', 'its pixel data', why)   # Pillow's name for the stream
+        ts = ds.file_meta.get('TransferSyntaxUID')
+        pip = _decoder_advice(ts) if ts is not None and ts.is_compressed else ''
+        have = get_decoder(ts).available_plugins if pip else ()
+        if not pip: fix = "The file is damaged or holds no image; replace it with a good copy, or leave it out."
+        elif have: fix = (f"The decoders installed here ({', '.join(have)}) cannot read it: {pip} adds pydicom's "
+                          f"plugin for {ts.name} (if that fails too, the file is damaged).")
+        else: fix = f"No decoder for its compression ({ts.name}) is installed here: {pip} adds pydicom's plugin for it."
+        raise ImageError(f"Cannot read DICOM file {fn}: {why}. {fix}") from e
 
 def read_dicom(fn:str|Path, # a single-frame DICOM file (compressed transfer syntaxes that pydicom decodes, e.g. RLE)
                window=None, # see `dicom_window`; None: the file's own window, else its full range
               ) -> Image.Image:
-    "The pixels of DICOM file `fn` as an 8-bit image ('L', or 'RGB' for colour files): rescaled to modality units, windowed, MONOCHROME1 inverted."
-    try: ds, px = _dicom_pixels(fn)
-    except (InvalidDicomError, AttributeError, KeyError, ValueError, NotImplementedError, RuntimeError, OSError) as e:
-        raise ImageError(f"Cannot read DICOM file {fn}: {e}. The file is damaged, is not a DICOM image, or uses a compression "
-                         "pydicom cannot decode here (JPEG 2000 needs `pip install pylibjpeg pylibjpeg-openjpeg`).") from e
-    if int(ds.get('NumberOfFrames', 1) or 1) > 1:
-        raise ImageError(f"{fn} holds {ds.NumberOfFrames} frames (a multi-frame DICOM, e.g. a whole series). medfast "
-                         "classifies single images: export the frames as single-frame files, one row each.")
-    if ds.get('SamplesPerPixel', 1) != 1: return Image.fromarray(px.astype(np.uint8), 'RGB')   # colour: no window
+    "DICOM file `fn` as an 8-bit image ('L'; 'RGB' if colour): in modality units, windowed, MONOCHROME1 inverted."
+    ds, px = _dicom_pixels(fn)
+    if ds.get('PhotometricInterpretation', '') == 'PALETTE COLOR':   # colour-table entries are 8 or 16 bits
+        return Image.fromarray(px if px.dtype == np.uint8 else np.round(px / 257).astype(np.uint8), 'RGB')
+    if ds.get('SamplesPerPixel', 1) != 1: return _from_array(px)   # colour: no window; 16-bit colour from its own range
     hu = apply_modality_lut(px, ds).astype(np.float64)   # Rescale Slope/Intercept: stored values -> HU
     w = dicom_window(window, ds)
     if w is None: a = _rescale(hu)
@@ -158,23 +211,71 @@ class _TooLarge(ImageError):
 
 _PIL_LIMIT = threading.Lock()   # held while PIL's process-wide Image.MAX_IMAGE_PIXELS is lifted for one Image.open
 
+def _check_pixels(fn:Path, w:int, h:int):
+    "Raise `_TooLarge` when a `w` x `h` image is over the pixel limit of `READ_OPTIONS`, naming `fn` and what to do."
+    mp = READ_OPTIONS['max_pixels']
+    if mp is not None and w * h > mp:
+        raise _TooLarge(f"Image {fn} is {w} x {h} pixels ({w * h / 1e6:.0f} million), over the limit of {mp / 1e6:.1f} "
+                        "million that guards against decompression bombs. If the file is yours, allow it with "
+                        "--allow-large-images (read_options(allow_large=True)), and downscale it on reading with "
+                        "--max-side 2048; or resize it once beforehand.")
+
+def _frames(im:Image.Image) -> int:
+    "How many images `im` holds: its frames or pages, less a TIFF's reduced-resolution pages and an MPO's extra views."
+    n = getattr(im, 'n_frames', 1)
+    if n == 1 or im.format == 'MPO': return 1
+    if im.format != 'TIFF': return n
+    full = 0
+    for i in range(n): im.seek(i); full += not im.tag_v2.get(254, 0) & 1   # NewSubfileType bit 0: a reduced copy
+    im.seek(0)
+    return full
+
+def _deep_colour(im:Image.Image) -> bool:
+    "Whether `im` stores 16 bits per sample in a mode PIL decodes to 8, dropping the low byte (RGB, RGBA, LA, CMYK)."
+    args = im.tile[0].args if im.tile else None   # PIL's raw mode, e.g. 'RGB;16B' (PNG) or ('RGB;16N', ...) (TIFF)
+    raw = args if isinstance(args, str) else args[0] if isinstance(args, tuple) and args and isinstance(args[0], str) \
+          else ''
+    return im.mode not in ('I', 'F') and not im.mode.startswith('I;16') and ';16' in raw
+
+def _read_cv2(fn:Path, orientation:int=1) -> Image.Image|None:
+    "File `fn` decoded by OpenCV at full depth (`IMREAD_UNCHANGED`), RGB(A), EXIF `orientation` applied; or None."
+    a = cv2.imread(str(fn), cv2.IMREAD_UNCHANGED) if cv2.haveImageReader(str(fn)) else None
+    if a is None: return None
+    if a.ndim == 3: a = a[..., {2: [0, 0, 0, 1], 3: [2, 1, 0], 4: [2, 1, 0, 3]}.get(a.shape[-1], slice(None))]   # BGR
+    out = _from_array(a)
+    if orientation != 1: out.getexif()[0x0112] = orientation; out = ImageOps.exif_transpose(out)
+    return out
+
 def _open_file(fn:Path) -> Image.Image:
-    "The image of file `fn`, fully decoded, with `READ_OPTIONS` (a JPEG over `max_side` is decoded at a reduced scale)."
-    mp, side = READ_OPTIONS['max_pixels'], READ_OPTIONS['max_side']
+    "The image of file `fn`, fully decoded at its depth, with `READ_OPTIONS` (a JPEG over `max_side` at reduced scale)."
+    side = READ_OPTIONS['max_side']
     if _is_dicom(fn): return _to_rgb(read_dicom(fn, READ_OPTIONS['window']))
     with _PIL_LIMIT:   # one thread at a time lifts PIL's global limit (predict reads the next batch in a worker thread)
         old, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None   # medfast checks the size, naming the file
         try: im = Image.open(fn)
+        except UnidentifiedImageError as e: im, unknown = None, e
         finally: Image.MAX_IMAGE_PIXELS = old
-    with im:
-        if mp is not None and im.width * im.height > mp:
-            raise _TooLarge(f"Image {fn} is {im.width} x {im.height} pixels ({im.width * im.height / 1e6:.0f} million), over the "
-                             f"limit of {mp / 1e6:.1f} million that guards against decompression bombs. If the file is yours, "
-                             "allow it with --allow-large-images (read_options(allow_large=True)), and downscale it on reading "
-                             "with --max-side 2048; or resize it once beforehand.")
-        if side and max(im.size) > side and im.format == 'JPEG': im.draft(im.mode, (side, side))
-        im.load()  # force a full decode: truncated files fail here, not later
-        out = _to_rgb(ImageOps.exif_transpose(im))
+    if im is None:   # a format PIL does not read (e.g. a 32-bit float colour TIFF): OpenCV's decoders, if one does
+        out = _read_cv2(fn)
+        if out is None: raise unknown
+        _check_pixels(fn, *out.size)
+    else:
+        with im:
+            _check_pixels(fn, im.width, im.height)
+            if (n := _frames(im)) > 1:
+                raise ImageError(f"Image {fn} holds {n} images ({im.format} pages or frames). medfast reads one image "
+                                 "per file, as with a multi-frame DICOM: save each page you mean as its own file (PIL: "
+                                 "im.seek(i), then im.save), one row each.")
+            if _deep_colour(im):   # PIL would keep only the high byte of each sample
+                out = _read_cv2(fn, im.getexif().get(0x0112, 1))
+                if out is None: raise ImageError(f"Cannot read image {fn}: it stores 16 bits per colour sample, which "
+                                                 "PIL reads only as 8 and OpenCV cannot read. Convert it to 16-bit "
+                                                 "greyscale or 8-bit colour.")
+            else:
+                if side and max(im.size) > side and im.format == 'JPEG': im.draft(im.mode, (side, side))
+                im.load()  # force a full decode: truncated files fail here, not later
+                out = ImageOps.exif_transpose(im)
+            out = _to_rgb(out)
     if side and max(out.size) > side: out.thumbnail((side, side), Image.LANCZOS)
     return out
 
@@ -185,8 +286,8 @@ def open_image(fn, # an image file (any format PIL reads, whatever its extension
     if isinstance(fn, (np.ndarray, torch.Tensor)): return _to_rgb(_from_array(fn))
     fn = Path(fn)
     if not fn.is_file():
-        raise ImageError(f"Image file {fn} does not exist. Check the path (and MEDFAST_DATA / `base`), "
-                         "or remove the row from the items table.")
+        raise ImageError(f"Image file {fn} does not exist. Check the path (and the folder relative paths are taken "
+                         "from: --base, base= in Python), or remove the row from the items table.")
     try: return _open_file(fn)
     except ImageError: raise
     except (OSError, UnidentifiedImageError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
@@ -250,15 +351,63 @@ def verify_images(df:pd.DataFrame, # items table with a `path` column
     return df
 
 # %% ../nbs/01_data.ipynb #e912f90b
-def _dicom_patients(df:pd.DataFrame) -> pd.DataFrame:
-    "`df` with a `patient` column from the files' DICOM PatientID, when it has none and every file is DICOM with one."
-    if 'patient' in df.columns or not len(df) or not all(_is_dicom(Path(p)) for p in df['path']): return df
-    ids = [str(pydicom.dcmread(p, stop_before_pixels=True, specific_tags=['PatientID']).get('PatientID', '')).strip()
-           for p in df['path']]
+def _maybe_dicom(p:str|Path) -> bool:
+    "Whether file `p` is DICOM (`_is_dicom`), without opening files named as other images (.png, .jpg, ...)."
+    p = Path(p)
+    if p.suffix.lower() in IMAGE_EXTS and p.suffix.lower() not in DICOM_EXTS: return False
+    try: return _is_dicom(p)
+    except OSError: return False
+
+def is_image_file(p:str|Path, # a file
+                  exts=IMAGE_EXTS, # the image extensions to take (lower case)
+                 ) -> bool:
+    "Whether the readers take file `p`: an extension of `exts`, or (if DICOM's are in it) DICOM content under any name."
+    return Path(p).suffix.lower() in exts or any(e in exts for e in DICOM_EXTS) and _maybe_dicom(p)
+
+def _alike(s:pd.Series, what:str, fix:str):
+    "Warn when values of `s` differ only in case or spaces ('Tumor' / 'tumor', 'P 07' / 'P07'), saying `fix`."
+    v = pd.Series(s.dropna().astype(str).unique())
+    key = v.str.replace(r'\s+', '', regex=True).str.casefold()
+    same = [' / '.join(map(repr, sorted(g))) for _, g in v.groupby(key) if len(g) > 1]
+    if same: warnings.warn(f"{what[0].upper() + what[1:]} that differ only in case or spaces: {_few(same, 3)}. {fix}")
+
+_RESCALE = ('RescaleSlope', 'RescaleIntercept', 'ModalityLUTSequence')   # tags mapping stored values to modality units
+
+def _check_rescale(paths:list, hdr:list, name:str):
+    "Warn when some DICOM files (`hdr`: headers, None if unreadable) have no rescaling while others map their values."
+    mapped = [h is not None and ('ModalityLUTSequence' in h or float(h.get('RescaleSlope', 1) or 1) != 1
+                                 or float(h.get('RescaleIntercept', 0) or 0) != 0) for h in hdr]
+    bare = [p for p, h in zip(paths, hdr) if h is not None and not any(t in h for t in _RESCALE)]
+    if not bare or not any(mapped): return
+    icpt = sorted({float(h.RescaleIntercept) for h, m in zip(hdr, mapped) if m and 'RescaleIntercept' in h})
+    icpt = _few([f'{v:g}' for v in icpt], 3)
+    warnings.warn(f"{len(bare)} of {len(paths)} DICOM files of {name} have no Rescale Slope/Intercept, while the "
+                  f"others map their stored values to modality units (intercept {icpt}): theirs are read as stored, so "
+                  f"their CT numbers would be raw and a window would see them shifted: "
+                  f"{_few([Path(p).name for p in bare], 3)}. Check how they were exported (a converter may have "
+                  "dropped the tags), or leave them out.")
+
+def _dicom_tags(df:pd.DataFrame, name:str) -> pd.DataFrame:
+    "`df` with `patient` from the DICOM PatientIDs (if it has none and every file has one); warns about rescaling."
+    dcm = [p for p in df['path'] if _maybe_dicom(p)]
+    if not dcm: return df
+    def header(p):
+        try: return _dcmread(p, stop_before_pixels=True, specific_tags=['PatientID', *_RESCALE])
+        except Exception: return None   # an unreadable file is reported, with the others, when the images are read
+    hdr = [header(p) for p in dcm]
+    _check_rescale(dcm, hdr, name)
+    if 'patient' in df.columns or len(dcm) < len(df): return df
+    ids = [str(h.get('PatientID', '')).strip() if h is not None else '' for h in hdr]
     if all(ids): return df.assign(patient=ids)
     warnings.warn(f"{ids.count('')} of {len(ids)} DICOM files have no PatientID, so the items have no patient column; "
                   "give one (a CSV with --patient-col) to keep each patient in one split.")
     return df
+
+def _check_patients(df:pd.DataFrame, where:str):
+    "Warn about patient ids of `df` (from `where`) that differ only in case or spaces."
+    if 'patient' in df.columns:
+        _alike(df['patient'], f"patient ids in {where}", "They count as different patients, so one patient's images "
+               "may land in two splits; if they are one patient, write them alike.")
 
 def from_folder(root:str|Path, # folder holding one sub-folder per class: root/<label>/.../image
                 recurse:bool=True, # also take images in sub-folders of the class folders
@@ -275,12 +424,15 @@ def from_folder(root:str|Path, # folder holding one sub-folder per class: root/<
         dirnames[:] = sorted(n for n in dirnames if not n.startswith('.') and (recurse or depth == 0))
         for n in sorted(filenames):
             p = d/n
-            if depth == 0 or n.startswith('.') or p.suffix.lower() not in exts: skipped.append(str(p))
+            if depth == 0 or n.startswith('.') or not is_image_file(p, exts): skipped.append(str(p))
             else: rows.append((str(p), d.relative_to(root).parts[0]))
     if not rows:
         raise DataError(f"No images found in {root}: expected class folders root/<label>/<image> with extensions "
                         f"{', '.join(sorted(exts))}" + (f"; skipped {len(skipped)}: {_few(skipped, 3)}" if skipped else " (the folder is empty)") + '.')
-    df = _dicom_patients(pd.DataFrame(sorted(rows, key=lambda r: (r[1], r[0])), columns=['path', 'label']))
+    df = _dicom_tags(pd.DataFrame(sorted(rows, key=lambda r: (r[1], r[0])), columns=['path', 'label']), root)
+    _alike(df['label'], f"class folders of {root}", "They are different classes; if they are one, put their images "
+           "in one folder.")
+    _check_patients(df, f"the DICOM files' PatientID tags")
     df.attrs['skipped'] = sorted(skipped)
     if skipped:
         warnings.warn(f"from_folder skipped {len(skipped)} hidden, non-image or unlabelled (not in a class folder) "
@@ -295,8 +447,41 @@ def _check_cols(df:pd.DataFrame, cols:dict, name:str):
         if c is not None and c not in df.columns:
             raise DataError(f"Column {c!r} ({role}) is not in {name}. Available columns: {', '.join(map(str, df.columns))}.")
 
+def _as_text(s:pd.Series) -> pd.Series:
+    "`s` as strings without surrounding spaces (labels and ids alike); missing, empty and all-space cells as None."
+    t = s.astype(str).str.strip()
+    return t.where(s.notna() & (t != ''), None)
+
+def _resolve(p:str, base:Path) -> str:
+    "The absolute path of `p` (relative to `base`); one written with '\\' (Windows) is read with '/' if that exists."
+    full = os.path.abspath(base/p)
+    if '\\' in p and not os.path.isfile(full):
+        alt = os.path.abspath(base/p.replace('\\', '/'))
+        if os.path.isfile(alt): return alt
+    return full
+
+def _repeated(df:pd.DataFrame, shown:pd.Series, name:str, path_col:str) -> pd.DataFrame:
+    "`df` with each path once: `DataError` when the rows of a path differ in label, patient or split, else a warning."
+    dup = df['path'].duplicated(keep=False)
+    if not dup.any(): return df
+    cols = [c for c in ('label', 'patient', 'split') if c in df.columns]
+    def say(g):
+        diff = [f"{c}s {' / '.join(map(repr, g[c]))}" for c in cols if g[c].astype(str).nunique() > 1]
+        return f"{shown[g.index[0]]} in rows {', '.join(map(str, g.index))}" + (f" ({'; '.join(diff)})" if diff else '')
+    groups = [g for _, g in df[dup].groupby('path', sort=False)]
+    clash = [g for g in groups if any(g[c].astype(str).nunique() > 1 for c in cols)]
+    if clash:
+        raise DataError(f"Image files listed more than once in {name} with different labels, patients or splits: "
+                        f"{_few([say(g) for g in clash], 3)}. An image has one label, patient and split: keep the "
+                        f"right row of each (e.g. df.drop_duplicates({path_col!r}, keep='last')) and read the table "
+                        "again.")
+    n = len(df) - int(df['path'].duplicated().sum())
+    warnings.warn(f"Image files listed more than once in {name}, with the same label: "
+                  f"{_few([say(g) for g in groups], 3)}. Each is kept once: {n} images from {len(df)} rows.")
+    return df[~df['path'].duplicated()]
+
 def from_csv(src:str|Path|pd.DataFrame, # a CSV file, or a DataFrame with one row per image
-             path_col:str='path', # column with the image paths (absolute, or relative to `base`)
+             path_col:str='path', # column with the image paths (absolute, or relative to `base`; '\\' as separator too)
              label_col:str='label', # column with the class labels
              patient_col:str|None=None, # column with patient (group) ids; None: 'patient' if present
              split_col:str|None=None, # column with an existing split; None: 'split' if present
@@ -310,32 +495,45 @@ def from_csv(src:str|Path|pd.DataFrame, # a CSV file, or a DataFrame with one ro
         raw, name, dflt = pd.read_csv(src), src.name, src.parent
     if patient_col is None and 'patient' in raw.columns: patient_col = 'patient'
     if split_col is None and 'split' in raw.columns: split_col = 'split'
-    _check_cols(raw, dict(path_col=path_col, label_col=label_col, patient_col=patient_col, split_col=split_col), name)
+    cols = dict(path_col=path_col, label_col=label_col, patient_col=patient_col, split_col=split_col)
+    _check_cols(raw, cols, name)
+    named = list(dict.fromkeys(c for c in cols.values() if c is not None))
+    if not isinstance(src, pd.DataFrame):   # as text, only an empty cell missing: labels 'NA', 'None', an id '007' stay
+        raw[named] = pd.read_csv(src, usecols=named, dtype=str, keep_default_na=False, na_values=[''])[named]
+    text = {c: _as_text(raw[c]) for c in named}
     for role, c in dict(path_col=path_col, label_col=label_col).items():
-        if raw[c].isna().any():
-            raise DataError(f"{int(raw[c].isna().sum())} rows of {name} have no value in column {c!r} ({role}), "
-                            f"e.g. rows {_few(list(raw.index[raw[c].isna()]), 3)}. Fill or drop them.")
-    multi = raw[label_col].astype(str).str.contains('|', regex=False)
+        if text[c].isna().any():
+            raise DataError(f"{int(text[c].isna().sum())} rows of {name} have no value in column {c!r} ({role}), "
+                            f"e.g. rows {_few(list(raw.index[text[c].isna()]), 3)}. Fill or drop them.")
+    multi = text[label_col].str.contains('|', regex=False)
     if multi.any():
-        eg = raw[label_col][multi].iloc[0]
+        eg = text[label_col][multi].iloc[0]
         raise DataError(f"{int(multi.sum())} labels in column {label_col!r} of {name} join several classes with '|' (e.g. "
                         f"{eg!r} in row {multi.idxmax()}): a multi-label table. medfast does single-label classification, one "
                         "class per image: keep the images with one finding (df[~df[col].str.contains('|', regex=False)]), "
                         f"or make one binary task per finding (df[col].str.contains({eg.split('|')[0]!r}, regex=False)).")
     base = Path(os.path.abspath(Path(base).expanduser() if base is not None else dflt))
-    df = pd.DataFrame({'path': [os.path.abspath(base/str(p)) for p in raw[path_col]],
-                       'label': raw[label_col].astype(str).str.strip().to_numpy()}, index=raw.index)
-    if patient_col is not None:  # ids as strings; a missing id stays missing (it is not the patient 'nan')
-        pat = raw[patient_col]; df['patient'] = pat.astype(str).where(pat.notna(), None).to_numpy()
+    df = pd.DataFrame({'path': [_resolve(p, base) for p in text[path_col]], 'label': text[label_col].to_numpy()},
+                      index=raw.index)
+    if patient_col is not None: df['patient'] = text[patient_col].to_numpy()   # a missing id stays missing (not 'nan')
     if split_col is not None: df['split'] = _norm_split(raw[split_col], f"column {split_col!r} of {name}").to_numpy()
-    missing = [str(p) for p, full in zip(raw[path_col], df.path) if not os.path.isfile(full)]
+    missing = [p for p, full in zip(text[path_col], df.path) if not os.path.isfile(full)]
     if missing:
-        raise DataError(f"{len(missing)} files listed in {name} do not exist: {_few(missing, 10)} "
-                        f"(relative paths are taken from {base}; pass `base=` if they live elsewhere).")
+        win = [p for p in missing if '\\' in p or re.match(r'[A-Za-z]:', p)]
+        raise DataError(f"{len(missing)} files listed in {name} do not exist: {_few(missing, 10)} (relative paths "
+                        f"are taken from {base}; if they live elsewhere, give that folder with --base FOLDER, base= in "
+                        "Python)." + (f" {len(win)} of them are Windows paths ('\\' or a drive letter, e.g. {win[0]}): "
+                                      "relative ones are read with '/' where that file exists; write absolute ones "
+                                      "relative to a folder given with --base." if win else ''))
+    df = _repeated(df, text[path_col], name, path_col)
     used = {path_col, label_col, patient_col, split_col}
     for c in raw.columns:
         if c not in used and c not in df.columns: df[c] = raw[c]
-    return _dicom_patients(df.reset_index(drop=True))
+    _alike(df['label'], f"labels in column {label_col!r} of {name}", "They become different classes; if they are one, "
+           f"write them alike (e.g. df[{label_col!r}].str.lower()).")
+    df = _dicom_tags(df.reset_index(drop=True), name)
+    _check_patients(df, f"column {patient_col!r} of {name}" if patient_col else "the DICOM files' PatientID tags")
+    return df
 
 # %% ../nbs/01_data.ipynb #9213c9f1
 MEDMNIST_CLASSES = {
@@ -746,6 +944,11 @@ def get_dls(df:pd.DataFrame, # items table with path, label and split
     if bs > n_tr:
         warnings.warn(f"bs={bs} is more than the {n_tr} training items; using bs={n_tr}."); bs = n_tr
     items = df[split.isin(['train', 'valid']).to_numpy()].assign(split=split).reset_index(drop=True)
+    if (w := READ_OPTIONS['window']) is not None and not any(_maybe_dicom(p) for p in items['path']):
+        flag = w if isinstance(w, str) else ','.join(f'{v:g}' for v in w)
+        warnings.warn(f"window={w!r} (--window {flag}) does nothing here: none of the {len(items)} training and "
+                      "validation images is a DICOM file, and a window maps the values of DICOM files (Hounsfield "
+                      "units) to grey levels. Leave it out, or check that this is the data you meant.")
     if sampler not in (None, 'weighted'): raise DataError(f"sampler={sampler!r}: use None or 'weighted'.")
     mean, std = backbone_stats(arch)
     n_ch = max([getattr(t, 'n_channels', 3) for t in (item_tfms or [])] + [3])
