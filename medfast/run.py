@@ -353,8 +353,8 @@ def predict_run(model_dir, # a `model/` folder written by `train_run` / `export_
     for i in map(Path, inputs):
         if not i.is_dir(): paths.append(str(i)); continue
         files = sorted(p for p in i.rglob('*') if p.is_file() and not any(s.startswith('.') for s in p.relative_to(i).parts))
-        paths += [str(p) for p in files if p.suffix.lower() in IMAGE_EXTS]
-        skipped += [str(p) for p in files if p.suffix.lower() not in IMAGE_EXTS]
+        take = [is_image_file(p) for p in files]   # DICOM by its content too: .IMA, no extension, a UID as its name
+        paths += [str(p) for p, t in zip(files, take) if t]; skipped += [str(p) for p, t in zip(files, take) if not t]
     what = 'file that is not an image' if len(skipped) == 1 else 'files that are not images'
     if skipped: warnings.warn(f"predict skipped {len(skipped)} {what} ({', '.join(IMAGE_EXTS)}): "
                               f"{', '.join(skipped[:10])}{' ...' if len(skipped) > 10 else ''}. Pass such a file by name to try it.")

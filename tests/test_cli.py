@@ -265,7 +265,7 @@ def test_dicom_run_window_patients_and_predict_folder(tmp_path, data, medfast):
     assert json.loads((run/'model'/'model.json').read_text())['read']['window'] == '-600,1500'
     test = pd.read_csv(run/'predictions.csv').query("split == 'test'").reset_index(drop=True)
     new = tmp_path/'new'; new.mkdir()
-    for p in test['path'][:3]: shutil.copy(p, new)
+    for i, p in enumerate(test['path'][:4]): shutil.copy(p, new/(Path(p).stem if i == 3 else Path(p).name))   # one without .dcm
     (new/'broken.dcm').write_bytes(b'\0' * 128 + b'DICM' + b'junk'); (new/'notes.txt').write_text('x')
     p = medfast('predict', 'runs/ct/model', 'new', '--out', 'p.csv', cwd=tmp_path, env={'PYTHONWARNINGS': 'default'})
     assert p.returncode == 2 and 'broken.dcm' in p.stderr and '--skip-unreadable' in p.stderr
@@ -273,8 +273,8 @@ def test_dicom_run_window_patients_and_predict_folder(tmp_path, data, medfast):
     p = medfast('predict', 'runs/ct/model', 'new', '--out', 'p.csv', '--skip-unreadable', cwd=tmp_path)
     assert p.returncode == 0, p.stderr[-2000:]
     got = pd.read_csv(tmp_path/'p.csv', keep_default_na=False)
-    assert sorted(Path(x).name for x in got.loc[got['error'] != '', 'path']) == ['broken.dcm'] and len(got) == 4
-    ok = got[got['error'] == ''].assign(name=lambda d: d['path'].map(lambda x: Path(x).name)).set_index('name')
-    want = test.head(3).assign(name=lambda d: d['path'].map(lambda x: Path(x).name)).set_index('name')
+    assert sorted(Path(x).name for x in got.loc[got['error'] != '', 'path']) == ['broken.dcm'] and len(got) == 5
+    ok = got[got['error'] == ''].assign(name=lambda d: d['path'].map(lambda x: Path(x).stem)).set_index('name')
+    want = test.head(4).assign(name=lambda d: d['path'].map(lambda x: Path(x).stem)).set_index('name')
     cols = [c for c in want.columns if c.startswith('prob_')]
     assert abs(ok.loc[want.index, cols].astype(float).values - want[cols].values).max() < 1e-4   # the same window as training
