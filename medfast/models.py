@@ -22,9 +22,9 @@ from safetensors.torch import save_file
 from .core import *
 
 # %% auto #0
-__all__ = ['OFFLINE_WEIGHTS', 'STUDY_BACKBONES', 'check_arch', 'timm_state_dict', 'offline_weights_installed',
-           'offline_weights_file', 'resolve_weights', 'hub_reachable', 'hub_offline', 'weights_guard', 'create_model',
-           'DualModel', 'create_dual_model', 'body_splitter', 'count_params', 'in_channels', 'head_nf',
+__all__ = ['OFFLINE_WEIGHTS', 'WEIGHTS_WORDS', 'STUDY_BACKBONES', 'check_arch', 'timm_state_dict', 'offline_weights_installed',
+           'offline_weights_file', 'weights_kind', 'resolve_weights', 'hub_reachable', 'hub_offline', 'weights_guard',
+           'create_model', 'DualModel', 'create_dual_model', 'body_splitter', 'count_params', 'in_channels', 'head_nf',
            'backbone_table', 'brain_head']
 
 # %% ../nbs/04_models.ipynb #8758a2e5
@@ -99,29 +99,39 @@ def offline_weights_file(arch:str, # an `OFFLINE_WEIGHTS` architecture: 'mobilen
     cache.mkdir(parents=True, exist_ok=True)
     return write_atomic(fn, lambda tmp: save_file(sd, tmp, metadata={'format': 'pt', 'source': f"{src['pip']}/{src['file']}"}))
 
-# %% ../nbs/04_models.ipynb #2d1450b6
-_HUB = ('imagenet', 'true', 'hub', 'timm', 'yes')
-_RANDOM = ('none', 'random', 'false', 'no', 'scratch')
+# %% ../nbs/04_models.ipynb #c1d98b1e
+WEIGHTS_WORDS = dict(imagenet=('imagenet', 'true', 'hub', 'timm', 'yes'),   # ImageNet weights (hub, or a package)
+                     none=('none', 'random', 'false', 'no', 'scratch'))      # random initialisation
 
+def weights_kind(pretrained:bool|str|Path|None, # True/False/None, a word of `WEIGHTS_WORDS` (any case), or a file
+                ) -> str:
+    "What `pretrained` asks for: 'imagenet', 'none', or the path of a weights file (a str); `WeightsError` if neither."
+    if pretrained is True: return 'imagenet'
+    if pretrained is None or pretrained is False: return 'none'
+    if not isinstance(pretrained, (str, os.PathLike)):
+        raise WeightsError(f"pretrained={pretrained!r} is not understood. Use True or 'imagenet' (ImageNet weights), "
+                           "'none' (random weights) or the path of a local weights file (CLI: --pretrained).")
+    word = str(pretrained).strip()
+    if not word: raise WeightsError("pretrained='' (--pretrained ''): give 'imagenet', 'none' or a weights file.")
+    return next((kind for kind, words in WEIGHTS_WORDS.items() if word.lower() in words), str(pretrained))
+
+# %% ../nbs/04_models.ipynb #2d1450b6
 def resolve_weights(arch:str, # a timm architecture name
-                    pretrained:bool|str|Path|None=True, # True/'imagenet' (hub), False/None/'none'/'random', or a weights file
+                    pretrained:bool|str|Path|None=True, # see `weights_kind`: True/'imagenet', None/'none', or a file
                    ) -> dict:
     "Where `arch`'s starting weights come from: dict(pretrained, timm_kwargs, source)."
     check_arch(arch)
-    if pretrained is True or (isinstance(pretrained, str) and pretrained.strip().lower() in _HUB):
+    kind = weights_kind(pretrained)
+    if kind == 'imagenet':
         if not offline_weights_installed(arch): return dict(pretrained=True, timm_kwargs={}, source='ImageNet weights from the timm hub')
         src = OFFLINE_WEIGHTS[arch]
         return dict(pretrained=True, timm_kwargs=dict(pretrained_cfg_overlay=dict(file=str(offline_weights_file(arch)))),
                     source=f"ImageNet weights from the package {src['pip']} ({src['licence']}), offline")
-    if pretrained is None or pretrained is False or (isinstance(pretrained, str) and pretrained.strip().lower() in _RANDOM):
+    if kind == 'none':
         return dict(pretrained=False, timm_kwargs={}, source='random initialisation (no pretrained weights)')
-    if not isinstance(pretrained, (str, os.PathLike)):
-        raise WeightsError(f"pretrained={pretrained!r} is not understood. Use True or 'imagenet' (hub weights), "
-                           f"'none' (random weights) or the path of a local weights file.")
-    if not str(pretrained).strip(): raise WeightsError(f"pretrained='' for {arch!r}: give 'imagenet', 'none' or a weights file.")
-    fn = Path(pretrained).expanduser()
+    fn = Path(kind).expanduser()
     if not fn.is_file():
-        raise WeightsError(f"Weights file {str(fn)!r} not found (pretrained={str(pretrained)!r} for {arch!r}). Check the path, "
+        raise WeightsError(f"Weights file {str(fn)!r} not found (pretrained={kind!r} for {arch!r}). Check the path, "
                            f"use pretrained='imagenet' to download from the hub, or pretrained='none' for random weights "
                            "(CLI: --pretrained imagenet, --pretrained none).")
     fn = fn.resolve()

@@ -17,7 +17,7 @@ from .data import *
 from .data import _as_number
 from .augment import augment_offline, augment_fixed, _aug_kw, VALID_AUG_WARNING
 from .segment import HSVSegment
-from .models import count_params
+from .models import count_params, weights_kind
 from .train import *
 from .metrics import *
 from .interpret import plot_confusion
@@ -88,12 +88,6 @@ def training_table(items:pd.DataFrame, # items with a split
     return t
 
 # %% ../nbs/13_run.ipynb #b6076ee2
-def _weights_arg(pretrained):
-    "The `pretrained` setting as `medical_learner` takes it: 'imagenet' -> True, 'none' -> False, else a path."
-    if isinstance(pretrained, str) and pretrained.lower() in ('imagenet', 'hub', 'true'): return True
-    if pretrained is None or (isinstance(pretrained, str) and pretrained.lower() in ('none', 'random', 'false')): return False
-    return pretrained
-
 def build_dls(train:pd.DataFrame, # the training table (with valid and test rows)
               cfg:TrainConfig, # size, bs, arch, seed, sampler, aug, segment, segment_output, dual, classes, positive, missing_classes, kappa_weights
              ):
@@ -116,7 +110,7 @@ def build_learner(dls, # from `build_dls`
                  ):
     "`medical_learner` for `cfg`, its path the run folder; the configuration is kept as `learn.config`."
     kw = {k: v for k, v in dict(wd=cfg.wd, ps=cfg.dropout, lin_ftrs=cfg.lin_ftrs).items() if v is not None}
-    learn = medical_learner(dls, cfg.arch, pretrained=_weights_arg(cfg.pretrained), seed=cfg.seed, loss_func=cfg.loss,
+    learn = medical_learner(dls, cfg.arch, pretrained=cfg.pretrained, seed=cfg.seed, loss_func=cfg.loss,
                             loss_kw=_loss_kw(cfg) or None, shared=cfg.shared, head=cfg.head, opt_func=OPTIMIZERS[cfg.opt],
                             channels_last=cfg.channels_last, retain_memory=cfg.retain_memory, **kw)
     if cfg.l2: learn.add_cb(L2Penalty(cfg.l2))
@@ -127,7 +121,7 @@ def build_learner(dls, # from `build_dls`
 # %% ../nbs/13_run.ipynb #b34486b0
 def _pretrained(cfg:TrainConfig) -> bool:
     "Whether a run of `cfg` starts from pretrained weights (the frozen phase and the learning rate depend on it)."
-    return _weights_arg(cfg.pretrained) is not False
+    return weights_kind(cfg.pretrained) != 'none'
 
 def lr_plan(cfg:TrainConfig) -> float|str:
     "The learning rate a run of `cfg` uses: `cfg.lr`; None: `FINE_TUNE_LR` with pretrained weights, 'valley' (lr_find's) from random ones."
