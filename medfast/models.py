@@ -22,10 +22,10 @@ from safetensors.torch import save_file
 from .core import *
 
 # %% auto #0
-__all__ = ['OFFLINE_WEIGHTS', 'WEIGHTS_WORDS', 'STUDY_BACKBONES', 'check_arch', 'timm_state_dict', 'offline_weights_installed',
-           'offline_weights_file', 'weights_kind', 'resolve_weights', 'hub_reachable', 'hub_offline', 'weights_guard',
-           'create_model', 'DualModel', 'create_dual_model', 'body_splitter', 'count_params', 'in_channels', 'head_nf',
-           'backbone_table', 'brain_head']
+__all__ = ['OFFLINE_WEIGHTS', 'WEIGHTS_WORDS', 'SIZE_STEP', 'STUDY_BACKBONES', 'check_arch', 'timm_state_dict',
+           'offline_weights_installed', 'offline_weights_file', 'weights_kind', 'resolve_weights', 'hub_reachable',
+           'hub_offline', 'weights_guard', 'create_model', 'check_input_size', 'DualModel', 'create_dual_model',
+           'body_splitter', 'count_params', 'in_channels', 'head_nf', 'backbone_table', 'brain_head']
 
 # %% ../nbs/04_models.ipynb #8758a2e5
 def check_arch(arch:str, # a timm architecture name, e.g. 'mobilenetv2_100' (a '.tag' suffix is allowed)
@@ -208,6 +208,51 @@ def create_model(arch:str, # a timm architecture name
     with weights_guard(arch, w):
         model, cfg = create_timm_model(arch, n_out, pretrained=w['pretrained'], **{**w['timm_kwargs'], **kw})
     return model, cfg
+
+# %% ../nbs/04_models.ipynb #b8b9dca5
+SIZE_STEP = 32   # px: the sizes `check_input_size` tries are its multiples
+
+def _body_output(body:nn.Module, size:int) -> tuple|Exception:
+    "The shape `body` (3 input channels) gives one size x size image, on its weights' device; or the error raised."
+    x = torch.zeros(1, 3, size, size, device=next(body.parameters()).device)
+    try:
+        with torch.no_grad(): s = tuple(body(x).shape)
+    except (RuntimeError, AssertionError, ValueError, IndexError) as e: return e   # what a wrong size raises
+    return s if all(s) else RuntimeError(f"the body's output is empty, of shape {s}")
+
+def _smallest(bodies:list, size:int, native:int, ok) -> int|None:
+    "The smallest size above `size` (multiples of `SIZE_STEP` to 2 x `native`, and `native`) whose output passes `ok`."
+    step = SIZE_STEP
+    sizes = sorted(set(range(step * (size // step + 1), 2 * native + 1, step)) | ({native} if native > size else set()))
+    for body in bodies:   # the meta body first; the real one only if no size passes there
+        found = next((s for s in sizes if ok(_body_output(body, s))), None)
+        if found: return found
+
+def check_input_size(arch:str, # a timm architecture name
+                     size:int, # the side of the (square) training images, in pixels
+                    ) -> dict:
+    "dict(feature_map: the body's last map (h, w) at `size`, None if it pools; note if 1 x 1); else `MedfastError`."
+    with torch.device('meta'): model, cfg = create_model(arch, 2, pretrained='none')
+    bodies, native = [model[0].eval()], int(cfg.get('input_size', (3, 224, 224))[-1])
+    out = _body_output(bodies[0], size)
+    if isinstance(out, NotImplementedError) or 'meta' in str(out).lower():   # no meta version of an operation: CPU
+        bodies.append(create_model(arch, 2, pretrained='none')[0][0].eval())
+        out = _body_output(bodies[1], size)
+    if isinstance(out, Exception):
+        fits = _smallest(bodies, size, native, lambda o: not isinstance(o, Exception))
+        why = ' '.join(str(out).split())[:200]
+        raise MedfastError(f"{arch} cannot take {size} px images ({type(out).__name__}: {why}). " + (
+            f"The smallest size it takes is {fits} px: use --size {fits} (size={fits})" if fits else
+            f"No size from {size} to {2 * native} px fits; use the size timm builds it for, --size {native} "
+            f"(size={native})")
+            + f"; timm builds {arch} for {native} px.")
+    fmap = out[-2:] if len(out) == 4 else None
+    if fmap != (1, 1): return dict(feature_map=fmap, note=None)
+    larger = lambda o: not isinstance(o, Exception) and len(o) == 4 and o[-2] * o[-1] > 1
+    more = _smallest(bodies[:1], size, native, larger)
+    note = f"{arch}'s last feature map is 1 x 1 at {size} px, so its Grad-CAM heat maps are blank (uniform)"
+    return dict(feature_map=fmap, note=note + (f"; from {more} px (--size {more}) they show where the model looks."
+                                               if more else "."))
 
 # %% ../nbs/04_models.ipynb #ac195860
 class DualModel(nn.Module):

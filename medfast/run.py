@@ -17,7 +17,7 @@ from .data import *
 from .data import _as_number
 from .augment import augment_offline, augment_fixed, _aug_kw, VALID_AUG_WARNING
 from .segment import HSVSegment
-from .models import count_params, weights_kind
+from .models import count_params, check_input_size, weights_kind
 from .train import *
 from .metrics import *
 from .interpret import plot_confusion
@@ -138,6 +138,7 @@ def fit(learn, # from `build_learner`
         out:Path, # the run folder (lr_find plot, training log)
        ) -> dict:
     "Take or find the learning rate (`lr_plan`), then fine-tune; returns dict(lr, lr_from, freeze_epochs, lr_find: its suggestions and sweep, or None)."
+    # and diverged: `learn.divergence` (None when the fit went well)
     out, plan = Path(out), lr_plan(cfg)
     sug = find_lr(learn, fname=out/RUN_FILES.lr_find, num_it=cfg.lr_find_iters) if plan == 'valley' else None
     lr = float(plan if sug is None else sug.valley)
@@ -150,7 +151,7 @@ def fit(learn, # from `build_learner`
                      lr=lr, unfreeze=body, unfrozen_lr=cfg.unfreeze_lr, schedule=cfg.schedule, cbs=cbs)
     set_precision(learn, 'fp32')   # predictions and the export in fp32
     found = None if sug is None else dict(valley=float(sug.valley), slide=float(sug.slide), **learn.lr_find_sweep)
-    return dict(lr=lr, lr_from=_lr_from(cfg), freeze_epochs=freeze, lr_find=found)
+    return dict(lr=lr, lr_from=_lr_from(cfg), freeze_epochs=freeze, lr_find=found, diverged=learn.divergence)
 
 # %% ../nbs/13_run.ipynb #4164c50f
 def predict_and_evaluate(learn, # the trained learner
@@ -168,12 +169,26 @@ def predict_and_evaluate(learn, # the trained learner
 # %% ../nbs/13_run.ipynb #7ed007c2
 OUTPUTS = ('full', 'job')
 
-def _check_split(items:pd.DataFrame):
+def _check_split(items:pd.DataFrame, cfg:TrainConfig):
+    "Refuse a table without train and valid rows; warn of a class that trains without valid rows (binary: refuse)."
     if 'split' not in items.columns:
         raise DataError(f"run_training needs an items table with a split column (columns: {list(items.columns)}); "
                         "make one with split_for(items, cfg) or split_items(items), or call train_run.")
     have = set(items['split'].astype(str))
     if not {'train', 'valid'} <= have: raise DataError(f"The split column needs train and valid rows; it has {sorted(have)}.")
+    labels = {s: set(items.loc[items['split'].astype(str) == s, 'label'].astype(str)) for s in ('train', 'valid')}
+    absent = sorted(labels['train'] - labels['valid'])
+    if not absent: return
+    cc = class_counts(items.assign(label=items['label'].astype(str)))
+    counts = '; '.join(f"{c}: " + ', '.join(f"{s} {int(cc.loc[c, s])}" for s in SPLITS if s in cc) for c in absent)
+    binary = items['label'].astype(str).nunique() == 2   # its threshold is picked on valid: both classes needed
+    msg = (f"Class(es) {', '.join(absent)} have no validation images ({counts}): the validation metrics cannot judge "
+           + ("them, and no operating threshold can be picked. " if binary else "them. ")
+           + "Give them validation images (a larger --valid-pct, valid_pct; in cv and compare, fewer folds, --k)"
+           + (", or pass --missing-classes warn (missing_classes='warn') to train without a threshold."
+              if binary else "."))
+    if binary and cfg.missing_classes == 'error': raise DataError(msg)
+    warnings.warn(msg)
 
 # %% ../nbs/13_run.ipynb #5013fec7
 @contextmanager
@@ -213,7 +228,9 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
     t0 = time.time()
     if outputs not in OUTPUTS: raise MedfastError(f"outputs={outputs!r}: use one of {OUTPUTS}.")
     cfg = cfg if isinstance(cfg, TrainConfig) else make_config(cfg)
-    _check_split(items)
+    _check_split(items, cfg)
+    size = check_input_size(cfg.arch, cfg.size)   # a size the backbone cannot take fails here, before any work
+    if size['note']: warnings.warn(size['note'])
     full = outputs == 'full'
     with _reading(cfg):   # DICOM window and image size limits, for every image this run reads
         with undo_new_folder(out):   # bad images, weights that cannot be had: a new folder is not left half-written
@@ -228,6 +245,8 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
         tc = train.loc[train['split'] == 'train', 'label'].astype(str).value_counts().sort_index()
         m['job'] = dict(name=name or cfg.arch, arch=cfg.arch, params=count_params(learn.model)['total'], weights=learn.weights_source,
                         epochs_run=len(learn.epoch_history.rows), **fitted, train_counts=tc.to_dict(), config=config_dict(cfg))
+        went = fitted['diverged'] and divergence_message(fitted['diverged'], fitted['lr_from'])
+        m['job']['warnings'] = [w for w in (size['note'], went) if w]   # what the summary and report must say
         if full:
             metrics_table(preds, kappa_weights=cfg.kappa_weights).to_csv(out/RUN_FILES.metrics_csv, index=False)
             for split in m['splits']: plot_confusion(preds, split=split, fname=out/f'confusion_{split}.png')
@@ -257,6 +276,7 @@ def _summary(data, items:pd.DataFrame, cfg:TrainConfig, m:dict, out:Path, leaks:
     return s | config_dict(cfg) | dict(   # the settings, then the values they resolved to (freeze_epochs, lr)
         classes=m['classes'], cautions=cautions(cfg), epochs_run=m['job']['epochs_run'],
         weights=m['job']['weights'], freeze_epochs=m['job']['freeze_epochs'], lr=m['job']['lr'], lr_from=m['job']['lr_from'], lr_find=m['job']['lr_find'],
+        diverged=m['job']['diverged'], warnings=m['job']['warnings'] + m.get('warnings', []),   # run's, evaluation's
         loss_kw=_loss_kw(cfg), train_counts=m['job']['train_counts'], leaks=leaks, metrics={s: v['overall'] for s, v in sp.items()},
         accuracy_ci={s: [v['ci']['accuracy']['low'], v['ci']['accuracy']['high']] for s, v in sp.items()}, versions=_versions())
 
@@ -300,7 +320,7 @@ def format_summary(s:dict # the dictionary `train_run` returns
              f"  data    : {s['data']} - {s['n_items']} images, {len(s['classes'])} classes ({', '.join(s['classes'])}); {splits}",
              f"  model   : {s['arch']} at {s['size']} px, {_plan(s)}, lr {s['lr']:.2e}{_LR_FROM.get(s.get('lr_from'), '')}",
              f"  weights : {s['weights']}"]
-    if s.get('epochs_run') is not None and s['epochs_run'] < s['freeze_epochs'] + s['epochs']:
+    if s.get('epochs_run') is not None and s['epochs_run'] < s['freeze_epochs'] + s['epochs'] and not s.get('diverged'):
         lines[-2] += f" (early stopping: {s['epochs_run']} run)"
     if 'random' in s['weights']:
         lines.append("            (random weights: expect lower accuracy than with ImageNet weights)")
@@ -311,6 +331,7 @@ def format_summary(s:dict # the dictionary `train_run` returns
         lines.append(f"  {split:<8}: accuracy {acc}, balanced accuracy {m['balanced_accuracy']:.3f}, "
                      f"macro F1 {m['macro_f1']:.3f}" + (f", ROC AUC {auc:.3f}" if auc is not None and auc == auc else ''))
     if s['leaks']: lines.append(f"  WARNING : the split audit found {s['leaks']} leak(s); see {RUN_FILES.audit}")
+    lines += [f"  WARNING : {w}" for w in s.get('warnings', [])]
     lines += [f"  CAUTION : {c}" for c in s.get('cautions', [])]
     lines.append(f"  results : {s['out']}  ({RUN_FILES.report}, {RUN_FILES.predictions}, {RUN_FILES.metrics}, confusion_*.png, "
                  f"{RUN_FILES.history}, {RUN_FILES.model}/)")
