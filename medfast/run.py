@@ -184,11 +184,10 @@ def _check_split(items:pd.DataFrame, cfg:TrainConfig):
     binary = items['label'].astype(str).nunique() == 2   # its threshold is picked on valid: both classes needed
     msg = (f"Class(es) {', '.join(absent)} have no validation images ({counts}): the validation metrics cannot judge "
            + ("them, and no operating threshold can be picked. " if binary else "them. ")
-           + "Give them validation images (a larger --valid-pct, valid_pct; in cv and compare, fewer folds, --k)"
-           + (", or pass --missing-classes warn (missing_classes='warn') to train without a threshold."
-              if binary else "."))
-    if binary and cfg.missing_classes == 'error': raise DataError(msg)
-    warnings.warn(msg)
+           + "Give them validation images (a larger --valid-pct, valid_pct; in cv and compare, fewer folds, --k)")
+    if binary and cfg.missing_classes == 'error':
+        raise DataError(msg + ", or pass --missing-classes warn (missing_classes='warn') to train without a threshold.")
+    warnings.warn(msg + '.')
 
 # %% ../nbs/13_run.ipynb #5013fec7
 @contextmanager

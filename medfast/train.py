@@ -106,7 +106,7 @@ class TerminateOnDivergence(Callback):
         self.active = not hasattr(self.learn, 'lr_finder')
         if self.active: self.kept = {k: v.detach().to('cpu', copy=True) for k, v in self.model.state_dict().items()}
     def after_loss(self):
-        if self.training and self.active: self._check('training', float(self.learn.loss))
+        if self.training and self.active: self._check('training', float(self.learn.loss.detach()))
     def after_validate(self):
         rec = self.learn.recorder
         if self.active and rec.loss.count: self._check('validation', float(rec.loss.value))
