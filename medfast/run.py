@@ -137,8 +137,7 @@ def fit(learn, # from `build_learner`
         cfg:TrainConfig, # lr, lr_find_iters, epochs, freeze_epochs, unfreeze, schedule and the callbacks are used
         out:Path, # the run folder (lr_find plot, training log)
        ) -> dict:
-    "Take or find the learning rate (`lr_plan`), then fine-tune; returns dict(lr, lr_from, freeze_epochs, lr_find: its suggestions and sweep, or None)."
-    # and diverged: `learn.divergence` (None when the fit went well)
+    "Take or find the rate (`lr_plan`), fine-tune: dict(lr, lr_from, freeze_epochs, lr_find (record or None), diverged)"
     out, plan = Path(out), lr_plan(cfg)
     sug = find_lr(learn, fname=out/RUN_FILES.lr_find, num_it=cfg.lr_find_iters) if plan == 'valley' else None
     lr = float(plan if sug is None else sug.valley)

@@ -104,7 +104,9 @@ class TerminateOnDivergence(Callback):
         self.factor, self.ref, self.done, self.active = factor, None, 0, False
     def before_train(self):   # real training only: not lr_find, not get_preds / validate
         self.active = not hasattr(self.learn, 'lr_finder')
-        if self.active: self.kept = {k: v.detach().to('cpu', copy=True) for k, v in self.model.state_dict().items()}
+        if not self.active: return
+        if self.epoch == 0: self.learn.divergence = None   # a new fit: no divergence yet
+        self.kept = {k: v.detach().to('cpu', copy=True) for k, v in self.model.state_dict().items()}
     def after_loss(self):
         if self.training and self.active: self._check('training', float(self.learn.loss.detach()))
     def after_validate(self):
@@ -122,7 +124,7 @@ class TerminateOnDivergence(Callback):
             if isinstance(cb, SaveModelCallback) and not (cb.every_epoch or cb.at_end):
                 fn = self.learn.path/self.learn.model_dir/f'{cb.fname}.pth'
                 if not fn.is_file(): self.learn.save(cb.fname, with_opt=cb.with_opt)
-        lr = getattr(self.learn, 'recipe', {}).get('lr') or self.learn.opt.hypers[-1]['lr']
+        lr = self.learn.recipe['lr'] if getattr(self.learn, 'phase', None) else self.learn.opt.hypers[-1]['lr']   # --lr
         self.learn.divergence = dict(epoch=self.done + 1, phase=_phase(self.learn), which=which, loss=loss,
                                      limit=self.factor * self.ref, lr=float(lr), kept=self.done)
         warnings.warn(divergence_message(self.learn.divergence))
