@@ -14,7 +14,8 @@ from pathlib import Path
 from .core import *
 from .augment import AUG_PRESETS
 from .config import *
-from .run import train_run, demo, predict_run, lr_plan, DEMO, DEMO_OUT, _reading, _weights_arg
+from .run import train_run, demo, predict_run, lr_plan, DEMO, DEMO_OUT, _reading
+from .models import WEIGHTS_WORDS, weights_kind
 from contextlib import nullcontext
 from .report import report, protocol_report
 from .protocols import protocol_run, SWEEP_STAGES, SWEEP_START, METRICS
@@ -179,7 +180,7 @@ def _protocol(a):
     archs = a.arch if isinstance(getattr(a, 'arch', None), list) else [getattr(a, 'arch', None)]
     pairs = _pretrained_pairs(getattr(a, 'pretrained', None), [x for x in archs if x])
     if pairs: del a.pretrained
-    elif len(archs) > 1 and _weights_arg(getattr(a, 'pretrained', 'imagenet')) not in (True, False):   # a file
+    elif len(archs) > 1 and weights_kind(getattr(a, 'pretrained', 'imagenet')) not in WEIGHTS_WORDS:   # a file
         raise MedfastError(f"--pretrained {a.pretrained} is one backbone's weights; with several backbones give one value per "
                            f"backbone: --pretrained {archs[0]}=FILE,{archs[1]}=none (or imagenet / none for all).")
     run = dict(executor=a.executor, max_jobs=a.max_jobs, run_kw=dict(address=a.address, cpus_per_job=a.cpus_per_job, gpus_per_job=a.gpus_per_job))

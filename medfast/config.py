@@ -44,7 +44,7 @@ class TrainConfig:
     retain_memory:bool=False # on a CPU with glibc (Linux), keep freed memory for the next step instead of returning it (medfast.train.retain_freed_memory): about 1.5x faster steps, 0.1-1 GB more peak memory (over 4 GB at 224 px, batch 32); once on, it stays on for the rest of the process
     classes:list|None=None # the order of the classes, e.g. No_DR,Mild,Moderate,Severe,Proliferate_DR (the outputs, kappa's distances); None: integer labels numerically, else alphabetically
     positive:str|None=None # binary tasks: the positive class of sensitivity, thresholds and ROC (placed second); None: the second class of the order
-    missing_classes:str='error' # a class with no training images: 'error' (stop, with its counts per split) or 'warn' (train without it)
+    missing_classes:str='error' # a class with no training images (or, in a binary task, no validation images): 'error' (stop, with its counts per split) or 'warn' (train without it; without an operating threshold)
     window:str|None=None # DICOM window: a preset (lung, mediastinum, abdomen, brain, bone) or 'center,width' in HU, e.g. '-600,1500'; None: each file's own window
     allow_large_images:bool=False # read images over PIL's 89.5-million-pixel limit (whole-slide exports) instead of refusing them
     max_side:int|None=None # downscale images whose longer side is larger, when reading them (e.g. 2048 for whole-slide exports)

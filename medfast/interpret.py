@@ -21,7 +21,7 @@ from .metrics import evaluate, load_preds, check_preds, pred_classes, expected_c
 
 # %% auto #0
 __all__ = ['plot_confusion', 'plot_roc', 'plot_pr', 'plot_history', 'plot_predictions', 'top_losses', 'plot_top_losses',
-           'reliability', 'plot_reliability', 'CamError', 'cam_target_layer', 'grad_cam', 'overlay_cam',
+           'reliability', 'plot_reliability', 'CamError', 'cam_target_layer', 'grad_cam', 'overlay_cam', 'cam_map_size',
            'plot_cam_grid']
 
 # %% ../nbs/08_interpret.ipynb #c12917bb
@@ -349,7 +349,7 @@ def _probe(body:nn.Module, size:tuple, arch:str) -> list:
     return calls
 
 def _cam_spec(model:nn.Module, size:tuple, layer:nn.Module|None=None, arch:str|None=None) -> tuple:
-    "(target layer, reshape transform or None) for Grad-CAM on `model`'s (first) body at input `size` (h, w)."
+    "(target layer, reshape transform or None, its map's (h, w) or None) for Grad-CAM on `model`'s (first) body at `size`."
     body, arch = _body(model), arch or _arch(model)
     tm, calls = _timm(body), _probe(body, size, arch)
     runs = {}
@@ -371,12 +371,13 @@ def _cam_spec(model:nn.Module, size:tuple, layer:nn.Module|None=None, arch:str|N
             raise CamError(f"Grad-CAM of {arch}: the target layer {type(layer).__name__} is part of the model but does not run in "
                            "its forward pass (like timm VGG's pre_logits, which fastai's body leaves out); pass a layer that runs, "
                            "e.g. the last convolution of `model[0].model.features` for VGG.")
-        return layer, None      # a layer outside the first body (e.g. a DualModel's second): as given
+        return layer, None, None   # a layer outside the first body (e.g. a DualModel's second): as given
     s = shapes[layer]
-    if len(s) == 4: return layer, None
+    if len(s) == 4: return layer, None, s[-2:]
     if vit and len(s) == 3:
         grid = _vit_grid(tm, size)
-        if s[1] == tm.num_prefix_tokens + grid[0] * grid[1]: return layer, _tokens_to_map(tm.num_prefix_tokens, grid, arch)
+        if s[1] == tm.num_prefix_tokens + grid[0] * grid[1]:
+            return layer, _tokens_to_map(tm.num_prefix_tokens, grid, arch), tuple(grid)
     raise CamError(f"Grad-CAM of {arch}: the target layer {type(layer).__name__} outputs shape {s}, neither a feature map "
                    "(batch, channels, height, width) nor ViT tokens; pass another layer=..., or a reshape=... that makes a map.")
 
@@ -457,7 +458,7 @@ def grad_cam(model_or_learn, # a fastai `Learner`, or the `(model, meta)` pair f
     try:
         model.eval()
         if layer is None or reshape is None:   # find the layer, or check it, at the model's input size (a DualModel: its first body)
-            layer, auto = _cam_spec(model.body if dual else model, _hw(x.shape), layer, arch)
+            layer, auto, _ = _cam_spec(model.body if dual else model, _hw(x.shape), layer, arch)
             reshape = reshape or auto
         net = _FirstInput(model, eval_batch(imgs, pipes[1]).to(p.device, p.dtype)).eval() if dual else model  # the segmented image held fixed
         try:
@@ -485,6 +486,15 @@ def overlay_cam(image, # an image path, a PIL image or an array/tensor, read by 
         cam = np.asarray(Image.fromarray(cam.astype(np.float32)).resize(arr.shape[1::-1], Image.BILINEAR))
     return show_cam_on_image(arr, np.clip(cam, 0, 1).astype(np.float32), use_rgb=True, image_weight=1 - alpha)
 
+def cam_map_size(model_or_learn, # a fastai `Learner`, or the `(model, meta)` pair from `medfast.inference.load_model`
+                 image, # an image, read and preprocessed as `grad_cam` reads it
+                ) -> tuple|None:
+    "(h, w) of the feature map `grad_cam` weighs for `image` at the model's input size; (1, 1): the heat map is uniform."
+    model, pipes, _ = _model_pipes(model_or_learn)
+    x = eval_batch([open_image(image)], pipes[0])
+    body = model.body if isinstance(model, DualModel) else model
+    return _cam_spec(body, _hw(x.shape), arch=_arch_of(model_or_learn, model))[2]
+
 def plot_cam_grid(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV file written by `save_preds`
                   learn_or_model, # the model that made `preds`: a Learner or a `(model, meta)` pair
                   k:int=6, # how many images (the top losses)
@@ -506,5 +516,8 @@ def plot_cam_grid(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV
         txt, col = _title(classes[y[j]], classes[pi], probs[j, pi], classes, f", loss {top['loss'].iloc[j]:.2f}")
         axs[j, 0].set_title(txt, color=col, fontsize='small'); axs[j, 1].set_title(method, fontsize='small')
         for a in axs[j]: a.axis('off')
-    fig.suptitle(f"{method} on the top {n} losses: {split or 'all rows'}"); fig.tight_layout()
+    blank = n and cam_map_size(learn_or_model, imgs[0]) == (1, 1)   # nothing to localise: say so on the figure
+    fig.suptitle(f"{method} on the top {n} losses: {split or 'all rows'}"
+                 + ("\n(blank: the last feature map is 1 x 1 at this input size)" if blank else ''))
+    fig.tight_layout()
     return _save(fig, fname)

@@ -550,7 +550,14 @@ def evaluate_run(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV 
         res['splits']['all' if s is None else str(s)] = dict(n=int(ev['confusion'].to_numpy().sum()), overall=ev['overall'],
                                      per_class=ev['per_class'].to_dict(orient='index'), ci=_ci_dict(ci))
     if fit_split not in splits: return res
-    if len(classes) == 2:
+    absent = [c for i, c in enumerate(classes) if not (_arrays(preds, fit_split)[0] == i).any()]
+    if len(classes) == 2 and absent:   # a threshold trades sensitivity for specificity: both must be measurable
+        res['warnings'] = [f"No operating threshold was picked: the {fit_split} split has no image of class "
+                           f"{absent[0]}, so sensitivity and specificity cannot both be measured there. The "
+                           f"predictions take the more probable class; give {absent[0]} {fit_split} images (a larger "
+                           "--valid-pct) for a threshold."]
+        warnings.warn(res['warnings'][0])
+    elif len(classes) == 2:
         t = pick_threshold(preds, target_sensitivity=target_sensitivity, split=fit_split)
         at = {str(s): evaluate(preds, s, threshold=t, kappa_weights=kappa_weights) for s in splits}
         res['threshold'] = dict(value=t, positive_class=classes[1], picked_on=fit_split,

@@ -22,10 +22,10 @@ from safetensors.torch import save_file
 from .core import *
 
 # %% auto #0
-__all__ = ['OFFLINE_WEIGHTS', 'STUDY_BACKBONES', 'check_arch', 'timm_state_dict', 'offline_weights_installed',
-           'offline_weights_file', 'resolve_weights', 'hub_reachable', 'hub_offline', 'weights_guard', 'create_model',
-           'DualModel', 'create_dual_model', 'body_splitter', 'count_params', 'in_channels', 'head_nf',
-           'backbone_table', 'brain_head']
+__all__ = ['OFFLINE_WEIGHTS', 'WEIGHTS_WORDS', 'SIZE_STEP', 'STUDY_BACKBONES', 'check_arch', 'timm_state_dict',
+           'offline_weights_installed', 'offline_weights_file', 'weights_kind', 'resolve_weights', 'hub_reachable',
+           'hub_offline', 'weights_guard', 'create_model', 'check_input_size', 'DualModel', 'create_dual_model',
+           'body_splitter', 'count_params', 'in_channels', 'head_nf', 'backbone_table', 'brain_head']
 
 # %% ../nbs/04_models.ipynb #8758a2e5
 def check_arch(arch:str, # a timm architecture name, e.g. 'mobilenetv2_100' (a '.tag' suffix is allowed)
@@ -99,29 +99,39 @@ def offline_weights_file(arch:str, # an `OFFLINE_WEIGHTS` architecture: 'mobilen
     cache.mkdir(parents=True, exist_ok=True)
     return write_atomic(fn, lambda tmp: save_file(sd, tmp, metadata={'format': 'pt', 'source': f"{src['pip']}/{src['file']}"}))
 
-# %% ../nbs/04_models.ipynb #2d1450b6
-_HUB = ('imagenet', 'true', 'hub', 'timm', 'yes')
-_RANDOM = ('none', 'random', 'false', 'no', 'scratch')
+# %% ../nbs/04_models.ipynb #c1d98b1e
+WEIGHTS_WORDS = dict(imagenet=('imagenet', 'true', 'hub', 'timm', 'yes'),   # ImageNet weights (hub, or a package)
+                     none=('none', 'random', 'false', 'no', 'scratch'))      # random initialisation
 
+def weights_kind(pretrained:bool|str|Path|None, # True/False/None, a word of `WEIGHTS_WORDS` (any case), or a file
+                ) -> str:
+    "What `pretrained` asks for: 'imagenet', 'none', or the path of a weights file (a str); `WeightsError` if neither."
+    if pretrained is True: return 'imagenet'
+    if pretrained is None or pretrained is False: return 'none'
+    if not isinstance(pretrained, (str, os.PathLike)):
+        raise WeightsError(f"pretrained={pretrained!r} is not understood. Use True or 'imagenet' (ImageNet weights), "
+                           "'none' (random weights) or the path of a local weights file (CLI: --pretrained).")
+    word = str(pretrained).strip()
+    if not word: raise WeightsError("pretrained='' (--pretrained ''): give 'imagenet', 'none' or a weights file.")
+    return next((kind for kind, words in WEIGHTS_WORDS.items() if word.lower() in words), str(pretrained))
+
+# %% ../nbs/04_models.ipynb #2d1450b6
 def resolve_weights(arch:str, # a timm architecture name
-                    pretrained:bool|str|Path|None=True, # True/'imagenet' (hub), False/None/'none'/'random', or a weights file
+                    pretrained:bool|str|Path|None=True, # see `weights_kind`: True/'imagenet', None/'none', or a file
                    ) -> dict:
     "Where `arch`'s starting weights come from: dict(pretrained, timm_kwargs, source)."
     check_arch(arch)
-    if pretrained is True or (isinstance(pretrained, str) and pretrained.strip().lower() in _HUB):
+    kind = weights_kind(pretrained)
+    if kind == 'imagenet':
         if not offline_weights_installed(arch): return dict(pretrained=True, timm_kwargs={}, source='ImageNet weights from the timm hub')
         src = OFFLINE_WEIGHTS[arch]
         return dict(pretrained=True, timm_kwargs=dict(pretrained_cfg_overlay=dict(file=str(offline_weights_file(arch)))),
                     source=f"ImageNet weights from the package {src['pip']} ({src['licence']}), offline")
-    if pretrained is None or pretrained is False or (isinstance(pretrained, str) and pretrained.strip().lower() in _RANDOM):
+    if kind == 'none':
         return dict(pretrained=False, timm_kwargs={}, source='random initialisation (no pretrained weights)')
-    if not isinstance(pretrained, (str, os.PathLike)):
-        raise WeightsError(f"pretrained={pretrained!r} is not understood. Use True or 'imagenet' (hub weights), "
-                           f"'none' (random weights) or the path of a local weights file.")
-    if not str(pretrained).strip(): raise WeightsError(f"pretrained='' for {arch!r}: give 'imagenet', 'none' or a weights file.")
-    fn = Path(pretrained).expanduser()
+    fn = Path(kind).expanduser()
     if not fn.is_file():
-        raise WeightsError(f"Weights file {str(fn)!r} not found (pretrained={str(pretrained)!r} for {arch!r}). Check the path, "
+        raise WeightsError(f"Weights file {str(fn)!r} not found (pretrained={kind!r} for {arch!r}). Check the path, "
                            f"use pretrained='imagenet' to download from the hub, or pretrained='none' for random weights "
                            "(CLI: --pretrained imagenet, --pretrained none).")
     fn = fn.resolve()
@@ -198,6 +208,51 @@ def create_model(arch:str, # a timm architecture name
     with weights_guard(arch, w):
         model, cfg = create_timm_model(arch, n_out, pretrained=w['pretrained'], **{**w['timm_kwargs'], **kw})
     return model, cfg
+
+# %% ../nbs/04_models.ipynb #b8b9dca5
+SIZE_STEP = 32   # px: the sizes `check_input_size` tries are its multiples
+
+def _body_output(body:nn.Module, size:int) -> tuple|Exception:
+    "The shape `body` (3 input channels) gives one size x size image, on its weights' device; or the error raised."
+    x = torch.zeros(1, 3, size, size, device=next(body.parameters()).device)
+    try:
+        with torch.no_grad(): s = tuple(body(x).shape)
+    except (RuntimeError, AssertionError, ValueError, IndexError) as e: return e   # what a wrong size raises
+    return s if all(s) else RuntimeError(f"the body's output is empty, of shape {s}")
+
+def _smallest(bodies:list, size:int, native:int, ok) -> int|None:
+    "The smallest size above `size` (multiples of `SIZE_STEP` to 2 x `native`, and `native`) whose output passes `ok`."
+    step = SIZE_STEP
+    sizes = sorted(set(range(step * (size // step + 1), 2 * native + 1, step)) | ({native} if native > size else set()))
+    for body in bodies:   # the meta body first; the real one only if no size passes there
+        found = next((s for s in sizes if ok(_body_output(body, s))), None)
+        if found: return found
+
+def check_input_size(arch:str, # a timm architecture name
+                     size:int, # the side of the (square) training images, in pixels
+                    ) -> dict:
+    "dict(feature_map: the body's last map (h, w) at `size`, None if it pools; note if 1 x 1); else `MedfastError`."
+    with torch.device('meta'): model, cfg = create_model(arch, 2, pretrained='none')
+    bodies, native = [model[0].eval()], int(cfg.get('input_size', (3, 224, 224))[-1])
+    out = _body_output(bodies[0], size)
+    if isinstance(out, NotImplementedError) or 'meta' in str(out).lower():   # no meta version of an operation: CPU
+        bodies.append(create_model(arch, 2, pretrained='none')[0][0].eval())
+        out = _body_output(bodies[1], size)
+    if isinstance(out, Exception):
+        fits = _smallest(bodies, size, native, lambda o: not isinstance(o, Exception))
+        why = ' '.join(str(out).split())[:200]
+        raise MedfastError(f"{arch} cannot take {size} px images ({type(out).__name__}: {why}). " + (
+            f"The smallest size it takes is {fits} px: use --size {fits} (size={fits})" if fits else
+            f"No size from {size} to {2 * native} px fits; use the size timm builds it for, --size {native} "
+            f"(size={native})")
+            + f"; timm builds {arch} for {native} px.")
+    fmap = out[-2:] if len(out) == 4 else None
+    if fmap != (1, 1): return dict(feature_map=fmap, note=None)
+    larger = lambda o: not isinstance(o, Exception) and len(o) == 4 and o[-2] * o[-1] > 1
+    more = _smallest(bodies[:1], size, native, larger)
+    note = f"{arch}'s last feature map is 1 x 1 at {size} px, so its Grad-CAM heat maps are blank (uniform)"
+    return dict(feature_map=fmap, note=note + (f"; from {more} px (--size {more}) they show where the model looks."
+                                               if more else "."))
 
 # %% ../nbs/04_models.ipynb #ac195860
 class DualModel(nn.Module):

@@ -15,6 +15,7 @@ from .core import *
 from .data import read_items, verify_images
 from .config import *
 from .run import run_training, split_for, lr_plan, _versions, _data_record
+from .models import check_input_size
 from .experiment import *
 from .experiment import _fold_design, _job_scores
 from .report import protocol_report
@@ -61,6 +62,11 @@ def _write_job(d:Path, files:dict):
     for n in sorted(files, key=lambda n: n == RUN_FILES.metrics):
         write_atomic(d/n, lambda t: Path(t).write_bytes(files[n]))
 
+def _task_error(e:Exception) -> Exception:
+    "The error a Ray task raised (a `RayTaskError`'s `cause`: a `MedfastError` keeps its one-line message); else `e`."
+    cause = getattr(e, 'cause', None)
+    return cause if isinstance(cause, Exception) else e
+
 def _ray(address:str|None):
     "`(ray, started)`: the `ray` module connected to a cluster (`address`) or to a local instance; `started` if this call started it."
     try: import ray
@@ -97,6 +103,7 @@ def run_jobs(jobs:list, # `(items, cfg, folder, name)` tuples; a folder with a f
     kept, left = len(jobs) - len(todo), 0
     if max_jobs is not None: todo, left = todo[:max_jobs], max(0, len(todo) - max_jobs)
     cfgs = {d: cfg for _, cfg, d, _ in todo}
+    for arch, size in dict.fromkeys((c.arch, c.size) for c in cfgs.values()): check_input_size(arch, size)   # first
     say = (lambda i, d, what: print(_job_line(i, len(todo), what, d, config_dict(cfgs[d]), label), flush=True)) if progress else (lambda *a: None)
     if executor == 'sequential' or not todo:
         for i, (it, cfg, d, n) in enumerate(todo, 1): say(i, d, 'started'); fit_job(it, cfg, d, threads, n)
@@ -115,7 +122,13 @@ def run_jobs(jobs:list, # `(items, cfg, folder, name)` tuples; a folder with a f
             while pending:   # the driver writes every result (workers may be other machines), in order of arrival
                 ready, _ = ray.wait(list(pending), num_returns=1)
                 for ref in ready:
-                    d = pending.pop(ref); _write_job(d, ray.get(ref)); say(len(todo) - len(pending), d, 'finished')
+                    d = pending.pop(ref)
+                    try: files = ray.get(ref)
+                    except ray.exceptions.RayTaskError as e:   # the job's own error, not Ray's coloured traceback
+                        err = _task_error(e)
+                        if err is e: raise
+                        raise err from (None if isinstance(err, MedfastError) else e)
+                    _write_job(d, files); say(len(todo) - len(pending), d, 'finished')
         finally:
             if started: ray.shutdown()
     return dict(kept=kept, run=len(todo), left=left)
@@ -303,6 +316,11 @@ def _protocol_folder(out:Path, kind:str) -> Path:
 
 def _n_done(out:Path) -> int: return sum(1 for _ in out.glob(f'**/{RUN_FILES.metrics}'))
 
+def _diverged(out:Path) -> list:
+    "The job folders under `out` (relative) whose training diverged: `job.diverged` in their metrics.json."
+    return [str(fn.parent.relative_to(out)) for fn in sorted(out.glob(f'**/{RUN_FILES.metrics}'))
+            if json.loads(fn.read_text())['job'].get('diverged')]
+
 PROTOCOLS = dict(cv=cross_validate, compare=compare, sweep=sweep)
 
 # %% ../nbs/14_protocols.ipynb #3c8af585
@@ -325,7 +343,8 @@ def protocol_run(kind:str, # 'cv', 'compare' or 'sweep'
         before = _n_done(out)
         res = PROTOCOLS[kind](items, out=out, **kw)
     s = dict(kind=kind, out=str(out), data=str(data) if not isinstance(data, pd.DataFrame) else 'DataFrame',
-             n_items=len(items), jobs_kept=before, jobs_trained=_n_done(out) - before, seconds=round(time.time() - t0, 1))
+             n_items=len(items), jobs_kept=before, jobs_trained=_n_done(out) - before, diverged=_diverged(out),
+             seconds=round(time.time() - t0, 1))
     if kind == 'sweep':
         s.update(finished=res['finished'], best=res['best'])
         if res['finished']:   # best.json names the data too, so that `medfast train --config OUT/best.json` trains the winner
@@ -361,5 +380,9 @@ def format_protocol(s:dict # the dictionary `protocol_run` returns
                      f"(Holm {t['p_holm']:.3g}); {ct}")
     if s['kind'] == 'sweep' and s['best']:
         lines.append(f"  best    : {_brief(s['best'])}")
+    if s.get('diverged'):
+        lines.append(f"  WARNING : training diverged in {len(s['diverged'])} job(s), {', '.join(s['diverged'])}: each "
+                     "stopped and kept its last sound weights, so its scores are not those of a trained model; lower "
+                     "the learning rate (--lr).")
     lines.append(f"  results : {s['out']}  ({PROTOCOL_FILES.report})")
     return '\n'.join(lines)

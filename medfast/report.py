@@ -265,6 +265,7 @@ def report(run_dir:str|Path, # a run folder written by `medfast train` / `medfas
     parts = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title><style>{_CSS}</style></head><body>',
              f'<h1>{_e(title)}</h1>', _p(f"Run folder: {run.resolve()}")]
     if summ: parts.append(_p(f"{summ.get('arch', '?')} at {summ.get('size', '?')} px, weights: {summ.get('weights', '?')}"))
+    parts += [_p(f"WARNING: {w}", 'warn') for w in summ.get('warnings', [])]   # diverged, blank Grad-CAM, no threshold
     for h, f in body.items(): parts += [f'<h2>{_e(h)}</h2>', f()]
     parts.append('</body></html>')
     fname.parent.mkdir(parents=True, exist_ok=True)

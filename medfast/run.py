@@ -17,7 +17,7 @@ from .data import *
 from .data import _as_number
 from .augment import augment_offline, augment_fixed, _aug_kw, VALID_AUG_WARNING
 from .segment import HSVSegment
-from .models import count_params
+from .models import count_params, check_input_size, weights_kind
 from .train import *
 from .metrics import *
 from .interpret import plot_confusion
@@ -88,12 +88,6 @@ def training_table(items:pd.DataFrame, # items with a split
     return t
 
 # %% ../nbs/13_run.ipynb #b6076ee2
-def _weights_arg(pretrained):
-    "The `pretrained` setting as `medical_learner` takes it: 'imagenet' -> True, 'none' -> False, else a path."
-    if isinstance(pretrained, str) and pretrained.lower() in ('imagenet', 'hub', 'true'): return True
-    if pretrained is None or (isinstance(pretrained, str) and pretrained.lower() in ('none', 'random', 'false')): return False
-    return pretrained
-
 def build_dls(train:pd.DataFrame, # the training table (with valid and test rows)
               cfg:TrainConfig, # size, bs, arch, seed, sampler, aug, segment, segment_output, dual, classes, positive, missing_classes, kappa_weights
              ):
@@ -116,7 +110,7 @@ def build_learner(dls, # from `build_dls`
                  ):
     "`medical_learner` for `cfg`, its path the run folder; the configuration is kept as `learn.config`."
     kw = {k: v for k, v in dict(wd=cfg.wd, ps=cfg.dropout, lin_ftrs=cfg.lin_ftrs).items() if v is not None}
-    learn = medical_learner(dls, cfg.arch, pretrained=_weights_arg(cfg.pretrained), seed=cfg.seed, loss_func=cfg.loss,
+    learn = medical_learner(dls, cfg.arch, pretrained=cfg.pretrained, seed=cfg.seed, loss_func=cfg.loss,
                             loss_kw=_loss_kw(cfg) or None, shared=cfg.shared, head=cfg.head, opt_func=OPTIMIZERS[cfg.opt],
                             channels_last=cfg.channels_last, retain_memory=cfg.retain_memory, **kw)
     if cfg.l2: learn.add_cb(L2Penalty(cfg.l2))
@@ -127,7 +121,7 @@ def build_learner(dls, # from `build_dls`
 # %% ../nbs/13_run.ipynb #b34486b0
 def _pretrained(cfg:TrainConfig) -> bool:
     "Whether a run of `cfg` starts from pretrained weights (the frozen phase and the learning rate depend on it)."
-    return _weights_arg(cfg.pretrained) is not False
+    return weights_kind(cfg.pretrained) != 'none'
 
 def lr_plan(cfg:TrainConfig) -> float|str:
     "The learning rate a run of `cfg` uses: `cfg.lr`; None: `FINE_TUNE_LR` with pretrained weights, 'valley' (lr_find's) from random ones."
@@ -143,7 +137,7 @@ def fit(learn, # from `build_learner`
         cfg:TrainConfig, # lr, lr_find_iters, epochs, freeze_epochs, unfreeze, schedule and the callbacks are used
         out:Path, # the run folder (lr_find plot, training log)
        ) -> dict:
-    "Take or find the learning rate (`lr_plan`), then fine-tune; returns dict(lr, lr_from, freeze_epochs, lr_find: its suggestions and sweep, or None)."
+    "Take or find the rate (`lr_plan`), fine-tune: dict(lr, lr_from, freeze_epochs, lr_find (record or None), diverged)"
     out, plan = Path(out), lr_plan(cfg)
     sug = find_lr(learn, fname=out/RUN_FILES.lr_find, num_it=cfg.lr_find_iters) if plan == 'valley' else None
     lr = float(plan if sug is None else sug.valley)
@@ -156,7 +150,7 @@ def fit(learn, # from `build_learner`
                      lr=lr, unfreeze=body, unfrozen_lr=cfg.unfreeze_lr, schedule=cfg.schedule, cbs=cbs)
     set_precision(learn, 'fp32')   # predictions and the export in fp32
     found = None if sug is None else dict(valley=float(sug.valley), slide=float(sug.slide), **learn.lr_find_sweep)
-    return dict(lr=lr, lr_from=_lr_from(cfg), freeze_epochs=freeze, lr_find=found)
+    return dict(lr=lr, lr_from=_lr_from(cfg), freeze_epochs=freeze, lr_find=found, diverged=learn.divergence)
 
 # %% ../nbs/13_run.ipynb #4164c50f
 def predict_and_evaluate(learn, # the trained learner
@@ -174,12 +168,25 @@ def predict_and_evaluate(learn, # the trained learner
 # %% ../nbs/13_run.ipynb #7ed007c2
 OUTPUTS = ('full', 'job')
 
-def _check_split(items:pd.DataFrame):
+def _check_split(items:pd.DataFrame, cfg:TrainConfig):
+    "Refuse a table without train and valid rows; warn of a class that trains without valid rows (binary: refuse)."
     if 'split' not in items.columns:
         raise DataError(f"run_training needs an items table with a split column (columns: {list(items.columns)}); "
                         "make one with split_for(items, cfg) or split_items(items), or call train_run.")
     have = set(items['split'].astype(str))
     if not {'train', 'valid'} <= have: raise DataError(f"The split column needs train and valid rows; it has {sorted(have)}.")
+    labels = {s: set(items.loc[items['split'].astype(str) == s, 'label'].astype(str)) for s in ('train', 'valid')}
+    absent = sorted(labels['train'] - labels['valid'])
+    if not absent: return
+    cc = class_counts(items.assign(label=items['label'].astype(str)))
+    counts = '; '.join(f"{c}: " + ', '.join(f"{s} {int(cc.loc[c, s])}" for s in SPLITS if s in cc) for c in absent)
+    binary = items['label'].astype(str).nunique() == 2   # its threshold is picked on valid: both classes needed
+    msg = (f"Class(es) {', '.join(absent)} have no validation images ({counts}): the validation metrics cannot judge "
+           + ("them, and no operating threshold can be picked. " if binary else "them. ")
+           + "Give them validation images (a larger --valid-pct, valid_pct; in cv and compare, fewer folds, --k)")
+    if binary and cfg.missing_classes == 'error':
+        raise DataError(msg + ", or pass --missing-classes warn (missing_classes='warn') to train without a threshold.")
+    warnings.warn(msg + '.')
 
 # %% ../nbs/13_run.ipynb #5013fec7
 @contextmanager
@@ -219,7 +226,9 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
     t0 = time.time()
     if outputs not in OUTPUTS: raise MedfastError(f"outputs={outputs!r}: use one of {OUTPUTS}.")
     cfg = cfg if isinstance(cfg, TrainConfig) else make_config(cfg)
-    _check_split(items)
+    _check_split(items, cfg)
+    size = check_input_size(cfg.arch, cfg.size)   # a size the backbone cannot take fails here, before any work
+    if size['note']: warnings.warn(size['note'])
     full = outputs == 'full'
     with _reading(cfg):   # DICOM window and image size limits, for every image this run reads
         with undo_new_folder(out):   # bad images, weights that cannot be had: a new folder is not left half-written
@@ -234,6 +243,8 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
         tc = train.loc[train['split'] == 'train', 'label'].astype(str).value_counts().sort_index()
         m['job'] = dict(name=name or cfg.arch, arch=cfg.arch, params=count_params(learn.model)['total'], weights=learn.weights_source,
                         epochs_run=len(learn.epoch_history.rows), **fitted, train_counts=tc.to_dict(), config=config_dict(cfg))
+        went = fitted['diverged'] and divergence_message(fitted['diverged'], fitted['lr_from'])
+        m['job']['warnings'] = [w for w in (size['note'], went) if w]   # what the summary and report must say
         if full:
             metrics_table(preds, kappa_weights=cfg.kappa_weights).to_csv(out/RUN_FILES.metrics_csv, index=False)
             for split in m['splits']: plot_confusion(preds, split=split, fname=out/f'confusion_{split}.png')
@@ -263,6 +274,7 @@ def _summary(data, items:pd.DataFrame, cfg:TrainConfig, m:dict, out:Path, leaks:
     return s | config_dict(cfg) | dict(   # the settings, then the values they resolved to (freeze_epochs, lr)
         classes=m['classes'], cautions=cautions(cfg), epochs_run=m['job']['epochs_run'],
         weights=m['job']['weights'], freeze_epochs=m['job']['freeze_epochs'], lr=m['job']['lr'], lr_from=m['job']['lr_from'], lr_find=m['job']['lr_find'],
+        diverged=m['job']['diverged'], warnings=m['job']['warnings'] + m.get('warnings', []),   # run's, evaluation's
         loss_kw=_loss_kw(cfg), train_counts=m['job']['train_counts'], leaks=leaks, metrics={s: v['overall'] for s, v in sp.items()},
         accuracy_ci={s: [v['ci']['accuracy']['low'], v['ci']['accuracy']['high']] for s, v in sp.items()}, versions=_versions())
 
@@ -306,7 +318,7 @@ def format_summary(s:dict # the dictionary `train_run` returns
              f"  data    : {s['data']} - {s['n_items']} images, {len(s['classes'])} classes ({', '.join(s['classes'])}); {splits}",
              f"  model   : {s['arch']} at {s['size']} px, {_plan(s)}, lr {s['lr']:.2e}{_LR_FROM.get(s.get('lr_from'), '')}",
              f"  weights : {s['weights']}"]
-    if s.get('epochs_run') is not None and s['epochs_run'] < s['freeze_epochs'] + s['epochs']:
+    if s.get('epochs_run') is not None and s['epochs_run'] < s['freeze_epochs'] + s['epochs'] and not s.get('diverged'):
         lines[-2] += f" (early stopping: {s['epochs_run']} run)"
     if 'random' in s['weights']:
         lines.append("            (random weights: expect lower accuracy than with ImageNet weights)")
@@ -317,6 +329,7 @@ def format_summary(s:dict # the dictionary `train_run` returns
         lines.append(f"  {split:<8}: accuracy {acc}, balanced accuracy {m['balanced_accuracy']:.3f}, "
                      f"macro F1 {m['macro_f1']:.3f}" + (f", ROC AUC {auc:.3f}" if auc is not None and auc == auc else ''))
     if s['leaks']: lines.append(f"  WARNING : the split audit found {s['leaks']} leak(s); see {RUN_FILES.audit}")
+    lines += [f"  WARNING : {w}" for w in s.get('warnings', [])]
     lines += [f"  CAUTION : {c}" for c in s.get('cautions', [])]
     lines.append(f"  results : {s['out']}  ({RUN_FILES.report}, {RUN_FILES.predictions}, {RUN_FILES.metrics}, confusion_*.png, "
                  f"{RUN_FILES.history}, {RUN_FILES.model}/)")

@@ -6,7 +6,7 @@ Docs: https://medfast.github.io/medfast/train.html.md"""
 
 # %% ../nbs/06_train.ipynb #ad710e01
 from __future__ import annotations
-import ctypes, inspect, platform, sys, time, warnings
+import ctypes, inspect, math, platform, sys, time, warnings
 from pathlib import Path
 import pandas as pd
 import matplotlib.pyplot as plt
@@ -16,6 +16,7 @@ from torch import nn
 from fastai.vision.all import (Learner, Callback, Recorder, vision_learner, create_head, get_c, Adam, SGD, RMSProp, accuracy, BalancedAccuracy, CrossEntropyLossFlat,
                                F1Score, RocAucBinary, valley, slide)
 from fastai.callback.tracker import EarlyStoppingCallback, ReduceLROnPlateau, SaveModelCallback
+from fastai.callback.core import CancelFitException
 from fastai.callback.channelslast import ChannelsLast
 from fastai.learner import noop   # the logger of Learner.no_logging: fastai's own noop, not fastcore's
 from fastcore.imports import IN_NOTEBOOK
@@ -25,10 +26,11 @@ from .models import *
 from .losses import get_loss, FocalLoss
 
 # %% auto #0
-__all__ = ['MALLOC_THRESHOLD', 'HEADS', 'LINEAR_HEAD', 'OPTIMIZERS', 'PRECISIONS', 'LR_FIND_START', 'LR_FIND_ITERS',
-           'FASTAI_LR_FIND', 'FINE_TUNE_LR', 'SCHEDULES', 'medical_metrics', 'EpochHistory', 'history',
-           'retain_freed_memory', 'medical_learner', 'L2Penalty', 'CPUAutocast', 'set_precision', 'plot_lr_find',
-           'find_lr', 'fine_tune_recipe', 'study_callbacks', 'plain_progress', 'PlainProgress']
+__all__ = ['DIVERGENCE_FACTOR', 'MALLOC_THRESHOLD', 'HEADS', 'LINEAR_HEAD', 'OPTIMIZERS', 'PRECISIONS', 'LR_FIND_START',
+           'LR_FIND_ITERS', 'FASTAI_LR_FIND', 'FINE_TUNE_LR', 'SCHEDULES', 'medical_metrics', 'EpochHistory', 'history',
+           'divergence_message', 'TerminateOnDivergence', 'retain_freed_memory', 'medical_learner', 'L2Penalty',
+           'CPUAutocast', 'set_precision', 'plot_lr_find', 'find_lr', 'fine_tune_recipe', 'study_callbacks',
+           'plain_progress', 'PlainProgress']
 
 # %% ../nbs/06_train.ipynb #b456e1a6
 def medical_metrics(n_classes:int, # number of classes
@@ -78,6 +80,55 @@ def history(learn:Learner, # a Learner from `medical_learner` (else only the las
     names = names or ['train_loss', 'valid_loss']
     if any('train_accuracy' in r for r in rows): names.insert(1, 'train_accuracy')
     return pd.DataFrame(rows, columns=['epoch', 'phase'] + names)
+
+# %% ../nbs/06_train.ipynb #d28c0149
+DIVERGENCE_FACTOR = 1000   # a loss this many times the reference loss counts as exploded
+
+def divergence_message(d:dict, # `learn.divergence`: epoch, phase, which loss, its value, the limit, lr, kept
+                       lr_from:str|None=None, # where the run's rate came from: 'given', 'valley' or 'fine_tune default'
+                      ) -> str:
+    "One paragraph on a diverged fit: where, which loss, the learning rate, the weights kept, and what to do."
+    what = (f"{d['loss']:.3g}, not a finite number" if not math.isfinite(d['loss']) else
+            f"{d['loss']:.3g}, over {d['limit']:.3g} ({DIVERGENCE_FACTOR:g} x the untrained model's loss)")
+    kept = f"those after epoch {d['kept']}" if d['kept'] else "the weights it started from"
+    todo = f"Use a lower learning rate, e.g. --lr {d['lr'] / 10:.2g} (lr={d['lr'] / 10:.2g})"
+    if lr_from != 'valley': todo += ", or lr_find's suggestion, --lr valley (lr='valley')"
+    return (f"Training diverged in epoch {d['epoch']} ({d['phase']}) at learning rate {d['lr']:.3g}: the {d['which']} "
+            f"loss was {what}. Training stopped there, and the model kept is {kept}, so its results are not those of "
+            f"a trained model. {todo}.")
+
+class TerminateOnDivergence(Callback):
+    "Stop a fit whose loss is not finite or explodes (over `factor` x the untrained model's), back to sound weights."
+    order = Recorder.order - 1   # its after_validate comes before the Recorder computes the metrics
+    def __init__(self, factor:float=DIVERGENCE_FACTOR):
+        self.factor, self.ref, self.done, self.active = factor, None, 0, False
+    def before_train(self):   # real training only: not lr_find, not get_preds / validate
+        self.active = not hasattr(self.learn, 'lr_finder')
+        if not self.active: return
+        if self.epoch == 0: self.learn.divergence = None   # a new fit: no divergence yet
+        self.kept = {k: v.detach().to('cpu', copy=True) for k, v in self.model.state_dict().items()}
+    def after_loss(self):
+        if self.training and self.active: self._check('training', float(self.learn.loss.detach()))
+    def after_validate(self):
+        rec = self.learn.recorder
+        if self.active and rec.loss.count: self._check('validation', float(rec.loss.value))
+    def after_epoch(self):
+        if self.active: self.done += 1
+        self.active = False
+    def after_fit(self): self.active = False
+    def _check(self, which:str, loss:float):
+        if self.ref is None: self.ref = max(loss, math.log(max(getattr(self.dls, 'c', 2), 2)))
+        if math.isfinite(loss) and loss <= self.factor * self.ref: return
+        self.learn.model.load_state_dict(self.kept)
+        for cb in self.learn.cbs:   # a best-model checkpoint not yet written would be loaded at the end of the fit
+            if isinstance(cb, SaveModelCallback) and not (cb.every_epoch or cb.at_end):
+                fn = self.learn.path/self.learn.model_dir/f'{cb.fname}.pth'
+                if not fn.is_file(): self.learn.save(cb.fname, with_opt=cb.with_opt)
+        lr = self.learn.recipe['lr'] if getattr(self.learn, 'phase', None) else self.learn.opt.hypers[-1]['lr']   # --lr
+        self.learn.divergence = dict(epoch=self.done + 1, phase=_phase(self.learn), which=which, loss=loss,
+                                     limit=self.factor * self.ref, lr=float(lr), kept=self.done)
+        warnings.warn(divergence_message(self.learn.divergence))
+        raise CancelFitException()
 
 # %% ../nbs/06_train.ipynb #0cb8d8db
 _HEAD_ARGS = ('concat_pool', 'lin_ftrs', 'ps', 'first_bn', 'bn_final', 'lin_first', 'y_range')
@@ -167,7 +218,7 @@ def medical_learner(dls, # DataLoaders, e.g. from `medfast.data.get_dls`
             learn = vision_learner(dls, arch, pretrained=w['pretrained'], metrics=metrics, loss_func=loss_func,
                                    splitter=splitter, **{**w['timm_kwargs'], **kw})
     learn.arch, learn.weights_source, learn.pretrained_arg, learn.model_spec = arch, w['source'], pretrained, spec
-    learn.add_cb(EpochHistory())
+    learn.add_cb(EpochHistory()); learn.add_cb(TerminateOnDivergence())
     if channels_last: learn.add_cb(ChannelsLast())
     if retain_memory and dls.device.type == 'cpu': retain_freed_memory()
     return learn
@@ -326,11 +377,12 @@ def fine_tune_recipe(learn:Learner, # e.g. from `medical_learner`
     lr_lo, lr_hi = (lr/2/lr_mult, lr/2) if unfrozen_lr is None else (unfrozen_lr, unfrozen_lr)
     learn.recipe = dict(lr=lr, freeze_epochs=freeze_epochs, epochs=epochs, unfreeze=unfreeze, lr_mult=lr_mult,
                         unfrozen_lrs=(lr_lo, lr_hi), schedule=schedule)
+    learn.divergence = None   # set by `TerminateOnDivergence` when a phase diverges: the next one is skipped
     try:
         if freeze_epochs > 0:
             learn.phase = 'frozen'
             _fit_phase(learn, freeze_epochs, slice(lr), schedule, cbs, pct_start=0.99)
-        if epochs > 0:
+        if epochs > 0 and not learn.divergence:
             _unfreeze(learn, unfreeze)
             learn.phase = 'unfrozen'
             _fit_phase(learn, epochs, slice(lr_lo, lr_hi), schedule, cbs, pct_start=pct_start, div=div)
