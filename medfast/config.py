@@ -78,6 +78,9 @@ class TrainConfig:
     reduce_lr:int=0 # patience of the plateau learning-rate reduction (÷10, min_delta 1e-3, down to 1e-7), in epochs (0: off; the studies: 5)
     save_best:bool=False # keep the best epoch's weights (checkpoint in OUT/checkpoints) and predict with them
     monitor:str='valid_loss' # what save_best and early_stopping watch on the validation split: 'valid_loss' (lower is better), 'accuracy', 'balanced_accuracy', 'macro_f1' or 'roc_auc' (MedMNIST v2 kept the epoch of the best AUC)
+    ema:float|None=None # decay of an exponential moving average of the weights (medfast.train.WeightEMA, timm's ModelEmaV3), validated and kept as the model, e.g. 0.999 (None: off)
+    mixup:float=0.0 # MixUp's alpha (fastai's MixUp callback, Zhang et al. 2018; 0: off; fastai's default 0.4)
+    cutmix:float=0.0 # CutMix's alpha (fastai's CutMix callback, Yun et al. 2019; 0: off; fastai's default 1.0)
     tta:int=0 # test-time augmentation passes when predicting valid and test (0: none)
     seed:int=42 # one seed for the split, the folds, the head's weights and the data order
     n_boot:int=1000 # bootstrap resamples of the confidence intervals
@@ -101,7 +104,8 @@ RANGES = dict(size=('>= 16', lambda v: v >= 16), bs=('>= 2', lambda v: v >= 2), 
               lr=("> 0 or 'valley'", lambda v: v == 'valley' or not isinstance(v, str) and v > 0), unfreeze_lr=_pos, max_side=('>= 16', lambda v: v >= 16), lr_find_iters=('>= 8', lambda v: v >= 8), unfreeze=('in [0, 1]', lambda v: 0 <= v <= 1), wd=_nonneg, l2=_nonneg,
               dropout=_frac, lin_ftrs=('positive sizes', lambda v: all(isinstance(x, int) and x > 0 for x in v)),
               valid_pct=_frac, test_pct=_frac, offline_aug=_nonneg, gamma=_nonneg, label_smoothing=_frac,
-              balance_ratio=('>= 1', lambda v: v >= 1), early_stopping=_nonneg, reduce_lr=_nonneg, tta=_nonneg,
+              balance_ratio=('>= 1', lambda v: v >= 1), early_stopping=_nonneg, reduce_lr=_nonneg, tta=_nonneg, mixup=_nonneg, cutmix=_nonneg,
+              ema=('in (0, 1)', lambda v: 0 < v < 1),
               n_boot=('>= 10', lambda v: v >= 10), target_sensitivity=('in (0, 1)', lambda v: 0 < v < 1))
 
 # %% ../nbs/12_config.ipynb #dbcb9839
@@ -139,6 +143,7 @@ def check_config(c:TrainConfig):
     if c.reduce_lr and c.schedule != 'constant':
         raise MedfastError(f"reduce_lr={c.reduce_lr} lowers a constant learning rate on a plateau; schedule={c.schedule!r} sets "
                            "the rate every step and would undo it. Use schedule='constant' (--schedule constant), as the studies did.")
+    if c.mixup and c.cutmix: raise MedfastError(f"mixup={c.mixup} and cutmix={c.cutmix}: choose one of MixUp (--mixup) and CutMix (--cutmix).")
     if c.dual and not c.segment: raise MedfastError("dual=True needs segment=PRESET (--segment): the second input is the segmented image.")
     if c.shared and not c.dual: raise MedfastError("shared=True is for two-input models: pass dual=True (--dual) too.")
     if c.lin_ftrs and c.head == 'linear': raise MedfastError("head='linear' has no hidden layers: drop lin_ftrs, or use head='fastai' or 'brain'.")

@@ -120,6 +120,9 @@ def build_learner(dls, # from `build_dls`
                             loss_kw=_loss_kw(cfg) or None, shared=cfg.shared, head=cfg.head, opt_func=OPTIMIZERS[cfg.opt],
                             channels_last=cfg.channels_last, retain_memory=cfg.retain_memory, small_stem=cfg.small_stem, **kw)
     if cfg.l2: learn.add_cb(L2Penalty(cfg.l2))
+    if cfg.ema: learn.add_cb(WeightEMA(cfg.ema))
+    for name, cb in MIXES.items():
+        if getattr(cfg, name): learn.add_cb(cb(getattr(cfg, name)))
     set_precision(learn, cfg.precision)
     learn.path, learn.model_dir, learn.config = Path(out).absolute(), RUN_FILES.checkpoints, cfg
     return learn

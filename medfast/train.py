@@ -18,6 +18,8 @@ from fastai.vision.all import (Learner, Callback, Recorder, vision_learner, crea
                                F1Score, RocAucBinary, valley, slide)
 from fastai.metrics import AccumMetric, ActivationType
 from fastai.callback.schedule import ParamScheduler, combine_scheds, SchedNo
+from fastai.callback.mixup import MixUp, CutMix
+from timm.utils import ModelEmaV3
 from sklearn.metrics import roc_auc_score
 from fastai.callback.tracker import EarlyStoppingCallback, ReduceLROnPlateau, SaveModelCallback
 from fastai.callback.channelslast import ChannelsLast
@@ -30,10 +32,10 @@ from .losses import get_loss, FocalLoss
 
 # %% auto #0
 __all__ = ['MONITORS', 'MALLOC_THRESHOLD', 'HEADS', 'LINEAR_HEAD', 'OPTIMIZERS', 'PRECISIONS', 'LR_FIND_START', 'LR_FIND_ITERS',
-           'FASTAI_LR_FIND', 'FINE_TUNE_LR', 'SCHEDULES', 'MULTISTEP', 'roc_auc_score_macro', 'medical_metrics',
-           'EpochHistory', 'history', 'retain_freed_memory', 'medical_learner', 'L2Penalty', 'CPUAutocast',
-           'set_precision', 'plot_lr_find', 'find_lr', 'fit_multistep', 'fine_tune_recipe', 'study_callbacks',
-           'plain_progress', 'PlainProgress']
+           'FASTAI_LR_FIND', 'FINE_TUNE_LR', 'SCHEDULES', 'MULTISTEP', 'MIXES', 'roc_auc_score_macro',
+           'medical_metrics', 'EpochHistory', 'history', 'retain_freed_memory', 'medical_learner', 'L2Penalty',
+           'CPUAutocast', 'set_precision', 'plot_lr_find', 'find_lr', 'fit_multistep', 'fine_tune_recipe',
+           'study_callbacks', 'plain_progress', 'PlainProgress', 'WeightEMA']
 
 # %% ../nbs/06_train.ipynb #b456e1a6
 def roc_auc_score_macro(y, probs) -> float:
@@ -425,3 +427,29 @@ class PlainProgress(Callback):
         self._print(f"  epoch {self.epoch + 1}/{self.n_epoch} {phase}: batch {self.iter + 1}/{n}, {self.last - self.t0:.0f} s")
 
     def after_fit(self): self.learn.logger = self.old_logger
+
+# %% ../nbs/06_train.ipynb #bb9b81ad
+class WeightEMA(Callback):
+    "Keep timm's `ModelEmaV3` average of the weights; validate and end each fit with the average (the raw weights train)."
+    order = 60   # after fastai's callbacks that move the model
+    def __init__(self, decay:float=0.999): self.decay = decay   # the average's decay per step (timm's warm-up ramps up to it)
+    def _skip(self) -> bool: return hasattr(self.learn, 'lr_finder')
+    def before_fit(self):
+        if self._skip(): return
+        self.ema, self.step, self.raw = ModelEmaV3(self.learn.model, decay=self.decay, use_warmup=True), 0, None
+    def after_step(self):
+        if self._skip(): return
+        self.step += 1; self.ema.update(self.learn.model, step=self.step)
+    def _swap_in(self):
+        self.raw = {k: v.detach().clone() for k, v in self.learn.model.state_dict().items()}
+        self.learn.model.load_state_dict(self.ema.module.state_dict())
+    def before_validate(self):
+        if not self._skip(): self._swap_in()
+    def before_train(self):   # the next epoch trains the raw weights again
+        if not self._skip() and self.raw is not None: self.learn.model.load_state_dict(self.raw); self.raw = None
+    def after_fit(self):
+        if self._skip(): return
+        if self.raw is None: self._swap_in()   # a fit cut short before its validation still ends on the average
+        self.raw = None
+
+MIXES = dict(mixup=MixUp, cutmix=CutMix)   # fastai's callbacks, by the name of their setting (its value: alpha)
