@@ -46,18 +46,18 @@ def _ci(x) -> tuple:
     h = stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x))
     return float(x.mean()), float(x.mean() - h), float(x.mean() + h)
 
-def _table(out:Path, names:list) -> pd.DataFrame:
-    "One row per set and candidate, from every finished fold under `out`."
+def _table(out:Path, names:list, ref:str='base') -> pd.DataFrame:
+    "One row per set and candidate, from every finished fold under `out`; p-values against the candidate `ref`."
     rows = []
     for name in names:
         sc = cv_scores(out/name) if (out/name).is_dir() else pd.DataFrame()
         if sc.empty: continue
         auc = 'roc_auc' if sc.get('roc_auc', pd.Series(dtype=float)).notna().any() else 'roc_auc_macro'
-        base = sc[sc.model == 'base'].set_index(['repeat', 'fold'])
+        base = sc[sc.model == ref].set_index(['repeat', 'fold'])
         for cand, g in sc.groupby('model', sort=False):
             acc, au = _ci(g.accuracy), _ci(g[auc])
             paired = g.set_index(['repeat', 'fold']).accuracy.align(base.accuracy, join='inner') if len(base) else None
-            p = (stats.wilcoxon(*paired).pvalue if paired is not None and len(paired[0]) >= 2 and cand != 'base'
+            p = (stats.wilcoxon(*paired).pvalue if paired is not None and len(paired[0]) >= 2 and cand != ref
                  and (paired[0] - paired[1]).abs().sum() > 0 else np.nan)
             rows.append(dict(data=name, candidate=cand, folds=len(g), accuracy=acc[0], acc_low=acc[1], acc_high=acc[2],
                              auc=au[0], auc_low=au[1], auc_high=au[2], seconds=float(g.seconds.mean()), p_vs_base=p))
@@ -65,10 +65,10 @@ def _table(out:Path, names:list) -> pd.DataFrame:
     if len(t): t['rank'] = t.groupby('data').accuracy.rank(ascending=False, method='average')
     return t
 
-def _fmt(t:pd.DataFrame) -> str:
+def _fmt(t:pd.DataFrame, ref:str='base') -> str:
     "The table as markdown: accuracy and AUC with intervals, seconds per fold, rank; the mean rank per candidate."
     f = lambda m, lo, hi: f"{m:.3f} ({lo:.3f}-{hi:.3f})" if lo == lo else f"{m:.3f}"
-    lines = ['| set | candidate | folds | accuracy (95 % CI) | ROC AUC (95 % CI) | s / fold | rank | p vs base |', '|' + '---|' * 8]
+    lines = [f'| set | candidate | folds | accuracy (95 % CI) | ROC AUC (95 % CI) | s / fold | rank | p vs {ref} |', '|' + '---|' * 8]
     for r in t.itertuples():
         lines.append(f"| {r.data} | {r.candidate} | {r.folds} | {f(r.accuracy, r.acc_low, r.acc_high)} | "
                      f"{f(r.auc, r.auc_low, r.auc_high)} | {r.seconds:.0f} | {r.rank:g} | {'' if r.p_vs_base != r.p_vs_base else f'{r.p_vs_base:.3f}'} |")
