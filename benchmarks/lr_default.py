@@ -20,14 +20,9 @@ from pathlib import Path
 from medfast.core import data_dir, weights_file
 from medfast.run import train_run
 from medfast.train import FINE_TUNE_LR
+from sets import SETS
 
-SETS = dict(breastmnist=(('breastmnist', 'breastmnist.npz'), {}, {}),
-            retinamnist=(('retinamnist', 'retinamnist.npz'), {}, {}),
-            brain_mri=(('brain_mri',), {}, dict(test_pct=0.2)),
-            leukemia=(('all_leukemia_subset',), {}, dict(test_pct=0.2)),
-            brain_tumor_mri=(('brain_tumor_mri', 'labels.csv'), dict(patient_col='approx_series'), dict(test_pct=0.2)),
-            glomeruli=(('glomeruli', 'labels.csv'), {}, dict(test_pct=0.2)),
-            chest_xray=(('chest_xray', 'labels.csv'), {}, dict(test_pct=0.2)))
+SETS = {k: v for k, v in SETS.items() if k != 'ct_dicom'}   # the seven sets this comparison ran on
 RULES = dict(valley='valley', fine_tune=FINE_TUNE_LR)
 
 def _fig(m:dict, split:str, metric:str) -> float:

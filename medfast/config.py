@@ -16,7 +16,7 @@ from .augment import AUG_PRESETS
 from .segment import SEG_PRESETS
 from .augment import FIXED_VARIANTS
 from .losses import LOSSES, WEIGHT_METHODS, _OPTIONS
-from .train import HEADS, SCHEDULES, OPTIMIZERS, PRECISIONS
+from .train import HEADS, SCHEDULES, OPTIMIZERS, PRECISIONS, MONITORS
 
 # %% auto #0
 __all__ = ['CHOICES', 'RANGES', 'TrainConfig', 'check_config', 'config_dict', 'make_config', 'save_config', 'load_config',
@@ -29,6 +29,7 @@ class TrainConfig:
     arch:str='mobilenetv2_100' # timm backbone name (the studies' ones: `medfast.models.STUDY_BACKBONES`)
     pretrained:str='imagenet' # 'imagenet' (timm's hub, or for mobilenetv2_100 and tf_efficientnet_lite0 an installed package: medfast.models.OFFLINE_WEIGHTS), 'none' (random weights) or the path of a local weights file (compare/sweep with several backbones: ARCH=VALUE,ARCH=VALUE)
     size:int=224 # image size in pixels (square)
+    small_stem:bool=False # first convolution at stride 1 and no stem max-pooling (medfast.models.small_input_stem), as MedMNIST v2's ResNet-18 for 28 px images; 4-16x the compute per image
     bs:int=32 # batch size (at least 2: BatchNorm needs two images)
     epochs:int=5 # epochs with the body (partly) unfrozen; with unfreeze=0, more epochs of the head only
     freeze_epochs:int|None=None # epochs training the head only, first (None: 1 with pretrained weights, 0 without)
@@ -72,10 +73,14 @@ class TrainConfig:
     head:str='fastai' # 'fastai' (fastai's head), 'brain' (the brain-MRI study's: Dense 128, Dense 64, dropout 0.35) or 'linear' (pooling + one linear layer: the glomeruli and scleroderma studies)
     dropout:float|None=None # dropout of the head (None: the head's own: 0.5 fastai, 0.35 brain, 0 linear)
     lin_ftrs:list|None=None # sizes of the head's hidden layers (None: the head's own: [512] fastai, [128, 64] brain)
-    schedule:str='one_cycle' # learning-rate schedule: 'one_cycle', 'constant' (the Keras studies; with reduce_lr), 'cosine' (annealing; the leukemia reference pipeline) or 'flat_cos'
-    early_stopping:int=0 # patience of early stopping on the validation loss (min_delta 1e-4), in epochs; the best epoch's weights are restored (0: off; the studies: 10)
+    schedule:str='one_cycle' # learning-rate schedule: 'one_cycle', 'constant' (the Keras studies; with reduce_lr), 'cosine' (annealing; the leukemia reference pipeline), 'flat_cos' or 'multistep' (÷10 at 50 % and 75 % of the epochs, MedMNIST v2)
+    early_stopping:int=0 # patience of early stopping on `monitor` (the validation loss; min_delta 1e-4), in epochs; the best epoch's weights are restored (0: off; the studies: 10)
     reduce_lr:int=0 # patience of the plateau learning-rate reduction (÷10, min_delta 1e-3, down to 1e-7), in epochs (0: off; the studies: 5)
     save_best:bool=False # keep the best epoch's weights (checkpoint in OUT/checkpoints) and predict with them
+    monitor:str='valid_loss' # what save_best and early_stopping watch on the validation split: 'valid_loss' (lower is better), 'accuracy', 'balanced_accuracy', 'macro_f1' or 'roc_auc' (MedMNIST v2 kept the epoch of the best AUC)
+    ema:float|None=None # decay of an exponential moving average of the weights (medfast.train.WeightEMA, timm's ModelEmaV3), validated and kept as the model, e.g. 0.999 (None: off)
+    mixup:float=0.0 # MixUp's alpha (fastai's MixUp callback, Zhang et al. 2018; 0: off; fastai's default 0.4)
+    cutmix:float=0.0 # CutMix's alpha (fastai's CutMix callback, Yun et al. 2019; 0: off; fastai's default 1.0)
     tta:int=0 # test-time augmentation passes when predicting valid and test (0: none)
     seed:int=42 # one seed for the split, the folds, the head's weights and the data order
     n_boot:int=1000 # bootstrap resamples of the confidence intervals
@@ -90,7 +95,7 @@ class TrainConfig:
 # %% ../nbs/12_config.ipynb #26ae35d4
 CHOICES = dict(opt=tuple(OPTIMIZERS), precision=PRECISIONS, fixed_aug=tuple(FIXED_VARIANTS), loss=tuple(LOSSES),
                class_weights=tuple(WEIGHT_METHODS), balance=('under', 'over'), balance_scope=('train', 'all'), sampler=('weighted',),
-               segment=tuple(SEG_PRESETS), segment_output=('masked', 'mask', 'four_channel'), head=HEADS, schedule=SCHEDULES,
+               segment=tuple(SEG_PRESETS), segment_output=('masked', 'mask', 'four_channel'), head=HEADS, schedule=SCHEDULES, monitor=tuple(MONITORS),
                kappa_weights=('linear', 'quadratic'), missing_classes=('error', 'warn'),
                near_duplicates=('off', 'audit', 'group'))
 
@@ -99,7 +104,8 @@ RANGES = dict(size=('>= 16', lambda v: v >= 16), bs=('>= 2', lambda v: v >= 2), 
               lr=("> 0 or 'valley'", lambda v: v == 'valley' or not isinstance(v, str) and v > 0), unfreeze_lr=_pos, max_side=('>= 16', lambda v: v >= 16), lr_find_iters=('>= 8', lambda v: v >= 8), unfreeze=('in [0, 1]', lambda v: 0 <= v <= 1), wd=_nonneg, l2=_nonneg,
               dropout=_frac, lin_ftrs=('positive sizes', lambda v: all(isinstance(x, int) and x > 0 for x in v)),
               valid_pct=_frac, test_pct=_frac, offline_aug=_nonneg, gamma=_nonneg, label_smoothing=_frac,
-              balance_ratio=('>= 1', lambda v: v >= 1), early_stopping=_nonneg, reduce_lr=_nonneg, tta=_nonneg,
+              balance_ratio=('>= 1', lambda v: v >= 1), early_stopping=_nonneg, reduce_lr=_nonneg, tta=_nonneg, mixup=_nonneg, cutmix=_nonneg,
+              ema=('in (0, 1)', lambda v: 0 < v < 1),
               n_boot=('>= 10', lambda v: v >= 10), target_sensitivity=('in (0, 1)', lambda v: 0 < v < 1))
 
 # %% ../nbs/12_config.ipynb #dbcb9839
@@ -137,6 +143,7 @@ def check_config(c:TrainConfig):
     if c.reduce_lr and c.schedule != 'constant':
         raise MedfastError(f"reduce_lr={c.reduce_lr} lowers a constant learning rate on a plateau; schedule={c.schedule!r} sets "
                            "the rate every step and would undo it. Use schedule='constant' (--schedule constant), as the studies did.")
+    if c.mixup and c.cutmix: raise MedfastError(f"mixup={c.mixup} and cutmix={c.cutmix}: choose one of MixUp (--mixup) and CutMix (--cutmix).")
     if c.dual and not c.segment: raise MedfastError("dual=True needs segment=PRESET (--segment): the second input is the segmented image.")
     if c.shared and not c.dual: raise MedfastError("shared=True is for two-input models: pass dual=True (--dual) too.")
     if c.lin_ftrs and c.head == 'linear': raise MedfastError("head='linear' has no hidden layers: drop lin_ftrs, or use head='fastai' or 'brain'.")

@@ -21,7 +21,7 @@ from safetensors.torch import save_file, load_file
 import medfast
 from .core import *
 from .data import eval_preprocessing, eval_pipes, eval_batch, _unreadable
-from .models import in_channels, DualModel, create_dual_model, brain_head, head_nf
+from .models import in_channels, DualModel, create_dual_model, brain_head, head_nf, small_input_stem
 
 # %% auto #0
 __all__ = ['EXPORT_FORMAT', 'EXPORT_VERSION', 'WEIGHTS_FN', 'META_FN', 'export_model', 'read_meta', 'load_model', 'predict']
@@ -120,7 +120,8 @@ def export_model(learn, # a trained fastai `Learner` from `medical_learner` or `
     meta = dict(format=EXPORT_FORMAT, format_version=EXPORT_VERSION, medfast_version=medfast.__version__,
                 fastai_version=fastai.__version__, timm_version=timm.__version__, torch_version=torch.__version__,
                 arch=arch, n_in=n_in, n_out=n_out, classes=classes, **eval_preprocessing(learn.dls, size, who='export_model'), head=head, dual=dual,
-                activation='softmax', weights_source=getattr(learn, 'weights_source', None), extra=dict(extra or {}))
+                activation='softmax', weights_source=getattr(learn, 'weights_source', None), extra=dict(extra or {}),
+                small_stem=bool(getattr(learn, 'small_stem', False)))
     sd = {k: v.detach().cpu().contiguous().clone() for k,v in model.state_dict().items()}
     d.mkdir(parents=True, exist_ok=True)
     write_atomic(d/WEIGHTS_FN, lambda fn: save_file(sd, fn, metadata={'format': 'pt', 'medfast': medfast.__version__}))
@@ -168,6 +169,7 @@ def load_model(dirname:str|Path, # folder written by `export_model`
     except Exception as e:
         raise MedfastError(f"Cannot build {meta['arch']!r} from {Path(dirname)/META_FN} with timm {timm.__version__} "
                            f"({type(e).__name__}: {e}); install the timm version that wrote it ({meta.get('timm_version')}).") from None
+    if meta.get('small_stem'): small_input_stem(model)   # strides and pooling are not weights: the JSON says
     try: model.load_state_dict(sd, strict=True)
     except RuntimeError as e:
         raise WeightsError(f"The weights in {fn} do not fit {meta['arch']!r} as described in {META_FN}: {e}") from None

@@ -22,10 +22,11 @@ from safetensors.torch import save_file
 from .core import *
 
 # %% auto #0
-__all__ = ['OFFLINE_WEIGHTS', 'WEIGHTS_WORDS', 'SIZE_STEP', 'STUDY_BACKBONES', 'check_arch', 'timm_state_dict',
+__all__ = ['OFFLINE_WEIGHTS', 'WEIGHTS_WORDS', 'SIZE_STEP', 'STUDY_BACKBONES', 'STEM_POOLS', 'check_arch', 'timm_state_dict',
            'offline_weights_installed', 'offline_weights_file', 'weights_kind', 'resolve_weights', 'hub_reachable',
            'hub_offline', 'weights_guard', 'create_model', 'check_input_size', 'DualModel', 'create_dual_model',
-           'body_splitter', 'count_params', 'in_channels', 'head_nf', 'backbone_table', 'brain_head']
+           'body_splitter', 'count_params', 'in_channels', 'head_nf', 'backbone_table', 'brain_head',
+           'small_input_stem']
 
 # %% ../nbs/04_models.ipynb #8758a2e5
 def check_arch(arch:str, # a timm architecture name, e.g. 'mobilenetv2_100' (a '.tag' suffix is allowed)
@@ -399,3 +400,19 @@ def brain_head(nf:int, # features from the body (`head_nf(arch)`)
     sizes = [nf, *lin_ftrs]
     for ni, no in zip(sizes[:-1], sizes[1:]): layers += [nn.Linear(ni, no), nn.ReLU(inplace=True), nn.Dropout(ps)]
     return nn.Sequential(*layers, nn.Linear(sizes[-1], n_out))
+
+# %% ../nbs/04_models.ipynb #22731399
+STEM_POOLS = ('maxpool', 'pool0')   # the names of the stem's max-pooling in timm's ResNets and DenseNets
+
+def small_input_stem(model:nn.Module, # a timm CNN, or a model holding one (fastai's body)
+                    ) -> nn.Module:
+    "Set `model`'s first convolution to stride 1 and replace its stem max-pooling by the identity, in place; returns `model`. Raises `MedfastError` for a model without convolutions."
+    first = next((m for m in model.modules() if isinstance(m, nn.Conv2d)), None)
+    if first is None: raise MedfastError(f"small_stem=True (--small-stem) needs a convolutional backbone; {type(model).__name__} has no Conv2d.")
+    first.stride = (1, 1)
+    for name, m in list(model.named_modules()):
+        if name.split('.')[-1] in STEM_POOLS and isinstance(m, nn.MaxPool2d):
+            parent = model.get_submodule(name.rpartition('.')[0]) if '.' in name else model
+            setattr(parent, name.split('.')[-1], nn.Identity())
+            break
+    return model

@@ -112,8 +112,11 @@ def build_learner(dls, # from `build_dls`
     kw = {k: v for k, v in dict(wd=cfg.wd, ps=cfg.dropout, lin_ftrs=cfg.lin_ftrs).items() if v is not None}
     learn = medical_learner(dls, cfg.arch, pretrained=cfg.pretrained, seed=cfg.seed, loss_func=cfg.loss,
                             loss_kw=_loss_kw(cfg) or None, shared=cfg.shared, head=cfg.head, opt_func=OPTIMIZERS[cfg.opt],
-                            channels_last=cfg.channels_last, retain_memory=cfg.retain_memory, **kw)
+                            channels_last=cfg.channels_last, retain_memory=cfg.retain_memory, small_stem=cfg.small_stem, **kw)
     if cfg.l2: learn.add_cb(L2Penalty(cfg.l2))
+    if cfg.ema: learn.add_cb(WeightEMA(cfg.ema))
+    for name, cb in MIXES.items():
+        if getattr(cfg, name): learn.add_cb(cb(getattr(cfg, name)))
     set_precision(learn, cfg.precision)
     learn.path, learn.model_dir, learn.config = Path(out).absolute(), RUN_FILES.checkpoints, cfg
     return learn
@@ -145,7 +148,7 @@ def fit(learn, # from `build_learner`
     head_only = cfg.unfreeze == 0   # no fine-tuning: the head trains for all the epochs, the recipe unfreezes nothing
     body = 1.0 if head_only else cfg.unfreeze
     best = cfg.save_best or cfg.early_stopping > 0   # early stopping ends on the best epoch's weights, as Keras' restore_best_weights
-    cbs = study_callbacks(cfg.early_stopping, cfg.reduce_lr, best, csv=out/RUN_FILES.log)
+    cbs = study_callbacks(cfg.early_stopping, cfg.reduce_lr, best, monitor=cfg.monitor, csv=out/RUN_FILES.log)
     fine_tune_recipe(learn, epochs=0 if head_only else cfg.epochs, freeze_epochs=freeze + (cfg.epochs if head_only else 0),
                      lr=lr, unfreeze=body, unfrozen_lr=cfg.unfreeze_lr, schedule=cfg.schedule, cbs=cbs)
     set_precision(learn, 'fp32')   # predictions and the export in fp32

@@ -8,6 +8,7 @@ Docs: https://medfast.github.io/medfast/train.html.md"""
 from __future__ import annotations
 import ctypes, inspect, math, platform, sys, time, warnings
 from pathlib import Path
+import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
 from functools import partial
@@ -15,6 +16,11 @@ import torch
 from torch import nn
 from fastai.vision.all import (Learner, Callback, Recorder, vision_learner, create_head, get_c, Adam, SGD, RMSProp, accuracy, BalancedAccuracy, CrossEntropyLossFlat,
                                F1Score, RocAucBinary, valley, slide)
+from fastai.metrics import AccumMetric, ActivationType
+from fastai.callback.schedule import ParamScheduler, combine_scheds, SchedNo
+from fastai.callback.mixup import MixUp, CutMix
+from timm.utils import ModelEmaV3
+from sklearn.metrics import roc_auc_score
 from fastai.callback.tracker import EarlyStoppingCallback, ReduceLROnPlateau, SaveModelCallback
 from fastai.callback.core import CancelFitException
 from fastai.callback.channelslast import ChannelsLast
@@ -26,19 +32,29 @@ from .models import *
 from .losses import get_loss, FocalLoss
 
 # %% auto #0
-__all__ = ['DIVERGENCE_FACTOR', 'MALLOC_THRESHOLD', 'HEADS', 'LINEAR_HEAD', 'OPTIMIZERS', 'PRECISIONS', 'LR_FIND_START',
-           'LR_FIND_ITERS', 'FASTAI_LR_FIND', 'FINE_TUNE_LR', 'SCHEDULES', 'medical_metrics', 'EpochHistory', 'history',
-           'divergence_message', 'TerminateOnDivergence', 'retain_freed_memory', 'medical_learner', 'L2Penalty',
-           'CPUAutocast', 'set_precision', 'plot_lr_find', 'find_lr', 'fine_tune_recipe', 'study_callbacks',
-           'plain_progress', 'PlainProgress']
+__all__ = ['MONITORS', 'DIVERGENCE_FACTOR', 'MALLOC_THRESHOLD', 'HEADS', 'LINEAR_HEAD', 'OPTIMIZERS', 'PRECISIONS',
+           'LR_FIND_START', 'LR_FIND_ITERS', 'FASTAI_LR_FIND', 'FINE_TUNE_LR', 'SCHEDULES', 'MULTISTEP', 'MIXES',
+           'roc_auc_score_macro', 'medical_metrics', 'EpochHistory', 'history', 'divergence_message',
+           'TerminateOnDivergence', 'retain_freed_memory', 'medical_learner', 'L2Penalty', 'CPUAutocast',
+           'set_precision', 'plot_lr_find', 'find_lr', 'fit_multistep', 'fine_tune_recipe', 'study_callbacks',
+           'plain_progress', 'PlainProgress', 'WeightEMA']
 
 # %% ../nbs/06_train.ipynb #b456e1a6
+def roc_auc_score_macro(y, probs) -> float:
+    "Macro one-vs-rest ROC AUC of `probs` (N, C) for targets `y` (N,); NaN where a class has no validation image."
+    try: return roc_auc_score(y, probs, multi_class='ovr', average='macro', labels=list(range(probs.shape[1])))
+    except ValueError: return float('nan')
+
 def medical_metrics(n_classes:int, # number of classes
                    ) -> list:
-    "fastai metrics for medical classification: accuracy, balanced accuracy, macro F1 (and ROC AUC for 2 classes)."
+    "fastai metrics for medical classification: accuracy, balanced accuracy, macro F1 and ROC AUC (macro one-vs-rest for 3+ classes)."
     if n_classes < 2: raise MedfastError(f"A classifier needs at least 2 classes, got n_classes={n_classes}.")
-    ms = [accuracy, BalancedAccuracy(), F1Score(average='macro')]
-    return ms + [RocAucBinary()] if n_classes == 2 else ms
+    auc = RocAucBinary() if n_classes == 2 else AccumMetric(roc_auc_score_macro, dim_argmax=-1, activation=ActivationType.Softmax,
+                                                             flatten=False, to_np=True, invert_arg=True, name='roc_auc_score')
+    return [accuracy, BalancedAccuracy(), F1Score(average='macro'), auc]
+
+MONITORS = dict(valid_loss='valid_loss', accuracy='accuracy', balanced_accuracy='balanced_accuracy_score', macro_f1='f1_score',
+                roc_auc='roc_auc_score')   # what save_best and early stopping can watch -> its column in the fastai history
 
 # %% ../nbs/06_train.ipynb #5f9ce321
 def _phase(learn:Learner) -> str:
@@ -189,6 +205,7 @@ def medical_learner(dls, # DataLoaders, e.g. from `medfast.data.get_dls`
                     head:str='fastai', # one of `HEADS`: 'fastai', 'brain' (`medfast.models.brain_head`) or 'linear' (`LINEAR_HEAD`)
                     channels_last:bool=True, # train in the channels-last memory format (fastai's `ChannelsLast`)
                     retain_memory:bool=False, # on a CPU, `retain_freed_memory`: faster steps, higher peak memory
+                    small_stem:bool=False, # `small_input_stem`: first convolution at stride 1, no stem max-pooling (28-64 px inputs)
                     **kw, # passed to fastai's `vision_learner` (e.g. `cbs`, `lin_ftrs`, `ps`, `wd`, `opt_func`, `normalize`)
                    ) -> Learner:
     "fastai `vision_learner` over a timm backbone with medical metrics, a 3-group splitter and traceable weights."
@@ -217,7 +234,11 @@ def medical_learner(dls, # DataLoaders, e.g. from `medfast.data.get_dls`
         with weights_guard(arch, w, check_hub=check_hub):
             learn = vision_learner(dls, arch, pretrained=w['pretrained'], metrics=metrics, loss_func=loss_func,
                                    splitter=splitter, **{**w['timm_kwargs'], **kw})
+    if small_stem:
+        if getattr(dls, 'n_inp', 1) == 2: raise MedfastError("small_stem=True (--small-stem) is for one-input models, not dual=True.")
+        small_input_stem(learn.model[0])
     learn.arch, learn.weights_source, learn.pretrained_arg, learn.model_spec = arch, w['source'], pretrained, spec
+    learn.small_stem = small_stem
     learn.add_cb(EpochHistory()); learn.add_cb(TerminateOnDivergence())
     if channels_last: learn.add_cb(ChannelsLast())
     if retain_memory and dls.device.type == 'cpu': retain_freed_memory()
@@ -341,12 +362,27 @@ def _unfreeze(learn:Learner, frac:float):
         learn.splitter = body_splitter(1 - frac); learn.create_opt()
     learn.freeze_to(-2)
 
-SCHEDULES = ('one_cycle', 'constant', 'cosine', 'flat_cos')
+SCHEDULES = ('one_cycle', 'constant', 'cosine', 'flat_cos', 'multistep')
+MULTISTEP = ((0.5, 0.25, 0.25), (1.0, 0.1, 0.01))   # MedMNIST v2's schedule: the rate ÷10 at 50 % and 75 % of the epochs
+
+def fit_multistep(learn:Learner, # the learner
+                  n:int, # epochs
+                  lr, # a rate, or a slice of discriminative rates
+                  cbs=None, # more callbacks for this fit
+                  pcts:tuple=MULTISTEP[0], # the fraction of the fit each step lasts
+                  mults:tuple=MULTISTEP[1], # the rate of each step, as a multiple of `lr`
+                 ):
+    "Fit `n` epochs holding `lr` × each of `mults` for its fraction `pcts` of the fit (MedMNIST v2's step decay), as fastai's `fit_flat_cos` does its schedule."
+    if learn.opt is None: learn.create_opt()
+    learn.opt.set_hyper('lr', lr)
+    lrs = np.array([h['lr'] for h in learn.opt.hypers])
+    learn.fit(n, cbs=[ParamScheduler({'lr': combine_scheds(list(pcts), [SchedNo(lrs * m, lrs * m) for m in mults])}), *(cbs or [])])
 
 def _fit_phase(learn:Learner, n:int, lr, schedule:str, cbs, pct_start:float, div:float=25.0):
     "One fit of `n` epochs at `lr` (a slice: discriminative rates) with the learning-rate `schedule`."
     if schedule == 'one_cycle': learn.fit_one_cycle(n, lr, pct_start=pct_start, div=div, cbs=cbs)
     elif schedule == 'constant': learn.fit(n, lr, cbs=cbs)
+    elif schedule == 'multistep': fit_multistep(learn, n, lr, cbs=cbs)
     elif schedule == 'flat_cos': learn.fit_flat_cos(n, lr, cbs=cbs)              # flat for 75 %, then cosine to ~0
     else: learn.fit_flat_cos(n, lr, pct_start=0.0, cbs=cbs)                      # 'cosine': cosine annealing from lr to ~0
 
@@ -362,7 +398,7 @@ def fine_tune_recipe(learn:Learner, # e.g. from `medical_learner`
                      num_it:int|None=None, # lr_find steps (when it runs: `lr='valley'` or `find_fname`; None: `find_lr`'s choice)
                      pct_start:float=0.3, # warm-up fraction of the unfrozen one-cycle
                      div:float=5.0, # the unfrozen one-cycle starts at lr/div
-                     schedule:str='one_cycle', # one of `SCHEDULES`: 'one_cycle', 'constant' (the Keras studies; `ReduceLROnPlateau` can lower it), 'cosine' (annealing, the leukemia reference pipeline) or 'flat_cos'
+                     schedule:str='one_cycle', # one of `SCHEDULES`: 'one_cycle', 'constant' (the Keras studies; `ReduceLROnPlateau` can lower it), 'cosine' (annealing, the leukemia reference pipeline), 'flat_cos' or 'multistep' (÷10 at 50 % and 75 %, MedMNIST v2)
                     ) -> Learner:
     "Freeze → one-cycle → unfreeze (all or part of the body) → one-cycle with discriminative learning rates, at `lr` (None: fastai's `FINE_TUNE_LR`, 2e-3, as `Learner.fine_tune`, from random weights too, where `medfast train` runs lr_find; 'valley': lr_find's suggestion)."
     if not 0 < unfreeze <= 1: raise MedfastError(f"unfreeze must be in (0, 1] (1.0: whole body, 0.5: second half), got {unfreeze}.")
@@ -397,14 +433,14 @@ def study_callbacks(early_stopping:int=10, # patience of early stopping on `moni
                     plateau_min_delta:float=1e-3, # the plateau reduction's own smallest improvement (the studies' Keras setting)
                     factor:float=10.0, # the plateau reduction divides the learning rate by this (Keras factor 0.1)
                     min_lr:float=1e-7, # the learning rate is never reduced below this
-                    monitor:str='valid_loss', # what to watch (a loss: lower is better; a metric name: higher is better)
+                    monitor:str='valid_loss', # what to watch: a `MONITORS` name or a history column (a loss: lower is better; a metric: higher)
                     fname:str='best', # checkpoint name (in `learn.path/learn.model_dir`)
                     csv:str|Path|None=None, # write the history to this CSV file as training goes (appended; relative to the working directory)
                    ) -> list:
     "fastai callbacks with the studies' defaults: early stopping, plateau LR reduction, best-model checkpoint, CSV log."
     for n, v in dict(early_stopping=early_stopping, reduce_lr=reduce_lr).items():
         if v < 0: raise MedfastError(f"{n}={v}: a patience is a number of epochs >= 0 (0 turns it off).")
-    cbs = []
+    monitor, cbs = MONITORS.get(monitor, monitor), []
     if early_stopping: cbs.append(EarlyStoppingCallback(monitor=monitor, min_delta=min_delta, patience=early_stopping))
     if reduce_lr: cbs.append(ReduceLROnPlateau(monitor=monitor, min_delta=plateau_min_delta, patience=reduce_lr, factor=factor, min_lr=min_lr))
     if save_best: cbs.append(SaveModelCallback(monitor=monitor, min_delta=min_delta, fname=fname))
@@ -443,3 +479,29 @@ class PlainProgress(Callback):
         self._print(f"  epoch {self.epoch + 1}/{self.n_epoch} {phase}: batch {self.iter + 1}/{n}, {self.last - self.t0:.0f} s")
 
     def after_fit(self): self.learn.logger = self.old_logger
+
+# %% ../nbs/06_train.ipynb #bb9b81ad
+class WeightEMA(Callback):
+    "Keep timm's `ModelEmaV3` average of the weights; validate and end each fit with the average (the raw weights train)."
+    order = 60   # after fastai's callbacks that move the model
+    def __init__(self, decay:float=0.999): self.decay = decay   # the average's decay per step (timm's warm-up ramps up to it)
+    def _skip(self) -> bool: return hasattr(self.learn, 'lr_finder')
+    def before_fit(self):
+        if self._skip(): return
+        self.ema, self.step, self.raw = ModelEmaV3(self.learn.model, decay=self.decay, use_warmup=True), 0, None
+    def after_step(self):
+        if self._skip(): return
+        self.step += 1; self.ema.update(self.learn.model, step=self.step)
+    def _swap_in(self):
+        self.raw = {k: v.detach().clone() for k, v in self.learn.model.state_dict().items()}
+        self.learn.model.load_state_dict(self.ema.module.state_dict())
+    def before_validate(self):
+        if not self._skip(): self._swap_in()
+    def before_train(self):   # the next epoch trains the raw weights again
+        if not self._skip() and self.raw is not None: self.learn.model.load_state_dict(self.raw); self.raw = None
+    def after_fit(self):
+        if self._skip(): return
+        if self.raw is None: self._swap_in()   # a fit cut short before its validation still ends on the average
+        self.raw = None
+
+MIXES = dict(mixup=MixUp, cutmix=CutMix)   # fastai's callbacks, by the name of their setting (its value: alpha)
