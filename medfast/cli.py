@@ -309,7 +309,8 @@ def _stopped(a, had:bool) -> str:
     again, out = 'run the same command again', Path(a.out).expanduser().absolute() if getattr(a, 'out', None) else None
     if a.cmd == 'report': return f"the report was not written (an earlier one is as it was); {again} to write it."
     if a.cmd == 'predict':
-        return f"{'nothing was written' if out is None else f'{out} is as it was' if had else f'{out} was not written'}; {again}."
+        left = 'nothing was written' if out is None else f'{out} is as it was' if had else f'{out} was not written'
+        return f"{left}; {again}."
     if not out.exists(): return f"{out} was new and has been removed; {again} to start over."
     if a.cmd in ('cv', 'compare', 'sweep'):
         n = _n_done(out)
@@ -321,7 +322,7 @@ def _stopped(a, had:bool) -> str:
 
 def main(argv:list|None=None # arguments (default: sys.argv[1:])
         ) -> int:
-    "Entry point of the `medfast` console script; returns the exit code (2 for a `MedfastError`, printed as one message; 130 for Ctrl-C)."
+    "Entry point of the `medfast` console script; returns the exit code (2: a `MedfastError`, one line; 130: Ctrl-C)."
     a = _parser().parse_args(_join_negative(sys.argv[1:] if argv is None else list(argv)))
     had, (old, warnings.formatwarning) = _had(a), (warnings.formatwarning, _warning_line)
     try:

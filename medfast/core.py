@@ -37,7 +37,8 @@ class WeightsError(MedfastError, RuntimeError):
 
 class WriteError(MedfastError):
     "A file or folder that cannot be written: no space left, a read-only disk, no permission (`errno`, `path`)."
-    def __init__(self, msg:str, code:int|None=None, path=None): super().__init__(msg); self.errno, self.path = code, path
+    def __init__(self, msg:str, code:int|None=None, path=None):
+        super().__init__(msg); self.errno, self.path = code, path
 
 # %% ../nbs/00_core.ipynb #09b33fbe
 def seed_everything(seed:int=42, # the seed for Python, NumPy and PyTorch
@@ -70,7 +71,7 @@ WRITE_ERRNOS = {   # errno -> (what happened, what to do): the write failures a 
     errno.EPERM: ('the operation is not permitted', 'Write to a folder you may write to')}
 
 def disk_errno(e:BaseException) -> int|None:
-    "The errno of `e` if it is one of `WRITE_ERRNOS`, else None; also read from a message such as safetensors' '(os error 28)'."
+    "`e`'s errno if it is in `WRITE_ERRNOS`, else None; also read from a text such as safetensors' '(os error 28)'."
     n = e.errno if isinstance(e, OSError) else None
     if n is None and (m := re.search(r'\(os error (\d+)\)', str(e))): n = int(m.group(1))
     return n if n in WRITE_ERRNOS else None
@@ -80,7 +81,7 @@ def disk_errors(path=None, # the file or folder the block writes (None: the file
                 what:str='', # how the user names it, e.g. '--out' or 'MEDFAST_CACHE'
                 more:str='', # a last clause, e.g. 'the earlier file is unchanged'
                ):
-    "Raise one `WriteError` naming `path` for an error of `WRITE_ERRNOS` in the block (no space, read-only, no permission)."
+    "One `WriteError` naming `path` for an error of `WRITE_ERRNOS` in the block (no space, read-only, no permission)."
     try: yield
     except WriteError: raise
     except Exception as e:
@@ -94,14 +95,14 @@ def disk_errors(path=None, # the file or folder the block writes (None: the file
 def write_atomic(fn:str|Path, # the file to (re)write
                  write, # a function that writes the content into the path it is given
                 ) -> Path:
-    "Call `write(tmp_path)` on a temporary file next to `fn`, then move it onto `fn` in one step; returns `fn`. A full, read-only or forbidden disk raises a `WriteError` (and `fn` is as it was)."
+    "`write(tmp_path)` on a temporary file beside `fn`, moved onto `fn` in one step; returns `fn` (kept on WriteError)."
     fn = Path(fn)
-    tmp = fn.parent/f'.{fn.stem}.{uuid.uuid4().hex[:12]}.tmp{fn.suffix}'   # the suffix kept: savefig reads the format from it
+    tmp = fn.parent/f'.{fn.stem}.{uuid.uuid4().hex[:12]}.tmp{fn.suffix}'   # savefig reads the format from the suffix
     with disk_errors(fn, more='the earlier file is unchanged' if os.path.lexists(fn) else 'no part of it was left'):
         try:
-            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))   # the permissions of any new file (umask), not 0600
+            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))   # any new file's permissions, not 0600
             mode = os.stat(tmp).st_mode & 0o777
-            write(tmp); os.chmod(tmp, mode); os.replace(tmp, fn)   # chmod: a writer may replace the file (safetensors does)
+            write(tmp); os.chmod(tmp, mode); os.replace(tmp, fn)   # chmod: a writer may replace the file (safetensors)
         finally:
             if os.path.exists(tmp): os.remove(tmp)
     return fn
@@ -128,9 +129,9 @@ class _HalfFile:
 
 @contextmanager
 def failing_writes(folder, # files and folders below it cannot be written
-                   code:int=errno.ENOSPC, # ENOSPC (a full disk), EDQUOT, or EROFS, EACCES, EPERM (a read-only or forbidden folder)
+                   code:int=errno.ENOSPC, # ENOSPC, EDQUOT (a full disk), EROFS, EACCES, EPERM (read-only, forbidden)
                   ):
-    "For tests: Python's writes below `folder` fail with `OSError(code)` as they would on a full, read-only or forbidden disk."
+    "For tests: Python's writes below `folder` fail with `OSError(code)`, as on a full, read-only or forbidden disk."
     root = os.path.abspath(Path(folder).expanduser())
     below = lambda p: isinstance(p, (str, os.PathLike)) and (os.path.abspath(p) + os.sep).startswith(root + os.sep)
     err, full = lambda p: OSError(code, os.strerror(code), os.fspath(p)), code in (errno.ENOSPC, errno.EDQUOT)
@@ -145,13 +146,14 @@ def failing_writes(folder, # files and folders below it cannot be written
     def _mkdir(path, *a, **kw):
         if below(path) and not full and not os.path.isdir(path): raise err(path)
         return real_mkdir(path, *a, **kw)
-    with patch('builtins.open', _open), patch('io.open', _open), patch('os.open', _os_open), patch('os.mkdir', _mkdir): yield
+    with patch('builtins.open', _open), patch('io.open', _open), patch('os.open', _os_open), patch('os.mkdir', _mkdir):
+        yield
 
 # %% ../nbs/00_core.ipynb #7bbf11f6
 def check_writable(folder, # a folder to write into (if it does not exist yet, the nearest existing parent is tried)
                    what:str='', # how the user names it, e.g. '--out' or 'MEDFAST_CACHE'
                   ) -> Path:
-    "Write and remove a small file in `folder` now; a `WriteError` naming it (and `what`) if it cannot be written. Returns `folder`."
+    "Write and remove a small file in `folder` now: a `WriteError` naming it (and `what`) if it cannot; returns it."
     p = Path(folder).expanduser().absolute()
     q = next(x for x in [p, *p.parents] if x.exists())
     probe = q/f'.medfast-probe-{uuid.uuid4().hex[:12]}'
@@ -255,7 +257,7 @@ def _alive(pid) -> bool:
     "Whether process `pid` runs on this machine (one we may not signal runs too)."
     try: os.kill(int(pid), 0)
     except ProcessLookupError: return False
-    except (PermissionError, ValueError, TypeError, OverflowError): return True   # someone else's, or not a pid: not ours to judge
+    except (PermissionError, ValueError, TypeError, OverflowError): return True   # another user's, or not a pid
     return True
 
 def _holder(info:dict) -> str:
@@ -264,7 +266,7 @@ def _holder(info:dict) -> str:
     return f"pid {info.get('pid', '?')} on {info.get('host', '?')}, started {info.get('started', '?')}{cmd}"
 
 def _take(fn:Path, me:dict, flag:str):
-    "Create the mark `fn` exclusively with `me` in it; a live holder is refused, a dead one on this machine is taken over."
+    "Create the mark `fn` exclusively with `me` in it; a live holder is refused, a dead one on this machine taken over."
     for _ in range(3):
         try: fd = os.open(fn, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
         except FileExistsError:
@@ -275,18 +277,20 @@ def _take(fn:Path, me:dict, flag:str):
                 warnings.warn(f"{fn.parent} was held by a medfast run that is no longer running ({_holder(info)}); "
                               "this run takes it over.")
                 fn.unlink(missing_ok=True); continue
-            raise MedfastError(f"{fn.parent} is in use by another medfast run ({_holder(info)}). Wait for it to end, or choose "
-                               f"another folder with {flag}. If that run has ended without removing its mark, delete {fn}.")
+            raise MedfastError(f"{fn.parent} is in use by another medfast run ({_holder(info)}). Wait for it to end, "
+                               f"or choose another folder with {flag}. If that run has ended without removing its "
+                               f"mark, delete {fn}.")
         with os.fdopen(fd, 'w') as f: f.write(to_json(me))
         return
-    raise MedfastError(f"{fn.parent} could not be claimed: its mark {fn} keeps changing. Choose another folder with {flag}.")
+    raise MedfastError(f"{fn.parent} could not be claimed: its mark {fn} keeps changing. "
+                       f"Choose another folder with {flag}.")
 
 # %% ../nbs/00_core.ipynb #8c12a9ac
 @contextmanager
 def claim_folder(out, # the output folder (created, with its parents, if needed)
                  flag:str='--out', # how the user names the folder, in messages
                 ):
-    "Hold `out` for this process while the block runs (a mark made with O_EXCL: pid, host, start, command); yields its absolute path."
+    "Hold `out` while the block runs (an O_EXCL mark: pid, host, start, command); yields its absolute path."
     p = Path(out).expanduser().absolute()
     if p in _HELD: yield p; return
     if p.exists() and not p.is_dir(): raise MedfastError(f"{flag} {p} is a file, not a folder. Choose another path.")
@@ -307,7 +311,7 @@ def claim_folder(out, # the output folder (created, with its parents, if needed)
         remove_folders(made)
 
 def claims_out(f):
-    "Decorate `f`, whose argument `out` is its output folder: `f` runs holding `claim_folder(out)`, its write failures `WriteError`s."
+    "Decorate `f`, whose argument `out` is its folder: it runs holding `claim_folder(out)`, failed writes WriteErrors."
     sig = inspect.signature(f)
     @functools.wraps(f)
     def _f(*args, **kw):

@@ -400,7 +400,8 @@ def from_npz(fn:str|Path, # a MedMNIST-style .npz (train/val/test _images and _l
         write_text(marker, json.dumps(dict(source=str(fn), md5=md5, counts=counts, complete=False)))
         for s, (x, _) in arrs.items():
             (dest/s).mkdir(exist_ok=True)
-            for i, a in enumerate(x): write_atomic(dest/s/f'{i:05d}.png', lambda t: Image.fromarray(a).save(t, format='PNG'))
+            for i, a in enumerate(x):
+                write_atomic(dest/s/f'{i:05d}.png', lambda t: Image.fromarray(a).save(t, format='PNG'))
         write_text(marker, json.dumps(dict(source=str(fn), md5=md5, counts=counts, complete=True)))
     return pd.DataFrame(rows, columns=['path', 'label', 'split'])
 

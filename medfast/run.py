@@ -200,7 +200,8 @@ def _setup(items:pd.DataFrame, cfg:TrainConfig, out:Path, full:bool, data:dict|N
     save_config(cfg, out/RUN_FILES.config, data=data)
     if full:
         write_csv(items, out/RUN_FILES.items)
-        write_csv(audit_splits(items, on_leak='warn', near_duplicates=cfg.near_duplicates != 'off'), out/RUN_FILES.audit)
+        audit = audit_splits(items, on_leak='warn', near_duplicates=cfg.near_duplicates != 'off')
+        write_csv(audit, out/RUN_FILES.audit)
         write_csv(class_counts(items), out/RUN_FILES.class_counts, index=True)
         verify_images(items)
     train = training_table(items, cfg, out)

@@ -342,7 +342,7 @@ from fastai.learner import save_model
 from fastcore.xtras import join_path_file
 
 class RunLog(CSVLogger):
-    "fastai's `CSVLogger` for one run: the first fit starts the file, later fits (phases) add rows; each write in one step."
+    "fastai's `CSVLogger` for one run: its first fit starts the file, later fits (phases) add rows; writes in one step."
     def __init__(self, fname:str|Path='history.csv'): super().__init__(fname, append=True); self.lines = None
     def before_fit(self):
         if hasattr(self, 'gather_preds'): return
@@ -358,10 +358,11 @@ class RunLog(CSVLogger):
         write_text(fn, '\n'.join(self.lines) + '\n')
 
 class SaveBest(SaveModelCallback):
-    "fastai's `SaveModelCallback`, each checkpoint written in one step (`write_atomic`): a full disk keeps the last one."
+    "fastai's `SaveModelCallback`, each checkpoint written in one step (`write_atomic`): a full disk keeps the last."
     def _save(self, name):
         def _to(t):
-            with open(t, 'wb') as f: save_model(f, self.learn.model, getattr(self.learn, 'opt', None), with_opt=self.with_opt)
+            with open(t, 'wb') as f:
+                save_model(f, self.learn.model, getattr(self.learn, 'opt', None), with_opt=self.with_opt)
         self.last_saved_path = write_atomic(join_path_file(name, self.path/self.model_dir, ext='.pth'), _to)
 
 # %% ../nbs/06_train.ipynb #584815d7
@@ -374,7 +375,7 @@ def study_callbacks(early_stopping:int=10, # patience of early stopping on `moni
                     min_lr:float=1e-7, # the learning rate is never reduced below this
                     monitor:str='valid_loss', # what to watch (a loss: lower is better; a metric name: higher is better)
                     fname:str='best', # checkpoint name (in `learn.path/learn.model_dir`)
-                    csv:str|Path|None=None, # write the history to this CSV file as training goes (`RunLog`; relative to the working directory)
+                    csv:str|Path|None=None, # the history, epoch by epoch, in this CSV file (`RunLog`; relative to the working folder)
                    ) -> list:
     "fastai callbacks with the studies' defaults: early stopping, plateau LR reduction, best-model checkpoint, CSV log."
     for n, v in dict(early_stopping=early_stopping, reduce_lr=reduce_lr).items():
