@@ -355,7 +355,7 @@ def _append_copies(items:pd.DataFrame, rows:pd.DataFrame, paths:list, make) -> p
         im = open_image(r['path'])
         for k, t in enumerate(ts):
             t.parent.mkdir(parents=True, exist_ok=True)
-            make(im, k).save(t, format='PNG')
+            write_atomic(t, lambda p: make(im, k).save(p, format='PNG'))
             new.append({**r.to_dict(), 'path': str(t), 'source': r['path']})
     cols = list(items.columns) + ([] if 'source' in items.columns else ['source'])
     return pd.concat([items.reset_index(drop=True), pd.DataFrame(new, columns=cols)], ignore_index=True)

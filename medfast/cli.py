@@ -18,7 +18,7 @@ from .run import train_run, demo, predict_run, lr_plan, DEMO, DEMO_OUT, _reading
 from .models import WEIGHTS_WORDS, weights_kind
 from contextlib import nullcontext
 from .report import report, protocol_report
-from .protocols import protocol_run, SWEEP_STAGES, SWEEP_START, METRICS
+from .protocols import protocol_run, SWEEP_STAGES, SWEEP_START, METRICS, _n_done
 
 # %% auto #0
 __all__ = ['COMMANDS', 'add_config_args', 'config_from_args', 'main']
@@ -299,14 +299,40 @@ def _warning_line(message, category, filename, lineno, line=None) -> str:
     "A warning as the command line prints it: one line, without Python's file name and source line."
     return f"medfast: warning: {message}\n"
 
+def _had(a) -> bool:
+    "Whether the command's output (predict's CSV file, else the --out folder) held something before the command ran."
+    if getattr(a, 'out', None) is None: return False
+    p = Path(a.out).expanduser()
+    return p.exists() if a.cmd == 'predict' else holds_files(p)
+
+def _stopped(a, had:bool) -> str:
+    "What a command stopped by Ctrl-C left behind, and how to go on: one sentence."
+    again, out = 'run the same command again', Path(a.out).expanduser().absolute() if getattr(a, 'out', None) else None
+    if a.cmd == 'report': return f"the report was not written (an earlier one is as it was); {again} to write it."
+    if a.cmd == 'predict':
+        left = 'nothing was written' if out is None else f'{out} is as it was' if had else f'{out} was not written'
+        return f"{left}; {again}."
+    if not out.exists(): return f"{out} was new and has been removed; {again} to start over."
+    if a.cmd in ('cv', 'compare', 'sweep'):
+        n = _n_done(out)
+        return f"{out} keeps {n} finished job{'s' * (n != 1)}; {again} to go on from there (finished jobs are kept)."
+    if not had and (out/RUN_FILES.summary).is_file():
+        return f"{out} keeps the finished run without its report: `medfast report {out}` writes it."
+    return (f"{out} keeps {'its earlier files and ' if had else ''}the files this run wrote before it stopped; "
+            "run the same command with --overwrite to train again.")
+
 def main(argv:list|None=None # arguments (default: sys.argv[1:])
         ) -> int:
-    "Entry point of the `medfast` console script; returns the exit code (2 for a `MedfastError`, printed as one message)."
+    "Entry point of the `medfast` console script; returns the exit code (2: a `MedfastError`, one line; 130: Ctrl-C)."
     a = _parser().parse_args(_join_negative(sys.argv[1:] if argv is None else list(argv)))
-    old, warnings.formatwarning = warnings.formatwarning, _warning_line
-    try: COMMANDS[a.cmd](a)
+    had, (old, warnings.formatwarning) = _had(a), (warnings.formatwarning, _warning_line)
+    try:
+        with disk_errors(): COMMANDS[a.cmd](a)   # a full or read-only disk anywhere: one WriteError
     except MedfastError as e:
         print(f"medfast: error: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"medfast: interrupted: {_stopped(a, had)}", file=sys.stderr)
+        return 130
     finally: warnings.formatwarning = old
     return 0

@@ -6,8 +6,9 @@ Docs: https://medfast.github.io/medfast/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #3e26b035
 from __future__ import annotations
-import json, os, shutil, tempfile, uuid
+import errno, functools, inspect, io, json, os, re, shutil, socket, sys, tempfile, time, uuid, warnings
 from contextlib import contextmanager
+from unittest.mock import patch
 from types import SimpleNamespace
 from importlib import resources
 from pathlib import Path
@@ -16,9 +17,10 @@ import torch
 from fastai.torch_core import set_seed
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'PROTOCOL_FILES', 'MedfastError', 'DataError', 'ImageError', 'WeightsError', 'seed_everything',
-           'data_dir', 'demo_data', 'cache_dir', 'weights_file', 'in_test', 'to_json', 'write_atomic',
-           'missing_folders', 'remove_folders', 'undo_new_folder']
+__all__ = ['WRITE_ERRNOS', 'RUN_FILES', 'PROTOCOL_FILES', 'MedfastError', 'DataError', 'ImageError', 'WeightsError', 'WriteError',
+           'seed_everything', 'to_json', 'disk_errno', 'disk_errors', 'write_atomic', 'write_text', 'write_csv',
+           'failing_writes', 'check_writable', 'data_dir', 'demo_data', 'cache_dir', 'weights_file', 'in_test',
+           'missing_folders', 'remove_folders', 'holds_files', 'undo_new_folder', 'claim_folder', 'claims_out']
 
 # %% ../nbs/00_core.ipynb #afe415c6
 class MedfastError(Exception):
@@ -33,6 +35,11 @@ class ImageError(DataError):
 class WeightsError(MedfastError, RuntimeError):
     "Pretrained weights that cannot be downloaded, found or loaded."
 
+class WriteError(MedfastError):
+    "A file or folder that cannot be written: no space left, a read-only disk, no permission (`errno`, `path`)."
+    def __init__(self, msg:str, code:int|None=None, path=None):
+        super().__init__(msg); self.errno, self.path = code, path
+
 # %% ../nbs/00_core.ipynb #09b33fbe
 def seed_everything(seed:int=42, # the seed for Python, NumPy and PyTorch
                     reproducible:bool=True, # also make cuDNN deterministic (slower on GPU)
@@ -41,6 +48,123 @@ def seed_everything(seed:int=42, # the seed for Python, NumPy and PyTorch
     if seed is None: raise MedfastError("seed_everything needs an integer seed, got None.")
     set_seed(int(seed), reproducible=reproducible)
     return int(seed)
+
+# %% ../nbs/00_core.ipynb #b04970fc
+def to_json(o, # a dict / list of plain values, NumPy or torch scalars
+            indent:int|None=2, # indentation of the JSON text
+           ) -> str:
+    "`o` as strict JSON text: NaN becomes null, NumPy/torch scalars plain numbers, unknown objects their `str`."
+    def fix(v):
+        if isinstance(v, dict): return {str(k): fix(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)): return [fix(x) for x in v]
+        if isinstance(v, float) and v != v: return None
+        if hasattr(v, 'item') and not isinstance(v, (str, bytes)): return fix(v.item())
+        return v if isinstance(v, (str, int, float, bool, type(None))) else str(v)
+    return json.dumps(fix(o), indent=indent, allow_nan=False)
+
+# %% ../nbs/00_core.ipynb #37973808
+WRITE_ERRNOS = {   # errno -> (what happened, what to do): the write failures a user can fix
+    errno.ENOSPC: ('no space is left on the device', 'Free some space, or write to another disk'),
+    errno.EDQUOT: ('the disk quota is used up', 'Free some space, or write to another disk'),
+    errno.EROFS: ('the file system is read-only', 'Write to a folder on a writable disk'),
+    errno.EACCES: ('permission is denied', 'Write to a folder you may write to'),
+    errno.EPERM: ('the operation is not permitted', 'Write to a folder you may write to')}
+
+def disk_errno(e:BaseException) -> int|None:
+    "`e`'s errno if it is in `WRITE_ERRNOS`, else None; also read from a text such as safetensors' '(os error 28)'."
+    n = e.errno if isinstance(e, OSError) else None
+    if n is None and (m := re.search(r'\(os error (\d+)\)', str(e))): n = int(m.group(1))
+    return n if n in WRITE_ERRNOS else None
+
+@contextmanager
+def disk_errors(path=None, # the file or folder the block writes (None: the file the error names)
+                what:str='', # how the user names it, e.g. '--out' or 'MEDFAST_CACHE'
+                more:str='', # a last clause, e.g. 'the earlier file is unchanged'
+               ):
+    "One `WriteError` naming `path` for an error of `WRITE_ERRNOS` in the block (no space, read-only, no permission)."
+    try: yield
+    except WriteError: raise
+    except Exception as e:
+        if (n := disk_errno(e)) is None: raise
+        why, todo = WRITE_ERRNOS[n]
+        p = path if path is not None else getattr(e, 'filename', None) or 'a file'
+        raise WriteError(f"Cannot write {p}{f' ({what})' if what else ''}: {why}. {todo}{'; ' + more if more else ''}.",
+                         n, p) from e
+
+# %% ../nbs/00_core.ipynb #db5171fe
+def write_atomic(fn:str|Path, # the file to (re)write
+                 write, # a function that writes the content into the path it is given
+                ) -> Path:
+    "`write(tmp_path)` on a temporary file beside `fn`, moved onto `fn` in one step; returns `fn` (kept on WriteError)."
+    fn = Path(fn)
+    tmp = fn.parent/f'.{fn.stem}.{uuid.uuid4().hex[:12]}.tmp{fn.suffix}'   # savefig reads the format from the suffix
+    with disk_errors(fn, more='the earlier file is unchanged' if os.path.lexists(fn) else 'no part of it was left'):
+        try:
+            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))   # any new file's permissions, not 0600
+            mode = os.stat(tmp).st_mode & 0o777
+            write(tmp); os.chmod(tmp, mode); os.replace(tmp, fn)   # chmod: a writer may replace the file (safetensors)
+        finally:
+            if os.path.exists(tmp): os.remove(tmp)
+    return fn
+
+def write_text(fn:str|Path, text:str) -> Path:
+    "Write `text` (UTF-8) to the file `fn` with `write_atomic`."
+    return write_atomic(fn, lambda t: Path(t).write_text(text, encoding='utf-8'))
+
+def write_csv(df, # a pandas DataFrame
+              fn:str|Path, # the CSV file
+              index:bool=False, # also write the index
+             ) -> Path:
+    "Write `df` as CSV to `fn` with `write_atomic`."
+    return write_atomic(fn, lambda t: df.to_csv(t, index=index))
+
+# %% ../nbs/00_core.ipynb #8b6ec8f0
+class _HalfFile:
+    "A file whose first write stores half its data and then fails with `err` (a disk that fills up)."
+    def __init__(self, f, err): self._f, self._err = f, err
+    def write(self, b): self._f.write(b[:len(b) // 2]); self._f.flush(); raise self._err
+    def __getattr__(self, n): return getattr(self._f, n)
+    def __enter__(self): return self
+    def __exit__(self, *a): self._f.close()
+
+@contextmanager
+def failing_writes(folder, # files and folders below it cannot be written
+                   code:int=errno.ENOSPC, # ENOSPC, EDQUOT (a full disk), EROFS, EACCES, EPERM (read-only, forbidden)
+                  ):
+    "For tests: Python's writes below `folder` fail with `OSError(code)`, as on a full, read-only or forbidden disk."
+    root = os.path.abspath(Path(folder).expanduser())
+    below = lambda p: isinstance(p, (str, os.PathLike)) and (os.path.abspath(p) + os.sep).startswith(root + os.sep)
+    err, full = lambda p: OSError(code, os.strerror(code), os.fspath(p)), code in (errno.ENOSPC, errno.EDQUOT)
+    real_open, real_os_open, real_mkdir = io.open, os.open, os.mkdir
+    def _open(file, mode='r', *a, **kw):
+        if not below(file) or not set(mode) & set('wax+'): return real_open(file, mode, *a, **kw)
+        if not full: raise err(file)
+        return _HalfFile(real_open(file, mode, *a, **kw), err(file))
+    def _os_open(path, flags, *a, **kw):
+        if below(path) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT): raise err(path)
+        return real_os_open(path, flags, *a, **kw)
+    def _mkdir(path, *a, **kw):
+        if below(path) and not full and not os.path.isdir(path): raise err(path)
+        return real_mkdir(path, *a, **kw)
+    with patch('builtins.open', _open), patch('io.open', _open), patch('os.open', _os_open), patch('os.mkdir', _mkdir):
+        yield
+
+# %% ../nbs/00_core.ipynb #7bbf11f6
+def check_writable(folder, # a folder to write into (if it does not exist yet, the nearest existing parent is tried)
+                   what:str='', # how the user names it, e.g. '--out' or 'MEDFAST_CACHE'
+                  ) -> Path:
+    "Write and remove a small file in `folder` now: a `WriteError` naming it (and `what`) if it cannot; returns it."
+    p = Path(folder).expanduser().absolute()
+    q = next(x for x in [p, *p.parents] if x.exists())
+    probe = q/f'.medfast-probe-{uuid.uuid4().hex[:12]}'
+    with disk_errors(p, what, 'nothing was started'):
+        try:
+            fd = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            try: os.write(fd, b'medfast')
+            finally: os.close(fd)
+        finally:
+            if os.path.exists(probe): os.remove(probe)
+    return p
 
 # %% ../nbs/00_core.ipynb #841e79a1
 def data_dir(*parts:str, # sub-folders or files below the data folder
@@ -63,7 +187,7 @@ def demo_data() -> Path:
 def cache_dir(*parts:str) -> Path:
     "medfast's cache folder (`$MEDFAST_CACHE`, else `~/.cache/medfast`) joined with `parts`, created if needed."
     p = Path(os.environ.get('MEDFAST_CACHE', Path.home()/'.cache'/'medfast')).expanduser().joinpath(*parts)
-    p.mkdir(parents=True, exist_ok=True)
+    with disk_errors(p, 'the cache, MEDFAST_CACHE'): p.mkdir(parents=True, exist_ok=True)
     return p
 
 def weights_file(arch:str, # timm architecture name, e.g. 'mobilenetv2_100'
@@ -82,32 +206,16 @@ def in_test() -> bool:
     "True while `nbdev-test` or pytest runs us: notebooks then use tiny sizes and few epochs."
     return bool(os.environ.get('IN_TEST')) or 'PYTEST_CURRENT_TEST' in os.environ
 
-# %% ../nbs/00_core.ipynb #b04970fc
-def to_json(o, # a dict / list of plain values, NumPy or torch scalars
-            indent:int|None=2, # indentation of the JSON text
-           ) -> str:
-    "`o` as strict JSON text: NaN becomes null, NumPy/torch scalars plain numbers, unknown objects their `str`."
-    def fix(v):
-        if isinstance(v, dict): return {str(k): fix(x) for k, x in v.items()}
-        if isinstance(v, (list, tuple)): return [fix(x) for x in v]
-        if isinstance(v, float) and v != v: return None
-        if hasattr(v, 'item') and not isinstance(v, (str, bytes)): return fix(v.item())
-        return v if isinstance(v, (str, int, float, bool, type(None))) else str(v)
-    return json.dumps(fix(o), indent=indent, allow_nan=False)
-
-# %% ../nbs/00_core.ipynb #37973808
-def write_atomic(fn:str|Path, # the file to (re)write
-                 write, # a function that writes the content into the path it is given
-                ) -> Path:
-    "Call `write(tmp_path)` on a temporary file next to `fn`, then move it onto `fn` in one step; returns `fn`."
-    fn = Path(fn)
-    tmp = fn.parent/f'.{fn.name}.{uuid.uuid4().hex[:12]}.tmp'
-    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))   # the permissions of any new file (umask), not 0600
-    mode = os.stat(tmp).st_mode & 0o777
-    try: write(tmp); os.chmod(tmp, mode); os.replace(tmp, fn)   # chmod: a writer may replace the file (safetensors does)
-    finally:
-        if os.path.exists(tmp): os.remove(tmp)
-    return fn
+# %% ../nbs/00_core.ipynb #eb518d5a
+RUN_FILES = SimpleNamespace(
+    config='config.json', items='items.csv', audit='audit.csv', class_counts='class_counts.csv', train_items='train_items.csv',
+    augmented='augmented', lr_find='lr_find.png', log='training_log.csv', checkpoints='checkpoints', history='history.csv',
+    predictions='predictions.csv', metrics='metrics.json', metrics_csv='metrics.csv', model='model', summary='summary.json',
+    report='report.html', claim='.medfast-run.json')
+PROTOCOL_FILES = SimpleNamespace(
+    protocol='protocol.json', folds='folds.csv', items='items.csv', configs='configs', scores='scores.csv',
+    summary='summary.csv', tests='tests.csv', results='results.csv', best='best.json', run='run.json', report='summary.html',
+    claim=RUN_FILES.claim)   # the mark of the run that holds the folder (`claim_folder`)
 
 # %% ../nbs/00_core.ipynb #b91b7e5b
 def missing_folders(p, # a folder about to be created (with its parents)
@@ -123,24 +231,90 @@ def remove_folders(folders:list, # e.g. from `missing_folders`, deepest first
         try: q.rmdir()
         except OSError: pass
 
+def holds_files(p, # a folder (or a path that does not exist)
+               ) -> bool:
+    "Whether the folder `p` holds anything but the mark of the run that claimed it (`RUN_FILES.claim`)."
+    p = Path(p).expanduser()
+    return p.is_dir() and any(x.name != RUN_FILES.claim for x in p.iterdir())
+
 @contextmanager
 def undo_new_folder(out, # the folder the block writes (created there, or absent or empty before)
                     keep=None, # called on a failure: True keeps what was written (e.g. finished jobs, to resume)
+                    on:tuple=(BaseException,), # the failures that undo (e.g. (KeyboardInterrupt, WriteError))
                    ):
     "On a failure in the block, remove `out` when it was absent or empty before, and the parent folders made for it; then re-raise."
     p = Path(out).expanduser()
-    fresh, made = not p.is_dir() or not any(p.iterdir()), missing_folders(p)
+    fresh, made = not holds_files(p), missing_folders(p)
     try: yield
-    except BaseException:
+    except on:
         if fresh and not (keep and keep()): shutil.rmtree(p, ignore_errors=True); remove_folders(made)
         raise
 
-# %% ../nbs/00_core.ipynb #eb518d5a
-RUN_FILES = SimpleNamespace(
-    config='config.json', items='items.csv', audit='audit.csv', class_counts='class_counts.csv', train_items='train_items.csv',
-    augmented='augmented', lr_find='lr_find.png', log='training_log.csv', checkpoints='checkpoints', history='history.csv',
-    predictions='predictions.csv', metrics='metrics.json', metrics_csv='metrics.csv', model='model', summary='summary.json',
-    report='report.html')
-PROTOCOL_FILES = SimpleNamespace(
-    protocol='protocol.json', folds='folds.csv', items='items.csv', configs='configs', scores='scores.csv',
-    summary='summary.csv', tests='tests.csv', results='results.csv', best='best.json', run='run.json', report='summary.html')
+# %% ../nbs/00_core.ipynb #9159b35c
+_HELD = set()   # the folders this process holds
+
+def _alive(pid) -> bool:
+    "Whether process `pid` runs on this machine (one we may not signal runs too)."
+    try: os.kill(int(pid), 0)
+    except ProcessLookupError: return False
+    except (PermissionError, ValueError, TypeError, OverflowError): return True   # another user's, or not a pid
+    return True
+
+def _holder(info:dict) -> str:
+    "Who holds a folder, in words: 'pid 41 on host, started 2025-01-31 10:00:00: medfast train ...'."
+    cmd = f": {info['command']}" if info.get('command') else ''
+    return f"pid {info.get('pid', '?')} on {info.get('host', '?')}, started {info.get('started', '?')}{cmd}"
+
+def _take(fn:Path, me:dict, flag:str):
+    "Create the mark `fn` exclusively with `me` in it; a live holder is refused, a dead one on this machine taken over."
+    for _ in range(3):
+        try: fd = os.open(fn, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+        except FileExistsError:
+            try: info = json.loads(fn.read_text())
+            except (OSError, ValueError): info = {}   # being written, or gone meanwhile
+            if not fn.exists(): continue
+            if info.get('host') == me['host'] and 'pid' in info and not _alive(info['pid']):
+                warnings.warn(f"{fn.parent} was held by a medfast run that is no longer running ({_holder(info)}); "
+                              "this run takes it over.")
+                fn.unlink(missing_ok=True); continue
+            raise MedfastError(f"{fn.parent} is in use by another medfast run ({_holder(info)}). Wait for it to end, "
+                               f"or choose another folder with {flag}. If that run has ended without removing its "
+                               f"mark, delete {fn}.")
+        with os.fdopen(fd, 'w') as f: f.write(to_json(me))
+        return
+    raise MedfastError(f"{fn.parent} could not be claimed: its mark {fn} keeps changing. "
+                       f"Choose another folder with {flag}.")
+
+# %% ../nbs/00_core.ipynb #8c12a9ac
+@contextmanager
+def claim_folder(out, # the output folder (created, with its parents, if needed)
+                 flag:str='--out', # how the user names the folder, in messages
+                ):
+    "Hold `out` while the block runs (an O_EXCL mark: pid, host, start, command); yields its absolute path."
+    p = Path(out).expanduser().absolute()
+    if p in _HELD: yield p; return
+    if p.exists() and not p.is_dir(): raise MedfastError(f"{flag} {p} is a file, not a folder. Choose another path.")
+    check_writable(p, flag)
+    made = missing_folders(p)
+    with disk_errors(p, flag): p.mkdir(parents=True, exist_ok=True)
+    fn = p/RUN_FILES.claim
+    me = dict(pid=os.getpid(), host=socket.gethostname(), started=time.strftime('%Y-%m-%d %H:%M:%S'),
+              command=' '.join([Path(sys.argv[0]).name, *sys.argv[1:]])[:300] if sys.argv and sys.argv[0] else '')
+    try:
+        with disk_errors(fn, flag): _take(fn, me, flag)
+    except BaseException: remove_folders(made); raise
+    _HELD.add(p)
+    try: yield p
+    finally:
+        _HELD.discard(p)
+        fn.unlink(missing_ok=True)
+        remove_folders(made)
+
+def claims_out(f):
+    "Decorate `f`, whose argument `out` is its folder: it runs holding `claim_folder(out)`, failed writes WriteErrors."
+    sig = inspect.signature(f)
+    @functools.wraps(f)
+    def _f(*args, **kw):
+        out = sig.bind(*args, **kw).arguments['out']
+        with claim_folder(out), disk_errors(): return f(*args, **kw)
+    return _f

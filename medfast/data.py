@@ -593,12 +593,14 @@ def from_npz(fn:str|Path, # a MedMNIST-style .npz (train/val/test _images and _l
         raise DataError(f"{dest} holds the images of another npz file ({info.get('source')}); choose another `dest`.")
     done = info is not None and info.get('complete') and info.get('counts') == counts and all(os.path.isfile(r[0]) for r in rows)
     if not done:
+        check_writable(dest, 'dest, by default in the cache, MEDFAST_CACHE')   # before any image is written
         dest.mkdir(parents=True, exist_ok=True)
-        marker.write_text(json.dumps(dict(source=str(fn), md5=md5, counts=counts, complete=False)))
+        write_text(marker, json.dumps(dict(source=str(fn), md5=md5, counts=counts, complete=False)))
         for s, (x, _) in arrs.items():
             (dest/s).mkdir(exist_ok=True)
-            for i, a in enumerate(x): Image.fromarray(a).save(dest/s/f'{i:05d}.png')
-        marker.write_text(json.dumps(dict(source=str(fn), md5=md5, counts=counts, complete=True)))
+            for i, a in enumerate(x):
+                write_atomic(dest/s/f'{i:05d}.png', lambda t: Image.fromarray(a).save(t, format='PNG'))
+        write_text(marker, json.dumps(dict(source=str(fn), md5=md5, counts=counts, complete=True)))
     return pd.DataFrame(rows, columns=['path', 'label', 'split'])
 
 # %% ../nbs/01_data.ipynb #2add6338

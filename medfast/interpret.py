@@ -55,7 +55,7 @@ def plot_confusion(preds:pd.DataFrame|str|Path, # a predictions table, or the CS
     if fname is not None:
         fname = Path(fname)
         fname.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(fname, dpi=150)
+        write_atomic(fname, lambda t: fig.savefig(t, dpi=150))
     return fig
 
 # %% ../nbs/08_interpret.ipynb #520401f6
@@ -81,7 +81,7 @@ def _save(fig:Figure, fname:str|Path|None) -> Figure:
     if fname is not None:
         fname = Path(fname)
         fname.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(fname, dpi=150)
+        write_atomic(fname, lambda t: fig.savefig(t, dpi=150))
     return fig
 
 # %% ../nbs/08_interpret.ipynb #969d6f24

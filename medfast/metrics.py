@@ -127,12 +127,11 @@ def check_preds(preds:pd.DataFrame, # a predictions table: path, target, prob_<c
 def save_preds(preds:pd.DataFrame, # the table from `get_preds_df` or `predict_splits`
                fn:str|Path, # the CSV file to write; parent folders are created
               ) -> Path:
-    "Check `preds` and write it to the CSV file `fn`; returns the path."
+    "Check `preds` and write it to the CSV file `fn` (in one step: `write_atomic`); returns the path."
     check_preds(preds)
     fn = Path(fn)
     fn.parent.mkdir(parents=True, exist_ok=True)
-    preds.to_csv(fn, index=False)
-    return fn
+    return write_csv(preds, fn)
 
 def load_preds(fn:str|Path, # a CSV file written by `save_preds`
                atol:float=1e-3, # how far from 1 a row's probabilities may sum

@@ -306,7 +306,7 @@ def _protocol_folder(out:Path, kind:str) -> Path:
     if fn.is_file():
         old = json.loads(fn.read_text()).get('kind')
         if old != kind: raise MedfastError(f"{out} holds a `medfast {old}` protocol, not `{kind}`. Use another --out folder.")
-    elif out.exists() and any(out.iterdir()):
+    elif holds_files(out):
         raise MedfastError(f"The output folder {out} is not empty and holds no medfast protocol ({PROTOCOL_FILES.protocol}). "
                            "Choose a new folder with --out; nothing in it was changed.")
     else:
@@ -324,6 +324,7 @@ def _diverged(out:Path) -> list:
 PROTOCOLS = dict(cv=cross_validate, compare=compare, sweep=sweep)
 
 # %% ../nbs/14_protocols.ipynb #3c8af585
+@claims_out
 def protocol_run(kind:str, # 'cv', 'compare' or 'sweep'
                  data, # a class folder, a CSV file, a MedMNIST .npz or an items DataFrame
                  out, # the protocol's folder: created, or resumed when it holds the same protocol

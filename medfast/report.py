@@ -245,6 +245,7 @@ def report(run_dir:str|Path, # a run folder written by `medfast train` / `medfas
                         f"or {RUN_FILES.items}); nothing was written."
                         + (f" It holds a protocol: its page is {PROTOCOL_FILES.report} (protocol_report)." if proto else ''))
     fname = Path(fname) if fname is not None else run/RUN_FILES.report
+    check_writable(fname.parent, "the report's folder")   # a read-only folder: one error now, not after the work
     summ = _summary(run)
     pf = run/RUN_FILES.predictions
     preds = load_preds(pf) if pf.is_file() else None
@@ -269,8 +270,7 @@ def report(run_dir:str|Path, # a run folder written by `medfast train` / `medfas
     for h, f in body.items(): parts += [f'<h2>{_e(h)}</h2>', f()]
     parts.append('</body></html>')
     fname.parent.mkdir(parents=True, exist_ok=True)
-    fname.write_text('\n'.join(parts), encoding='utf-8')
-    return fname
+    return write_text(fname, '\n'.join(parts))
 
 # %% ../nbs/11_report.ipynb #9e562da6
 PROTOCOL_METRICS = ('accuracy', 'balanced_accuracy', 'macro_precision', 'macro_recall', 'macro_f1', 'roc_auc', 'roc_auc_macro', 'kappa')
@@ -379,11 +379,12 @@ def protocol_report(out:str|Path, # a folder of `cross_validate`, `compare` or `
     "One self-contained HTML summary of a protocol folder, rebuilt from its files alone; returns its path."
     out = Path(out).expanduser()
     if not out.is_dir(): raise DataError(f"{out} is not a folder. Pass the folder of a cv, compare or sweep run.")
+    fname = Path(fname) if fname is not None else out/PROTOCOL_FILES.report
+    check_writable(fname.parent, "the report's folder")   # a read-only folder: one error now, not after the work
     sweep = (out/PROTOCOL_FILES.configs).is_dir() or (out/PROTOCOL_FILES.results).is_file()
     parts = (_sweep_page if sweep else _cv_page)(out, list(metrics), digits)
     title = f"medfast {'sweep' if sweep else 'cross-validation'}: {out.resolve().name}"
-    fname = Path(fname) if fname is not None else out/PROTOCOL_FILES.report
     page = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title><style>{_CSS}</style></head><body>',
             f'<h1>{_e(title)}</h1>', _p(f"Folder: {out.resolve()}"), *parts, '</body></html>']
-    write_atomic(fname, lambda t: Path(t).write_text('\n'.join(page), encoding='utf-8'))
+    write_text(fname, '\n'.join(page))
     return fname

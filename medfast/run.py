@@ -38,7 +38,7 @@ def prepare_out(out, # the run's output folder
     "Create `out` if needed (returned as an absolute path); refuse a non-empty folder unless `overwrite`."
     out = Path(out).expanduser().absolute()
     if out.exists() and not out.is_dir(): raise MedfastError(f"--out {out} is a file, not a folder. Choose another path.")
-    if out.exists() and any(out.iterdir()) and not overwrite:
+    if holds_files(out) and not overwrite:
         raise MedfastError(f"The output folder {out} is not empty. Choose a new folder with --out, "
                            f"or pass --overwrite (overwrite=True) to replace the results in it.")
     out.mkdir(parents=True, exist_ok=True)
@@ -84,7 +84,7 @@ def training_table(items:pd.DataFrame, # items with a split
     if cfg.offline_aug: t = augment_offline(t, aug, n=cfg.offline_aug, preset=cfg.aug, seed=cfg.seed, splits=splits)
     if cfg.fixed_aug: t = augment_fixed(t, aug/'fixed', variants=cfg.fixed_aug, splits=splits)
     if cfg.balance and cfg.balance_scope == 'train': t = balance_items(t, cfg.balance, cfg.balance_ratio, seed=cfg.seed)
-    if t is not items: t.to_csv(Path(out)/RUN_FILES.train_items, index=False)
+    if t is not items: write_csv(t, Path(out)/RUN_FILES.train_items)
     return t
 
 # %% ../nbs/13_run.ipynb #b6076ee2
@@ -163,7 +163,7 @@ def predict_and_evaluate(learn, # the trained learner
                         ) -> tuple:
     "Predict valid/test, write the predictions file and evaluate it: `(predictions, metrics dict)`."
     preds = predict_splits(learn, items, tta=cfg.tta, seed=cfg.seed)
-    fn = write_atomic(Path(out)/RUN_FILES.predictions, lambda t: save_preds(preds, t))
+    fn = save_preds(preds, Path(out)/RUN_FILES.predictions)
     m = evaluate_run(preds, n_boot=cfg.n_boot, seed=cfg.seed, kappa_weights=cfg.kappa_weights, target_sensitivity=cfg.target_sensitivity)
     m['source'] = eval_source(fn, cfg.n_boot, cfg.kappa_weights, cfg.target_sensitivity)
     return preds, m
@@ -209,13 +209,15 @@ def _setup(items:pd.DataFrame, cfg:TrainConfig, out:Path, full:bool, data:dict|N
     "The steps before training: the configuration and (for a run) the items, audit and class counts saved, the images checked; `(train, learn)`."
     save_config(cfg, out/RUN_FILES.config, data=data)
     if full:
-        items.to_csv(out/RUN_FILES.items, index=False)
-        audit_splits(items, on_leak='warn', near_duplicates=cfg.near_duplicates != 'off').to_csv(out/RUN_FILES.audit, index=False)
-        class_counts(items).to_csv(out/RUN_FILES.class_counts)
+        write_csv(items, out/RUN_FILES.items)
+        audit = audit_splits(items, on_leak='warn', near_duplicates=cfg.near_duplicates != 'off')
+        write_csv(audit, out/RUN_FILES.audit)
+        write_csv(class_counts(items), out/RUN_FILES.class_counts, index=True)
         verify_images(items)
     train = training_table(items, cfg, out)
     return train, build_learner(build_dls(train, cfg), cfg, out)
 
+@claims_out
 def run_training(items:pd.DataFrame, # items table with a train / valid (/ test) split
                  cfg:TrainConfig|dict, # the configuration (a dict is checked by `make_config`)
                  out, # the run folder (must be empty unless `overwrite`)
@@ -239,7 +241,7 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
             train, learn = _setup(items, cfg, out, full, data)
         with _progress(learn, quiet):
             fitted = fit(learn, cfg, out)
-            history(learn).to_csv(out/RUN_FILES.history, index=False)
+            write_csv(history(learn), out/RUN_FILES.history)
             preds, m = predict_and_evaluate(learn, train if cfg.augment_valid else items, cfg, out)   # validation copies are scored
         ck = out/RUN_FILES.checkpoints   # lr_find leaves it empty when no checkpoint is kept
         if ck.is_dir() and not any(ck.iterdir()): ck.rmdir()
@@ -249,7 +251,7 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
         went = fitted['diverged'] and divergence_message(fitted['diverged'], fitted['lr_from'])
         m['job']['warnings'] = [w for w in (size['note'], went) if w]   # what the summary and report must say
         if full:
-            metrics_table(preds, kappa_weights=cfg.kappa_weights).to_csv(out/RUN_FILES.metrics_csv, index=False)
+            write_csv(metrics_table(preds, kappa_weights=cfg.kappa_weights), out/RUN_FILES.metrics_csv)
             for split in m['splits']: plot_confusion(preds, split=split, fname=out/f'confusion_{split}.png')
             export_model(learn, out/RUN_FILES.model, size=cfg.size, overwrite=True)
         else:   # a job keeps its results, not the copies and checkpoints it can make again
@@ -282,6 +284,7 @@ def _summary(data, items:pd.DataFrame, cfg:TrainConfig, m:dict, out:Path, leaks:
         accuracy_ci={s: [v['ci']['accuracy']['low'], v['ci']['accuracy']['high']] for s, v in sp.items()}, versions=_versions())
 
 # %% ../nbs/13_run.ipynb #87af7e7f
+@claims_out
 def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items DataFrame
               out, # output folder (must be empty unless `overwrite`)
               cfg:TrainConfig|dict|None=None, # the configuration (None: the defaults)
@@ -291,16 +294,17 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
               **settings, # `TrainConfig` settings that override `cfg`, e.g. arch='resnet18', epochs=10
              ) -> dict:
     "Read `data`, split it, run the pipeline into `out`, write summary.json and report.html; returns the summary."
-    t0, read_kw = time.time(), read_kw or {}
+    t0, read_kw, out = time.time(), read_kw or {}, Path(out).expanduser().absolute()
     cfg = make_config(cfg, **settings)
-    items = split_for(read_items(data, **read_kw), cfg)
-    m = run_training(items, cfg, out, overwrite=overwrite, data=_data_record(data, read_kw))
-    out = Path(out).expanduser().absolute()
-    s = _summary(data, items, cfg, m, out, leaks=len(pd.read_csv(out/RUN_FILES.audit)))
-    (out/RUN_FILES.summary).write_text(to_json(s))
-    with _reading(cfg): report(out, n_boot=cfg.n_boot)
+    # Ctrl-C or a full disk before the summary: a new folder is removed (a folder that held files keeps them)
+    with undo_new_folder(out, keep=lambda: (out/RUN_FILES.summary).is_file(), on=(KeyboardInterrupt, WriteError)):
+        items = split_for(read_items(data, **read_kw), cfg)
+        m = run_training(items, cfg, out, overwrite=overwrite, data=_data_record(data, read_kw))
+        s = _summary(data, items, cfg, m, out, leaks=len(pd.read_csv(out/RUN_FILES.audit)))
+        write_text(out/RUN_FILES.summary, to_json(s))
+        with _reading(cfg): report(out, n_boot=cfg.n_boot)
     s['seconds'] = round(time.time() - t0, 1)
-    (out/RUN_FILES.summary).write_text(to_json(s))
+    write_text(out/RUN_FILES.summary, to_json(s))
     if not quiet: print(format_summary(s))
     return s
 
@@ -377,8 +381,9 @@ def predict_run(model_dir, # a `model/` folder written by `train_run` / `export_
     if not paths: raise DataError(f"No images found in {', '.join(map(str, inputs))}.")
     if out is not None and Path(out).exists() and not overwrite:
         raise MedfastError(f"{out} already exists. Choose another file with --out, or pass --overwrite.")
+    if out is not None: check_writable(Path(out).expanduser().parent, '--out')   # before predicting any image
     df = predict(model_dir, paths, bs=bs, on_error='skip' if skip_unreadable else 'raise', progress=progress)
     if out is not None:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
-        df.to_csv(out, index=False)
+        write_csv(df, out)   # in one step: a full disk keeps the earlier file (--overwrite)
     return df

@@ -36,8 +36,8 @@ __all__ = ['MONITORS', 'DIVERGENCE_FACTOR', 'MALLOC_THRESHOLD', 'HEADS', 'LINEAR
            'LR_FIND_START', 'LR_FIND_ITERS', 'FASTAI_LR_FIND', 'FINE_TUNE_LR', 'SCHEDULES', 'MULTISTEP', 'MIXES',
            'roc_auc_score_macro', 'medical_metrics', 'EpochHistory', 'history', 'divergence_message',
            'TerminateOnDivergence', 'retain_freed_memory', 'medical_learner', 'L2Penalty', 'CPUAutocast',
-           'set_precision', 'plot_lr_find', 'find_lr', 'fit_multistep', 'fine_tune_recipe', 'study_callbacks',
-           'plain_progress', 'PlainProgress', 'WeightEMA']
+           'set_precision', 'plot_lr_find', 'find_lr', 'fit_multistep', 'fine_tune_recipe', 'RunLog', 'SaveBest',
+           'study_callbacks', 'plain_progress', 'PlainProgress', 'WeightEMA']
 
 # %% ../nbs/06_train.ipynb #b456e1a6
 def roc_auc_score_macro(y, probs) -> float:
@@ -345,7 +345,7 @@ def find_lr(learn:Learner, # the Learner
                                last_lr=float(learn.recorder.lrs[-1]))                                          # when the loss diverges
     if fname is not None:
         fname = Path(fname); fname.parent.mkdir(parents=True, exist_ok=True)
-        fig = plot_lr_find(learn, sug); fig.savefig(fname, dpi=100); plt.close(fig)
+        fig = plot_lr_find(learn, sug); write_atomic(fname, lambda t: fig.savefig(t, dpi=100)); plt.close(fig)
     return sug
 
 # %% ../nbs/06_train.ipynb #6706c985
@@ -425,6 +425,34 @@ def fine_tune_recipe(learn:Learner, # e.g. from `medical_learner`
     finally: learn.phase = None
     return learn
 
+# %% ../nbs/06_train.ipynb #04c33b6d
+from fastai.learner import save_model
+from fastcore.xtras import join_path_file
+
+class RunLog(CSVLogger):
+    "fastai's `CSVLogger` for one run: its first fit starts the file, later fits (phases) add rows; writes in one step."
+    def __init__(self, fname:str|Path='history.csv'): super().__init__(fname, append=True); self.lines = None
+    def before_fit(self):
+        if hasattr(self, 'gather_preds'): return
+        if self.lines is None: self.lines = [','.join(self.recorder.metric_names)]; self._write()
+        self.old_logger, self.learn.logger = self.logger, self._write_line
+    def _write_line(self, log):
+        self.lines.append(','.join(str(t) for t in log)); self._write(); self.old_logger(log)
+    def after_fit(self):
+        if not hasattr(self, 'gather_preds'): self.learn.logger = self.old_logger
+    def _write(self):
+        fn = self.path/self.fname
+        fn.parent.mkdir(parents=True, exist_ok=True)
+        write_text(fn, '\n'.join(self.lines) + '\n')
+
+class SaveBest(SaveModelCallback):
+    "fastai's `SaveModelCallback`, each checkpoint written in one step (`write_atomic`): a full disk keeps the last."
+    def _save(self, name):
+        def _to(t):
+            with open(t, 'wb') as f:
+                save_model(f, self.learn.model, getattr(self.learn, 'opt', None), with_opt=self.with_opt)
+        self.last_saved_path = write_atomic(join_path_file(name, self.path/self.model_dir, ext='.pth'), _to)
+
 # %% ../nbs/06_train.ipynb #584815d7
 def study_callbacks(early_stopping:int=10, # patience of early stopping on `monitor`, in epochs (0: off)
                     reduce_lr:int=5, # patience of the plateau learning-rate reduction (0: off)
@@ -435,7 +463,7 @@ def study_callbacks(early_stopping:int=10, # patience of early stopping on `moni
                     min_lr:float=1e-7, # the learning rate is never reduced below this
                     monitor:str='valid_loss', # what to watch: a `MONITORS` name or a history column (a loss: lower is better; a metric: higher)
                     fname:str='best', # checkpoint name (in `learn.path/learn.model_dir`)
-                    csv:str|Path|None=None, # write the history to this CSV file as training goes (appended; relative to the working directory)
+                    csv:str|Path|None=None, # the history, epoch by epoch, in this CSV file (`RunLog`; relative to the working folder)
                    ) -> list:
     "fastai callbacks with the studies' defaults: early stopping, plateau LR reduction, best-model checkpoint, CSV log."
     for n, v in dict(early_stopping=early_stopping, reduce_lr=reduce_lr).items():
@@ -443,9 +471,9 @@ def study_callbacks(early_stopping:int=10, # patience of early stopping on `moni
     monitor, cbs = MONITORS.get(monitor, monitor), []
     if early_stopping: cbs.append(EarlyStoppingCallback(monitor=monitor, min_delta=min_delta, patience=early_stopping))
     if reduce_lr: cbs.append(ReduceLROnPlateau(monitor=monitor, min_delta=plateau_min_delta, patience=reduce_lr, factor=factor, min_lr=min_lr))
-    if save_best: cbs.append(SaveModelCallback(monitor=monitor, min_delta=min_delta, fname=fname))
+    if save_best: cbs.append(SaveBest(monitor=monitor, min_delta=min_delta, fname=fname))
     # fastai joins a relative fname to learn.path: an absolute path keeps `csv` relative to the working directory
-    if csv is not None: cbs.append(CSVLogger(fname=str(Path(csv).absolute()), append=True))
+    if csv is not None: cbs.append(RunLog(fname=str(Path(csv).absolute())))
     return cbs
 
 # %% ../nbs/06_train.ipynb #5d84c14f
