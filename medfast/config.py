@@ -40,7 +40,7 @@ class TrainConfig:
     opt:str='adam' # optimiser (fastai's): 'adam', 'sgd' (momentum 0.9) or 'rmsprop'
     wd:float|None=None # decoupled weight decay, fastai's meaning (None: fastai's default, 0.01)
     l2:float=0.0 # L2 penalty on the dense layers' weights added to the loss, Keras' kernel_regularizer (0: off; the scleroderma study: 0.001)
-    precision:str='fp32' # 'fp32', 'bf16' (GPU, or CPU autocast) or 'fp16' (GPU only); the exported weights are fp32
+    precision:str='fp32' # 'fp32', 'bf16' (GPU, or CPU autocast), 'fp16' (GPU only) or 'auto' (medfast.train.auto_precision: fp16 on CUDA, bf16 on a CPU with bf16 matrix units, else fp32); the exported weights are fp32
     channels_last:bool=True # train in the channels-last memory format (fastai's ChannelsLast; about 1.6x faster convolutions on a CPU), same results up to rounding
     retain_memory:bool=False # on a CPU with glibc (Linux), keep freed memory for the next step instead of returning it (medfast.train.retain_freed_memory): about 1.5x faster steps, 0.1-1 GB more peak memory (over 4 GB at 224 px, batch 32); once on, it stays on for the rest of the process
     classes:list|None=None # the order of the classes, e.g. No_DR,Mild,Moderate,Severe,Proliferate_DR (the outputs, kappa's distances); None: integer labels numerically, else alphabetically

@@ -117,7 +117,7 @@ def build_learner(dls, # from `build_dls`
     if cfg.ema: learn.add_cb(WeightEMA(cfg.ema))
     for name, cb in MIXES.items():
         if getattr(cfg, name): learn.add_cb(cb(getattr(cfg, name)))
-    set_precision(learn, cfg.precision)
+    set_precision(learn, cfg.precision); learn.trained_precision = learn.precision   # 'auto' resolved
     learn.path, learn.model_dir, learn.config = Path(out).absolute(), RUN_FILES.checkpoints, cfg
     return learn
 
@@ -247,7 +247,8 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
         if ck.is_dir() and not any(ck.iterdir()): ck.rmdir()
         tc = train.loc[train['split'] == 'train', 'label'].astype(str).value_counts().sort_index()
         m['job'] = dict(name=name or cfg.arch, arch=cfg.arch, params=count_params(learn.model)['total'], weights=learn.weights_source,
-                        epochs_run=len(learn.epoch_history.rows), **fitted, train_counts=tc.to_dict(), config=config_dict(cfg))
+                        epochs_run=len(learn.epoch_history.rows), **fitted, train_counts=tc.to_dict(), config=config_dict(cfg),
+                        precision=learn.trained_precision, precision_reason=getattr(learn, 'precision_reason', None))
         went = fitted['diverged'] and divergence_message(fitted['diverged'], fitted['lr_from'])
         m['job']['warnings'] = [w for w in (size['note'], went) if w]   # what the summary and report must say
         if full:
@@ -280,6 +281,7 @@ def _summary(data, items:pd.DataFrame, cfg:TrainConfig, m:dict, out:Path, leaks:
         classes=m['classes'], cautions=cautions(cfg), epochs_run=m['job']['epochs_run'],
         weights=m['job']['weights'], freeze_epochs=m['job']['freeze_epochs'], lr=m['job']['lr'], lr_from=m['job']['lr_from'], lr_find=m['job']['lr_find'],
         diverged=m['job']['diverged'], warnings=m['job']['warnings'] + m.get('warnings', []),   # run's, evaluation's
+        precision_used=m['job']['precision'], precision_reason=m['job']['precision_reason'],
         loss_kw=_loss_kw(cfg), train_counts=m['job']['train_counts'], leaks=leaks, metrics={s: v['overall'] for s, v in sp.items()},
         accuracy_ci={s: [v['ci']['accuracy']['low'], v['ci']['accuracy']['high']] for s, v in sp.items()}, versions=_versions())
 
@@ -327,6 +329,9 @@ def format_summary(s:dict # the dictionary `train_run` returns
              f"  weights : {s['weights']}"]
     if s.get('epochs_run') is not None and s['epochs_run'] < s['freeze_epochs'] + s['epochs'] and not s.get('diverged'):
         lines[-2] += f" (early stopping: {s['epochs_run']} run)"
+    if s.get('precision_used', 'fp32') != 'fp32' or s.get('precision') == 'auto':
+        why = f" (auto: {s['precision_reason']})" if s.get('precision_reason') else ''
+        lines[-2] += f", {s['precision_used']}{why}"
     if 'random' in s['weights']:
         lines.append("            (random weights: expect lower accuracy than with ImageNet weights)")
     for split, m in s['metrics'].items():

@@ -35,9 +35,9 @@ from .losses import get_loss, FocalLoss
 __all__ = ['MONITORS', 'DIVERGENCE_FACTOR', 'MALLOC_THRESHOLD', 'HEADS', 'LINEAR_HEAD', 'OPTIMIZERS', 'PRECISIONS',
            'LR_FIND_START', 'LR_FIND_ITERS', 'FASTAI_LR_FIND', 'FINE_TUNE_LR', 'SCHEDULES', 'MULTISTEP', 'MIXES',
            'roc_auc_score_macro', 'medical_metrics', 'EpochHistory', 'history', 'divergence_message',
-           'TerminateOnDivergence', 'retain_freed_memory', 'medical_learner', 'L2Penalty', 'CPUAutocast',
-           'set_precision', 'plot_lr_find', 'find_lr', 'fit_multistep', 'fine_tune_recipe', 'RunLog', 'SaveBest',
-           'study_callbacks', 'plain_progress', 'PlainProgress', 'WeightEMA']
+           'TerminateOnDivergence', 'retain_freed_memory', 'medical_learner', 'L2Penalty', 'auto_precision',
+           'CPUAutocast', 'set_precision', 'plot_lr_find', 'find_lr', 'fit_multistep', 'fine_tune_recipe', 'RunLog',
+           'SaveBest', 'study_callbacks', 'plain_progress', 'PlainProgress', 'WeightEMA']
 
 # %% ../nbs/06_train.ipynb #b456e1a6
 def roc_auc_score_macro(y, probs) -> float:
@@ -260,7 +260,16 @@ class L2Penalty(Callback):
         self.learn.loss = self.learn.loss + pen.detach()
 
 # %% ../nbs/06_train.ipynb #a7f13331
-PRECISIONS = ('fp32', 'fp16', 'bf16')
+PRECISIONS = ('fp32', 'fp16', 'bf16', 'auto')
+
+def auto_precision(device:str|torch.device='cpu', # where the model trains
+                  ) -> tuple:
+    "`(precision, reason)` that precision='auto' stands for on `device`: fp16 mixed precision on CUDA, bf16 autocast on a CPU with bf16 matrix units (AMX or AVX-512 BF16), else fp32."
+    dev = torch.device(device).type
+    if dev == 'cuda': return 'fp16', 'a CUDA GPU: fastai\'s fp16 mixed precision'
+    if dev == 'cpu' and (torch.cpu._is_amx_tile_supported() or torch.cpu._is_avx512_bf16_supported()):
+        return 'bf16', 'the CPU has bf16 matrix units (AMX or AVX-512 BF16)'
+    return 'fp32', f'no fp16/bf16 matrix units known to medfast on this {dev}'
 
 class CPUAutocast(Callback):
     "bfloat16 autocast of the forward pass on a CPU; the loss, the metrics and the weights stay fp32 (fastai's MixedPrecision is CUDA-only)."
@@ -277,8 +286,10 @@ class CPUAutocast(Callback):
 def set_precision(learn:Learner, # the learner
                   precision:str='fp32', # one of `PRECISIONS`
                  ) -> Learner:
-    "Train `learn` in `precision`: fastai's fp16 / bf16 on a GPU, bf16 autocast on a CPU; 'fp32' removes any of them."
+    "Train `learn` in `precision`: fastai's fp16 / bf16 on a GPU, bf16 autocast on a CPU, 'auto' as `auto_precision` says; 'fp32' removes any of them. Sets `learn.precision` to the one used."
     if precision not in PRECISIONS: raise MedfastError(f"precision={precision!r}: use one of {', '.join(PRECISIONS)}.")
+    if precision == 'auto': precision, learn.precision_reason = auto_precision(learn.dls.device)
+    learn.precision = precision
     learn.remove_cbs([c for c in learn.cbs if isinstance(c, CPUAutocast)])
     if hasattr(learn, 'mixed_precision'): learn.to_fp32()
     if precision == 'fp32': return learn
