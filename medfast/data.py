@@ -366,8 +366,8 @@ def open_image(fn, # an image file (any format PIL reads, whatever its extension
     try: return _open_file(fn)
     except (ImageError, OSError, UnidentifiedImageError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
         if packed := _packed(fn):   # a .dcm.gz, a .zip of scans
-            raise ImageError(f"Cannot read image {fn}: it is a {packed} archive, not an image or DICOM file. "
-                             f"Unpack it first (`{_PACKED[packed][1]} '{fn}'`) and use the files inside.") from e
+            raise ImageError(f"Cannot read image {fn}: it is a {packed} archive, not an image or DICOM file; unpack it "
+                             f"first (`{_PACKED[packed][1]} '{fn}'`) and use the files inside.") from e
         if isinstance(e, ImageError): raise
         raise ImageError(f"Cannot read image {fn}: {e}. The file is corrupt, truncated or not an image; "
                          "replace it with a good copy, or leave it out (its row of the CSV, or the file from its folder).") from e
@@ -399,7 +399,7 @@ def _remember(key:tuple|None, value=None):
 
 def _unreadable(errors:list, n:int) -> str:
     "'K of N images cannot be read: ...' from the `ImageError` messages of K files of N: each one's first sentence (it names the file)."
-    why = [str(e).split('. ')[0] for e in errors]
+    why = [str(e).split('. ')[0].rstrip('.') for e in errors]
     return f"{len(why)} of {n} images cannot be read: " + '; '.join(why[:20]) + ('; ...' if len(why) > 20 else '') + '.'
 
 def _read_each(paths, read) -> list:
