@@ -124,7 +124,10 @@ _ICC_MODE = {'1': 'L', 'L': 'L', 'LA': 'L', 'RGB': 'RGB', 'RGBA': 'RGB', 'CMYK':
 @functools.lru_cache(maxsize=64)
 def _icc_transform(icc:bytes, mode:str):
     "LittleCMS transform from ICC profile `icc` (images of mode `mode`) to sRGB; None if it changes no colour (sRGB)."
-    t = ImageCms.buildTransform(ImageCms.ImageCmsProfile(io.BytesIO(icc)), _SRGB, mode, 'RGB')
+    prof = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+    space = prof.profile.xcolor_space.strip()   # 'GRAY', 'RGB', 'CMYK', ...
+    if space != {'L': 'GRAY'}.get(mode, mode): raise ValueError(f"a {space} profile on {mode} pixels")
+    t = ImageCms.buildTransform(prof, _SRGB, mode, 'RGB')
     if mode == 'CMYK': return t
     lv = np.arange(0, 256, 1 if mode == 'L' else 17, dtype=np.uint8)   # all 256 greys, or 4,096 colours
     grid = lv[None] if mode == 'L' else np.stack(np.meshgrid(lv, lv, lv), -1).reshape(64, 64, 3)
