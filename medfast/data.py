@@ -6,17 +6,17 @@ Docs: https://medfast.github.io/medfast/data.html.md"""
 
 # %% ../nbs/01_data.ipynb #56e48865
 from __future__ import annotations
-import hashlib, importlib, json, os, re, threading, warnings
+import functools, hashlib, importlib, io, json, os, re, threading, warnings
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 import cv2, pydicom, imagehash
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from pydicom import uid as dicom_uid
-from pydicom.pixels import apply_modality_lut, apply_color_lut, get_decoder
+from pydicom.pixels import apply_modality_lut, apply_color_lut, apply_voi_lut, get_decoder
 from pydicom.errors import InvalidDicomError
 import torch
 from fastai.vision.all import (PILImage, DataBlock, ImageBlock, CategoryBlock, TransformBlock, ColReader, IndexSplitter, Resize,
@@ -28,15 +28,17 @@ from sklearn.model_selection import train_test_split
 from .core import *
 
 # %% auto #0
-__all__ = ['DICOM_EXTS', 'IMAGE_EXTS', 'SPLITS', 'MAX_PIXELS', 'READ_OPTIONS', 'WINDOWS', 'MEDMNIST_CLASSES', 'NEAR_DUP_DISTANCE',
-           'LeakageError', 'read_options', 'dicom_window', 'read_dicom', 'open_image', 'MedImage', 'verify_images',
-           'is_image_file', 'from_folder', 'from_csv', 'from_npz', 'read_items', 'image_hashes', 'near_duplicates',
-           'near_duplicate_groups', 'split_items', 'audit_splits', 'class_counts', 'balance_items', 'sampler_weights',
-           'backbone_stats', 'class_order', 'get_dls', 'test_dl', 'eval_preprocessing', 'eval_pipes', 'eval_batch']
+__all__ = ['DICOM_EXTS', 'JPEG2000_EXTS', 'IMAGE_EXTS', 'SPLITS', 'MAX_PIXELS', 'READ_OPTIONS', 'WINDOWS', 'MEDMNIST_CLASSES',
+           'NEAR_DUP_DISTANCE', 'LeakageError', 'read_options', 'dicom_window', 'read_dicom', 'open_image', 'MedImage',
+           'verify_images', 'is_image_file', 'from_folder', 'from_csv', 'from_npz', 'read_items', 'image_hashes',
+           'near_duplicates', 'near_duplicate_groups', 'split_items', 'audit_splits', 'class_counts', 'balance_items',
+           'sampler_weights', 'backbone_stats', 'class_order', 'get_dls', 'test_dl', 'eval_preprocessing', 'eval_pipes',
+           'eval_batch']
 
 # %% ../nbs/01_data.ipynb #4fd36166
 DICOM_EXTS = ('.dcm', '.dicom', '.ima')   # .ima: Siemens; DICOM files with other names are recognised by their content
-IMAGE_EXTS = ('.bmp', '.gif', '.jpeg', '.jpg', '.png', '.tif', '.tiff', '.webp') + DICOM_EXTS
+JPEG2000_EXTS = tuple(sorted(e for e, f in Image.registered_extensions().items() if f == 'JPEG2000'))   # .jp2, ...
+IMAGE_EXTS = ('.bmp', '.gif', '.jpeg', '.jpg', '.png', '.tif', '.tiff', '.webp') + JPEG2000_EXTS + DICOM_EXTS
 SPLITS = ('train', 'valid', 'test')
 _SPLIT_NAMES = {'train': 'train', 'valid': 'valid', 'val': 'valid', 'validation': 'valid', 'test': 'test'}
 
@@ -80,12 +82,19 @@ def _rescale(a:np.ndarray) -> np.ndarray:
     out = (np.clip(a, lo, hi) - lo) / (hi - lo) * 255 if hi > lo else np.zeros_like(a)
     return np.round(np.nan_to_num(out, nan=0.0)).astype(np.uint8)
 
-def _to_rgb(im:Image.Image) -> Image.Image:
-    "`im` as an 8-bit RGB image: a constant alpha dropped, another one composited onto black, high bit depths rescaled."
-    if im.mode == 'RGB': return im.copy()
+def _wide(mode:str) -> bool:
+    "Whether PIL mode `mode` holds more than 8 bits a sample: 16-bit ('I;16', 'I;16B', ...), 32-bit integer or float."
+    return mode in ('I', 'F') or mode.startswith('I;16')
+
+def _to_rgb(im:Image.Image, fn=None) -> Image.Image:
+    "`im` as 8-bit RGB: high depths rescaled, a colour profile applied (`_in_srgb`), an alpha dropped or composited."
+    icc = im.info.get('icc_profile')
+    if im.mode == 'RGB' and not icc: return im.copy()
     if im.mode == 'P': im = im.convert('RGBA' if 'transparency' in im.info else 'RGB')
-    if im.mode in ('I', 'F') or im.mode.startswith('I;16'): im = Image.fromarray(_rescale(np.asarray(im)), 'L')
-    if im.mode in ('LA', 'La', 'PA', 'RGBa'): im = im.convert('RGBA')
+    if _wide(im.mode): im = Image.fromarray(_rescale(np.asarray(im)), 'L')
+    if im.mode in ('La', 'PA', 'RGBa'): im = im.convert('LA' if im.mode == 'La' else 'RGBA')
+    if icc: im = _in_srgb(im, icc, fn)
+    if im.mode == 'LA': im = im.convert('RGBA')
     if im.mode == 'RGBA':
         lo, hi = im.getchannel('A').getextrema()
         if lo == hi: return im.convert('RGB')   # a constant alpha carries no information: the colours are kept
@@ -107,6 +116,42 @@ def _from_array(a) -> Image.Image:
         return Image.fromarray(np.dstack([_rescale(a[..., :3]), alpha]), 'RGBA')
     a = a if a.dtype == np.uint8 else _rescale(a)
     return Image.fromarray(a, 'L' if a.ndim == 2 else 'RGB' if a.shape[-1] == 3 else 'RGBA')
+
+# %% ../nbs/01_data.ipynb #6e0c919a
+_SRGB = ImageCms.createProfile('sRGB')
+_ICC_MODE = {'1': 'L', 'L': 'L', 'LA': 'L', 'RGB': 'RGB', 'RGBA': 'RGB', 'CMYK': 'CMYK'}   # PIL mode: its colours'
+
+@functools.lru_cache(maxsize=64)
+def _icc_transform(icc:bytes, mode:str):
+    "LittleCMS transform from ICC profile `icc` (images of mode `mode`) to sRGB; None if it changes no colour (sRGB)."
+    prof = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+    space = prof.profile.xcolor_space.strip()   # 'GRAY', 'RGB', 'CMYK', ...
+    if space != {'L': 'GRAY'}.get(mode, mode): raise ValueError(f"a {space} profile on {mode} pixels")
+    t = ImageCms.buildTransform(prof, _SRGB, mode, 'RGB')
+    if mode == 'CMYK': return t
+    lv = np.arange(0, 256, 1 if mode == 'L' else 17, dtype=np.uint8)   # all 256 greys, or 4,096 colours
+    grid = lv[None] if mode == 'L' else np.stack(np.meshgrid(lv, lv, lv), -1).reshape(64, 64, 3)
+    sample = Image.fromarray(grid, mode)
+    return None if np.array_equal(np.asarray(t.apply(sample)), np.asarray(sample.convert('RGB'))) else t
+
+def _in_srgb(im:Image.Image, # 8 bits a sample (or 1): L, LA, RGB, RGBA or CMYK
+             icc:bytes, # the ICC colour profile embedded in its file (PIL's `im.info['icc_profile']`)
+             fn=None, # the file, named in the warning
+            ) -> Image.Image:
+    "`im`'s colours converted from its profile to sRGB, as colour-managed viewers show them (RGB; RGBA with alpha)."
+    mode = _ICC_MODE.get(im.mode)
+    try:
+        if mode is None: raise ImageCms.PyCMSError(f"PIL applies none to a {im.mode} image")
+        t = _icc_transform(bytes(icc), mode)
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError) as e:
+        warnings.warn(f"{fn or 'An image'}: its embedded colour profile cannot be applied ({e}), so its colours are "
+                      "read as sRGB. If they look wrong, convert the file to sRGB ('Convert to Profile' in an editor).")
+        return im
+    if t is None: return im
+    out = t.apply(im if im.mode == mode else im.convert(mode))
+    if 'A' in im.getbands(): out.putalpha(im.getchannel('A'))
+    return out
+
 
 # %% ../nbs/01_data.ipynb #3e0cfb89
 WINDOWS = {  # CT windows (center, width) in Hounsfield units, as Radiopaedia's "Windowing (CT)" lists them
@@ -188,20 +233,31 @@ def _dicom_pixels(fn) -> tuple:
         else: fix = f"No decoder for its compression ({ts.name}) is installed here: {pip} adds pydicom's plugin for it."
         raise ImageError(f"Cannot read DICOM file {fn}: {why}. {fix}") from e
 
+def _voi(hu:np.ndarray, # modality values (HU for CT), (H, W)
+         ds, # the pydicom dataset they come from
+         window=None, # see `dicom_window`
+        ) -> np.ndarray:
+    "`hu` as 8-bit grey (H, W): by `window`, else the file's window (linear or SIGMOID), VOI LUT, or own range."
+    w = dicom_window(window, ds)
+    if w is None and window is None and ds.get('VOILUTSequence'):   # a lookup table (non-linear) in place of a window
+        bits = int(ds.VOILUTSequence[0].LUTDescriptor[2])   # its entries run from 0 to 2**bits - 1
+        out = apply_voi_lut(np.round(hu).astype(np.int64), ds, prefer_lut=True)
+        return np.round(np.clip(out / (2 ** bits - 1), 0, 1) * 255).astype(np.uint8)
+    if w is None: return _rescale(hu)
+    c, width = w
+    if window is None and str(ds.get('VOILUTFunction', '')).strip().upper() == 'SIGMOID':   # PS3.3 C.11.2.1.3.1
+        with np.errstate(over='ignore'): return np.round(255 / (1 + np.exp(-4 * (hu - c) / width))).astype(np.uint8)
+    return np.round(np.clip((hu - (c - width / 2)) / width, 0, 1) * 255).astype(np.uint8)
+
 def read_dicom(fn:str|Path, # a single-frame DICOM file (compressed transfer syntaxes that pydicom decodes, e.g. RLE)
                window=None, # see `dicom_window`; None: the file's own window, else its full range
               ) -> Image.Image:
-    "DICOM file `fn` as an 8-bit image ('L'; 'RGB' if colour): in modality units, windowed, MONOCHROME1 inverted."
+    "DICOM file `fn` as an 8-bit image ('L'; 'RGB' if colour): modality units, `_voi`, MONOCHROME1 inverted."
     ds, px = _dicom_pixels(fn)
     if ds.get('PhotometricInterpretation', '') == 'PALETTE COLOR':   # colour-table entries are 8 or 16 bits
         return Image.fromarray(px if px.dtype == np.uint8 else np.round(px / 257).astype(np.uint8), 'RGB')
     if ds.get('SamplesPerPixel', 1) != 1: return _from_array(px)   # colour: no window; 16-bit colour from its own range
-    hu = apply_modality_lut(px, ds).astype(np.float64)   # Rescale Slope/Intercept: stored values -> HU
-    w = dicom_window(window, ds)
-    if w is None: a = _rescale(hu)
-    else:
-        lo, hi = w[0] - w[1] / 2, w[0] + w[1] / 2
-        a = np.round(np.clip((hu - lo) / (hi - lo), 0, 1) * 255).astype(np.uint8)
+    a = _voi(apply_modality_lut(px, ds).astype(np.float64), ds, window)   # stored values -> HU -> grey levels
     if ds.get('PhotometricInterpretation', '') == 'MONOCHROME1': a = 255 - a   # 0 is white in MONOCHROME1
     return Image.fromarray(a, 'L')
 
@@ -230,12 +286,21 @@ def _frames(im:Image.Image) -> int:
     im.seek(0)
     return full
 
-def _deep_colour(im:Image.Image) -> bool:
-    "Whether `im` stores 16 bits per sample in a mode PIL decodes to 8, dropping the low byte (RGB, RGBA, LA, CMYK)."
+def _j2k_bits(fn:Path) -> int:
+    "The largest sample precision (bits) in JPEG 2000 file `fn`, from its codestream's SIZ marker (0 if not found)."
+    with open(fn, 'rb') as fh: head = fh.read(1 << 20)   # the header boxes come before the codestream
+    i = head.find(b'\xff\x4f\xff\x51')   # SOC, then SIZ: ... Csiz at +40, then Ssiz, XRsiz, YRsiz per component
+    n = int.from_bytes(head[i + 40:i + 42], 'big') if i >= 0 else 0
+    return max(((b & 0x7f) + 1 for b in head[i + 42:i + 42 + 3 * n:3]), default=0)
+
+def _deep_colour(im:Image.Image, fn:Path) -> bool:
+    "Whether file `fn` (opened as `im`) has over 8 bits a sample in a mode PIL decodes to 8 (RGB, RGBA, LA, CMYK)."
+    if _wide(im.mode): return False
+    if im.format == 'JPEG2000': return _j2k_bits(fn) > 8   # PIL shifts a 12- or 16-bit colour sample down to 8 bits
     args = im.tile[0].args if im.tile else None   # PIL's raw mode, e.g. 'RGB;16B' (PNG) or ('RGB;16N', ...) (TIFF)
     raw = args if isinstance(args, str) else args[0] if isinstance(args, tuple) and args and isinstance(args[0], str) \
           else ''
-    return im.mode not in ('I', 'F') and not im.mode.startswith('I;16') and ';16' in raw
+    return ';16' in raw
 
 def _read_cv2(fn:Path, orientation:int=1) -> Image.Image|None:
     "File `fn` decoded by OpenCV at full depth (`IMREAD_UNCHANGED`), RGB(A), EXIF `orientation` applied; or None."
@@ -249,7 +314,7 @@ def _read_cv2(fn:Path, orientation:int=1) -> Image.Image|None:
 def _open_file(fn:Path) -> Image.Image:
     "The image of file `fn`, fully decoded at its depth, with `READ_OPTIONS` (a JPEG over `max_side` at reduced scale)."
     side = READ_OPTIONS['max_side']
-    if _is_dicom(fn): return _to_rgb(read_dicom(fn, READ_OPTIONS['window']))
+    if _is_dicom(fn): return _to_rgb(read_dicom(fn, READ_OPTIONS['window']), fn)
     with _PIL_LIMIT:   # one thread at a time lifts PIL's global limit (predict reads the next batch in a worker thread)
         old, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None   # medfast checks the size, naming the file
         try: im = Image.open(fn)
@@ -266,18 +331,31 @@ def _open_file(fn:Path) -> Image.Image:
                 raise ImageError(f"Image {fn} holds {n} images ({im.format} pages or frames). medfast reads one image "
                                  "per file, as with a multi-frame DICOM: save each page you mean as its own file (PIL: "
                                  "im.seek(i), then im.save), one row each.")
-            if _deep_colour(im):   # PIL would keep only the high byte of each sample
+            if _deep_colour(im, fn):   # PIL would keep only the high byte of each sample
                 out = _read_cv2(fn, im.getexif().get(0x0112, 1))
                 if out is None: raise ImageError(f"Cannot read image {fn}: it stores 16 bits per colour sample, which "
                                                  "PIL reads only as 8 and OpenCV cannot read. Convert it to 16-bit "
                                                  "greyscale or 8-bit colour.")
+                if 'icc_profile' in im.info: out.info['icc_profile'] = im.info['icc_profile']   # OpenCV drops it
             else:
                 if side and max(im.size) > side and im.format == 'JPEG': im.draft(im.mode, (side, side))
                 im.load()  # force a full decode: truncated files fail here, not later
                 out = ImageOps.exif_transpose(im)
-            out = _to_rgb(out)
+                if _wide(im.mode) and im.format == 'TIFF' and im.tag_v2.get(262) == 0:   # WhiteIsZero: PIL inverts
+                    out = Image.fromarray(-np.asarray(out, np.float32), 'F')              # 8-bit grey only
+            out = _to_rgb(out, fn)
     if side and max(out.size) > side: out.thumbnail((side, side), Image.LANCZOS)
     return out
+
+_PACKED = {'gzip': (b'\x1f\x8b', 'gunzip'), 'zip': (b'PK\x03\x04', 'unzip'), 'bzip2': (b'BZh', 'bunzip2'),
+           'xz': (b'\xfd7zXZ\x00', 'unxz'), 'zstd': (b'\x28\xb5\x2f\xfd', 'unzstd')}   # archive: (magic bytes, command)
+
+def _packed(fn:Path) -> str|None:
+    "The kind of compressed archive file `fn` is (a `_PACKED` name, e.g. a `.dcm.gz` is 'gzip'), or None."
+    try:
+        with open(fn, 'rb') as fh: head = fh.read(8)
+    except OSError: return None
+    return next((k for k, (magic, _) in _PACKED.items() if head.startswith(magic)), None)
 
 def open_image(fn, # an image file (any format PIL reads, whatever its extension says, or DICOM), a PIL image, or an array
               ) -> Image.Image:
@@ -289,8 +367,11 @@ def open_image(fn, # an image file (any format PIL reads, whatever its extension
         raise ImageError(f"Image file {fn} does not exist. Check the path (and the folder relative paths are taken "
                          "from: --base, base= in Python), or remove the row from the items table.")
     try: return _open_file(fn)
-    except ImageError: raise
-    except (OSError, UnidentifiedImageError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
+    except (ImageError, OSError, UnidentifiedImageError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
+        if packed := _packed(fn):   # a .dcm.gz, a .zip of scans
+            raise ImageError(f"Cannot read image {fn}: it is a {packed} archive, not an image or DICOM file; unpack it "
+                             f"first (`{_PACKED[packed][1]} '{fn}'`) and use the files inside.") from e
+        if isinstance(e, ImageError): raise
         raise ImageError(f"Cannot read image {fn}: {e}. The file is corrupt, truncated or not an image; "
                          "replace it with a good copy, or leave it out (its row of the CSV, or the file from its folder).") from e
 
@@ -321,7 +402,7 @@ def _remember(key:tuple|None, value=None):
 
 def _unreadable(errors:list, n:int) -> str:
     "'K of N images cannot be read: ...' from the `ImageError` messages of K files of N: each one's first sentence (it names the file)."
-    why = [str(e).split('. ')[0] for e in errors]
+    why = [str(e).split('. ')[0].rstrip('.') for e in errors]
     return f"{len(why)} of {n} images cannot be read: " + '; '.join(why[:20]) + ('; ...' if len(why) > 20 else '') + '.'
 
 def _read_each(paths, read) -> list:
