@@ -231,13 +231,15 @@ def _smallest(bodies:list, size:int, native:int, ok) -> int|None:
 
 def check_input_size(arch:str, # a timm architecture name
                      size:int, # the side of the (square) training images, in pixels
+                     small_stem:bool=False, # with `small_input_stem` (a stride-1 stem keeps 4-16x more of the map)
                     ) -> dict:
     "dict(feature_map: the body's last map (h, w) at `size`, None if it pools; note if 1 x 1); else `MedfastError`."
     with torch.device('meta'): model, cfg = create_model(arch, 2, pretrained='none')
-    bodies, native = [model[0].eval()], int(cfg.get('input_size', (3, 224, 224))[-1])
+    stem = small_input_stem if small_stem else (lambda m: m)
+    bodies, native = [stem(model[0]).eval()], int(cfg.get('input_size', (3, 224, 224))[-1])
     out = _body_output(bodies[0], size)
     if isinstance(out, NotImplementedError) or 'meta' in str(out).lower():   # no meta version of an operation: CPU
-        bodies.append(create_model(arch, 2, pretrained='none')[0][0].eval())
+        bodies.append(stem(create_model(arch, 2, pretrained='none')[0][0]).eval())
         out = _body_output(bodies[1], size)
     if isinstance(out, Exception):
         fits = _smallest(bodies, size, native, lambda o: not isinstance(o, Exception))

@@ -103,7 +103,8 @@ def run_jobs(jobs:list, # `(items, cfg, folder, name)` tuples; a folder with a f
     kept, left = len(jobs) - len(todo), 0
     if max_jobs is not None: todo, left = todo[:max_jobs], max(0, len(todo) - max_jobs)
     cfgs = {d: cfg for _, cfg, d, _ in todo}
-    for arch, size in dict.fromkeys((c.arch, c.size) for c in cfgs.values()): check_input_size(arch, size)   # first
+    for arch, size, stem in dict.fromkeys((c.arch, c.size, c.small_stem) for c in cfgs.values()):
+        check_input_size(arch, size, stem)   # first
     say = (lambda i, d, what: print(_job_line(i, len(todo), what, d, config_dict(cfgs[d]), label), flush=True)) if progress else (lambda *a: None)
     if executor == 'sequential' or not todo:
         for i, (it, cfg, d, n) in enumerate(todo, 1): say(i, d, 'started'); fit_job(it, cfg, d, threads, n)

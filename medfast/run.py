@@ -232,7 +232,7 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
     if outputs not in OUTPUTS: raise MedfastError(f"outputs={outputs!r}: use one of {OUTPUTS}.")
     cfg = cfg if isinstance(cfg, TrainConfig) else make_config(cfg)
     _check_split(items, cfg)
-    size = check_input_size(cfg.arch, cfg.size)   # a size the backbone cannot take fails here, before any work
+    size = check_input_size(cfg.arch, cfg.size, cfg.small_stem)   # a size the backbone cannot take fails here, before any work
     if size['note']: warnings.warn(size['note'])
     full = outputs == 'full'
     with _reading(cfg):   # DICOM window and image size limits, for every image this run reads
