@@ -1,7 +1,8 @@
 """Choose medfast's default recipe by cross-validation across the shared sets, never on a test split (issue 26).
 
 Each candidate is one medfast option changed from the base recipe (today's default: MobileNetV2 from the local
-ImageNet weights, 1 frozen + 5 epochs, fastai's fine-tuning rate 2e-3, fastai's augmentation), measured on its own
+ImageNet weights, 1 frozen + 5 epochs, fastai's fine-tuning rate 2e-3, fastai's augmentation; `precision='auto'`,
+with the `fp32` candidate measuring what autocast costs in accuracy), measured on its own
 with `medfast.protocols.compare` on the same folds: stratified k-fold (grouped by patient, slide or slice series where
 the set has one) over each set's training + validation rows. Official test rows (BreastMNIST, RetinaMNIST) and the
 held-out 20 % test split of the other sets are never trained on or scored here; they are scored once, after the
@@ -37,6 +38,7 @@ CANDIDATES = dict(   # name -> the settings it changes from the base recipe
     label_smoothing=dict(loss='label_smoothing', label_smoothing=0.1),
     tta=dict(tta=4),                                    # test-time augmentation of the validation predictions
     upscaled=dict(size=2),                              # the input size: this many times the base size (--size)
+    fp32=dict(precision='fp32'),                        # the base recipe without bf16/fp16 autocast (issue 25's check)
 )
 
 def _ci(x) -> tuple:
@@ -79,7 +81,8 @@ def _fmt(t:pd.DataFrame, ref:str='base') -> str:
 
 def main(a):
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    base = dict(arch='mobilenetv2_100', pretrained=str(weights_file('mobilenetv2_100')), size=a.size, n_boot=100, seed=a.seed)
+    base = dict(arch='mobilenetv2_100', pretrained=str(weights_file('mobilenetv2_100')), size=a.size, n_boot=100, seed=a.seed,
+                precision='auto')
     for name in a.data:
         parts, read_kw, split_kw = SETS[name]
         items = read_items(data_dir(*parts), **read_kw)

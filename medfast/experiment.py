@@ -16,15 +16,16 @@ from matplotlib.figure import Figure
 from scipy import stats
 from sklearn.model_selection import StratifiedGroupKFold
 from .core import *
-from .data import _file_hashes, _merge_groups, _holdout, _few
+from .data import _file_hashes, _merge_groups, _holdout, _few, near_duplicate_groups
 
 # %% auto #0
 __all__ = ['cv_folds', 'fold_items', 'holm', 'paired_tests', 'summarize', 'select', 'plot_compare', 'cv_scores']
 
 # %% ../nbs/09_experiment.ipynb #5e322808
-def _cv_groups(df:pd.DataFrame, by_patient:bool, group_duplicates:bool) -> np.ndarray:
-    "One group id per row of `df`: rows sharing a patient (when `by_patient`) or identical file bytes share a group."
+def _cv_groups(df:pd.DataFrame, by_patient:bool, group_duplicates:bool, group_near_duplicates:bool=False) -> np.ndarray:
+    "One group id per row of `df`: rows sharing a patient, identical file bytes or (optionally) a near-duplicate group."
     keys = []
+    if group_near_duplicates: keys.append([f'near{g}' for g in near_duplicate_groups(df)])
     if by_patient: keys.append([None if pd.isna(p) else str(p) for p in df['patient']])
     if group_duplicates and 'path' in df.columns:
         h = _file_hashes(df['path'], missing_ok=True)
@@ -52,6 +53,7 @@ def cv_folds(items:pd.DataFrame, # items table with `path` and `label` (and mayb
              test_pct:float=0.0, # fraction of the items (or patients) held out as a fixed outer test split
              seed:int=42, # random seed: the same seed gives the same folds
              group_duplicates:bool=True, # keep byte-identical image files in one fold
+             group_near_duplicates:bool=False, # also keep near-duplicate images (`near_duplicate_groups`) in one fold
             ) -> pd.DataFrame:
     "A copy of `items` with `split` ('cv' or 'test') and `fold_0`, `fold_1`, ... (fold 0..k-1, -1 for test rows)."
     if not isinstance(k, (int, np.integer)) or k < 2: raise DataError(f"k={k!r}: cross-validation needs at least 2 folds.")
@@ -62,7 +64,7 @@ def cv_folds(items:pd.DataFrame, # items table with `path` and `label` (and mayb
     if by_patient and 'patient' not in items.columns:
         raise DataError(f"by_patient=True needs a 'patient' column; columns: {', '.join(map(str, items.columns))}.")
     df = items.drop(columns=[c for c in items.columns if str(c).startswith('fold_')]).copy()
-    y, groups = df['label'].astype(str).to_numpy(), _cv_groups(df, by_patient, group_duplicates)
+    y, groups = df['label'].astype(str).to_numpy(), _cv_groups(df, by_patient, group_duplicates, group_near_duplicates)
     what = 'patients' if by_patient else 'groups of images'
     split = np.full(len(df), 'cv', dtype=object)
     if test_pct > 0:

@@ -147,7 +147,8 @@ def _pin_table(df:pd.DataFrame, fn:Path, cols:list, what:str):
 def _cv_setup(items:pd.DataFrame, out:Path, k:int, repeats:int, cfg:TrainConfig) -> pd.DataFrame:
     "The folds of the protocol in `out`: made and saved as folds.csv the first time, checked against it afterwards."
     out.mkdir(parents=True, exist_ok=True)
-    folds = cv_folds(items, k=k, repeats=repeats, by_patient=cfg.by_patient, test_pct=cfg.test_pct, seed=cfg.seed)
+    folds = cv_folds(items, k=k, repeats=repeats, by_patient=cfg.by_patient, test_pct=cfg.test_pct, seed=cfg.seed,
+                     group_near_duplicates=cfg.near_duplicates == 'group')
     _pin_table(folds, out/PROTOCOL_FILES.folds, ['path', 'label', 'split'] + [f'fold_{r}' for r in range(repeats)],
                'other folds (another seed, k, repeats or data)')
     return folds
