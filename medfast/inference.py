@@ -21,15 +21,17 @@ from safetensors.torch import save_file, load_file
 import medfast
 from .core import *
 from .data import eval_preprocessing, eval_pipes, eval_batch, _unreadable
-from .models import in_channels, DualModel, create_dual_model, brain_head, head_nf, small_input_stem
+from .models import in_channels, DualModel, create_dual_model, brain_head, head_nf, small_input_stem, FoldEnsemble
 
 # %% auto #0
-__all__ = ['EXPORT_FORMAT', 'EXPORT_VERSION', 'WEIGHTS_FN', 'META_FN', 'export_model', 'read_meta', 'load_model', 'predict']
+__all__ = ['EXPORT_FORMAT', 'EXPORT_VERSION', 'WEIGHTS_FN', 'META_FN', 'ENSEMBLE_VERSION', 'export_model', 'read_meta',
+           'load_model', 'predict', 'export_ensemble']
 
 # %% ../nbs/10_inference.ipynb #747f5aa2
 EXPORT_FORMAT, EXPORT_VERSION = 'medfast-export', 1
 WEIGHTS_FN, META_FN = 'model.safetensors', 'model.json'
-_SUPPORTED = (1,)
+ENSEMBLE_VERSION = 2   # an export of several models (`export_ensemble`): a medfast that reads only version 1 refuses it
+_SUPPORTED = (1, 2)
 
 # %% ../nbs/10_inference.ipynb #d180ed9a
 def _head_kw(head:nn.Module) -> dict:
@@ -86,6 +88,24 @@ def _head_settings(model:nn.Module, arch:str, n_out:int, n_in:int, dual:dict|Non
                        "medical_learner/vision_learner models with those heads; save a custom model with safetensors yourself.")
 
 # %% ../nbs/10_inference.ipynb #d6b7fafd
+def _export_target(dirname, overwrite:bool, extra:dict|None, who:str) -> Path:
+    "The export folder `dirname`, checked before any work: not a file, no export in it unless `overwrite`, `extra` JSON-able."
+    d = Path(dirname).expanduser()
+    if d.exists() and not d.is_dir(): raise MedfastError(f"{d} is a file, not a folder; choose another dirname.")
+    old = [str(d/f) for f in (WEIGHTS_FN, META_FN) if (d/f).exists()]
+    if old and not overwrite:
+        raise MedfastError(f"{', '.join(old)} already exist(s); choose a new folder or pass overwrite=True to replace them.")
+    try: json.dumps(extra or {})
+    except TypeError as e: raise MedfastError(f"{who}: `extra` must be JSON-serialisable ({e}).") from None
+    return d
+
+def _write_export(d:Path, sd:dict, meta:dict) -> Path:
+    "Write the weights `sd` (safetensors) and `meta` (JSON) into the folder `d`, each file whole or not at all; returns `d`."
+    d.mkdir(parents=True, exist_ok=True)
+    write_atomic(d/WEIGHTS_FN, lambda fn: save_file(sd, fn, metadata={'format': 'pt', 'medfast': medfast.__version__}))
+    write_atomic(d/META_FN, lambda fn: Path(fn).write_text(json.dumps(meta, indent=2)))
+    return d
+
 def export_model(learn, # a trained fastai `Learner` from `medical_learner` or `vision_learner` with a timm arch name
                  dirname:str|Path, # folder to write `model.safetensors` and `model.json` into (created if needed)
                  size:int|tuple|None=None, # image size (h, w) the model expects; None reads it from the DataLoaders' `Resize`
@@ -97,13 +117,7 @@ def export_model(learn, # a trained fastai `Learner` from `medical_learner` or `
     if not isinstance(arch, str):
         raise MedfastError(f"export_model needs a learner built from a timm architecture name (learn.arch is {arch!r}); "
                            "use medical_learner(dls, 'resnet18', ...) or vision_learner(dls, 'resnet18').")
-    d = Path(dirname).expanduser()
-    if d.exists() and not d.is_dir(): raise MedfastError(f"{d} is a file, not a folder; choose another dirname.")
-    old = [str(d/f) for f in (WEIGHTS_FN, META_FN) if (d/f).exists()]
-    if old and not overwrite:
-        raise MedfastError(f"{', '.join(old)} already exist(s); choose a new folder or pass overwrite=True to replace them.")
-    try: json.dumps(extra or {})
-    except TypeError as e: raise MedfastError(f"export_model: `extra` must be JSON-serialisable ({e}).") from None
+    d = _export_target(dirname, overwrite, extra, 'export_model')
     model = learn.model
     classes = [str(c) for c in learn.dls.vocab]
     dual = dict(shared=model.shared, concat_pool=isinstance(model.pool[0], AdaptiveConcatPool2d)) if isinstance(model, DualModel) else None
@@ -122,11 +136,7 @@ def export_model(learn, # a trained fastai `Learner` from `medical_learner` or `
                 arch=arch, n_in=n_in, n_out=n_out, classes=classes, **eval_preprocessing(learn.dls, size, who='export_model'), head=head, dual=dual,
                 activation='softmax', weights_source=getattr(learn, 'weights_source', None), extra=dict(extra or {}),
                 small_stem=bool(getattr(learn, 'small_stem', False)))
-    sd = {k: v.detach().cpu().contiguous().clone() for k,v in model.state_dict().items()}
-    d.mkdir(parents=True, exist_ok=True)
-    write_atomic(d/WEIGHTS_FN, lambda fn: save_file(sd, fn, metadata={'format': 'pt', 'medfast': medfast.__version__}))
-    write_atomic(d/META_FN, lambda fn: Path(fn).write_text(json.dumps(meta, indent=2)))
-    return d
+    return _write_export(d, {k: v.detach().cpu().contiguous().clone() for k,v in model.state_dict().items()}, meta)
 
 # %% ../nbs/10_inference.ipynb #60ca0012
 def read_meta(dirname:str|Path, # folder written by `export_model`
@@ -157,19 +167,25 @@ def _load_weights(fn:Path) -> dict:
         raise WeightsError(f"{fn} is not a valid safetensors file ({type(e).__name__}: {e}). medfast never unpickles "
                            f"weights; write them with export_model.") from None
 
-def load_model(dirname:str|Path, # folder written by `export_model`
-               device:str|torch.device='cpu', # device to put the model on
-               channels_last:bool=True, # the channels-last memory format (faster convolutions on CPUs and GPUs; same outputs up to rounding)
-              ) -> tuple[nn.Module, dict]:
-    "Rebuild the exported model (timm, `pretrained=False`) and load its safetensors weights; returns `(model, meta)`."
-    meta = read_meta(dirname)
-    fn = Path(dirname).expanduser()/WEIGHTS_FN
-    sd = _load_weights(fn)
+def _rebuild(meta:dict, dirname) -> nn.Module:
+    "The model `meta` describes (from `dirname`'s JSON), with timm's random weights."
     try: model = _build(meta['arch'], meta['n_out'], meta['n_in'], meta['head'], meta.get('dual'))
     except Exception as e:
         raise MedfastError(f"Cannot build {meta['arch']!r} from {Path(dirname)/META_FN} with timm {timm.__version__} "
                            f"({type(e).__name__}: {e}); install the timm version that wrote it ({meta.get('timm_version')}).") from None
     if meta.get('small_stem'): small_input_stem(model)   # strides and pooling are not weights: the JSON says
+    return model
+
+def load_model(dirname:str|Path, # folder written by `export_model` or `export_ensemble`
+               device:str|torch.device='cpu', # device to put the model on
+               channels_last:bool=True, # the channels-last memory format (faster convolutions on CPUs and GPUs; same outputs up to rounding)
+              ) -> tuple[nn.Module, dict]:
+    "Rebuild the exported model (timm, `pretrained=False`; a `FoldEnsemble` for `export_ensemble`) and load its weights; `(model, meta)`."
+    meta = read_meta(dirname)
+    fn = Path(dirname).expanduser()/WEIGHTS_FN
+    sd = _load_weights(fn)
+    k = meta.get('members')   # an `export_ensemble` folder: k models of one description
+    model = FoldEnsemble([_rebuild(meta, dirname) for _ in range(k)]) if k else _rebuild(meta, dirname)
     try: model.load_state_dict(sd, strict=True)
     except RuntimeError as e:
         raise WeightsError(f"The weights in {fn} do not fit {meta['arch']!r} as described in {META_FN}: {e}") from None
@@ -234,3 +250,26 @@ def predict(model_or_dir, # an export folder, or the `(model, meta)` pair return
     for j,c in enumerate(classes): df[f'prob_{c}'] = p[:, j]
     if on_error == 'skip': df['error'] = [errors.get(fn, '') for fn in fns]
     return df
+
+# %% ../nbs/10_inference.ipynb #f859d114
+_MEMBER_FREE = ('extra', 'weights_source', 'medfast_version', 'fastai_version', 'timm_version', 'torch_version')
+
+def export_ensemble(model_dirs:list, # two or more folders written by `export_model` (e.g. the k fold models of a cross-validation)
+                    dirname:str|Path, # folder to write the ensemble's `model.safetensors` and `model.json` into (created)
+                    extra:dict|None=None, # more JSON-serialisable facts to store under `meta['extra']`
+                    overwrite:bool=False, # replace an existing export in `dirname`
+                   ) -> Path:
+    "One export whose model averages the class probabilities of the models in `model_dirs` (`FoldEnsemble`); returns the folder."
+    dirs = [Path(x).expanduser() for x in model_dirs]
+    if len(dirs) < 2: raise MedfastError(f"export_ensemble needs two or more model folders, not {len(dirs)}.")
+    metas = [read_meta(x) for x in dirs]
+    for x, m in zip(dirs, metas):
+        if m.get('members'): raise MedfastError(f"{x} is already an ensemble; give the folders of its single models.")
+        diff = sorted(k for k in set(m) | set(metas[0]) if k not in _MEMBER_FREE and m.get(k) != metas[0].get(k))
+        if diff: raise MedfastError(f"{x} differs from {dirs[0]} in {', '.join(diff)}: the models of an ensemble must share the "
+                                    "architecture, head, classes and preprocessing.")
+    d = _export_target(dirname, overwrite, extra, 'export_ensemble')
+    sd = {f'members.{i}.{k}': v for i, x in enumerate(dirs) for k, v in _load_weights(x/WEIGHTS_FN).items()}
+    meta = metas[0] | dict(format_version=ENSEMBLE_VERSION, medfast_version=medfast.__version__, members=len(dirs),
+                           member_folders=[str(x) for x in dirs], extra=dict(extra or {}))
+    return _write_export(d, sd, meta)

@@ -271,7 +271,7 @@ from pytorch_grad_cam import GradCAM, GradCAMPlusPlus, EigenCAM
 from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 from pytorch_grad_cam.utils.image import show_cam_on_image
 from .data import eval_preprocessing, eval_pipes, eval_batch
-from .models import in_channels, DualModel
+from .models import in_channels, DualModel, FoldEnsemble
 
 # %% ../nbs/08_interpret.ipynb #f38ba98e
 class CamError(MedfastError):
@@ -442,7 +442,7 @@ def grad_cam(model_or_learn, # a fastai `Learner`, or the `(model, meta)` pair f
              image, # an image path, PIL image or array/tensor (read by `open_image`), or a list of them (one batched pass: a list of maps)
              target:int|str|None=None, # class to explain: None (the predicted class), a class index or a class name
              method:str='gradcam', # 'gradcam', 'gradcam++' or 'eigencam'
-             layer:nn.Module|None=None, # target layer (default: `cam_target_layer` at the model's input size)
+             layer:nn.Module|None=None, # target layer (default: `cam_target_layer` at the input size; a `FoldEnsemble`: each member's, maps averaged)
              size:int|tuple|None=None, # model input size (default: the learner's / export's size)
              reshape=None, # pytorch-grad-cam `reshape_transform` making the layer's output a map (default: none for CNNs, tokens -> map for ViTs)
             ) -> np.ndarray|list:
@@ -454,15 +454,16 @@ def grad_cam(model_or_learn, # a fastai `Learner`, or the `(model, meta)` pair f
     p = next(model.parameters())
     x = eval_batch(imgs, pipes[0]).to(p.device, p.dtype).requires_grad_(True)   # gradients flow even through a frozen body
     tgt = None if target is None else [ClassifierOutputTarget(_class_index(target, classes))] * len(imgs)
-    dual, was = isinstance(model, DualModel), model.training
+    members = list(model.members) if isinstance(model, FoldEnsemble) else [model]   # an ensemble: every member's map
+    dual, was, layers = isinstance(members[0], DualModel), model.training, [layer]
     try:
         model.eval()
         if layer is None or reshape is None:   # find the layer, or check it, at the model's input size (a DualModel: its first body)
-            layer, auto, _ = _cam_spec(model.body if dual else model, _hw(x.shape), layer, arch)
-            reshape = reshape or auto
+            specs = [_cam_spec(m.body if dual else m, _hw(x.shape), layer, arch) for m in (members if layer is None else members[:1])]
+            layers, reshape = [s[0] for s in specs], reshape or specs[0][1]
         net = _FirstInput(model, eval_batch(imgs, pipes[1]).to(p.device, p.dtype)).eval() if dual else model  # the segmented image held fixed
         try:
-            with _no_inplace(model), _CAMS[method](model=net, target_layers=[layer], reshape_transform=reshape) as cam:
+            with _no_inplace(model), _CAMS[method](model=net, target_layers=layers, reshape_transform=reshape) as cam:
                 ms = cam(input_tensor=x, targets=tgt)
         except MedfastError: raise
         except Exception as e:

@@ -25,7 +25,7 @@ from .core import *
 __all__ = ['OFFLINE_WEIGHTS', 'WEIGHTS_WORDS', 'SIZE_STEP', 'STUDY_BACKBONES', 'STEM_POOLS', 'check_arch', 'timm_state_dict',
            'offline_weights_installed', 'offline_weights_file', 'weights_kind', 'resolve_weights', 'hub_reachable',
            'hub_offline', 'weights_guard', 'create_model', 'check_input_size', 'DualModel', 'create_dual_model',
-           'body_splitter', 'count_params', 'in_channels', 'head_nf', 'backbone_table', 'brain_head',
+           'FoldEnsemble', 'body_splitter', 'count_params', 'in_channels', 'head_nf', 'backbone_table', 'brain_head',
            'small_input_stem']
 
 # %% ../nbs/04_models.ipynb #8758a2e5
@@ -293,6 +293,19 @@ def create_dual_model(arch:str, # a timm architecture name (a CNN: its body must
     head = create_head(nf, n_out, pool=False, **head_kw)
     apply_init(head, nn.init.kaiming_normal_)
     return DualModel(body, None if shared else copy.deepcopy(body), head, concat_pool), cfg
+
+# %% ../nbs/04_models.ipynb #f4437984
+class FoldEnsemble(nn.Module):
+    "Several classifiers as one: `forward` gives log(mean of the members' softmax), shape (batch, classes)."
+    def __init__(self,
+                 members:list, # models with the same inputs and classes (e.g. the k fold models of a cross-validation)
+                ):
+        super().__init__()
+        if len(members) < 1: raise MedfastError("FoldEnsemble needs at least one member model.")
+        self.members = nn.ModuleList(members)
+    def forward(self, *xs): # each x: (batch, channels, height, width), as every member takes it
+        p = torch.stack([m(*xs).float().softmax(dim=1) for m in self.members]).mean(0)
+        return p.clamp_min(torch.finfo(p.dtype).tiny).log()
 
 # %% ../nbs/04_models.ipynb #6453edd5
 def body_splitter(frac:float=0.5, # fraction of the body's layers that go into the first (earliest) group
