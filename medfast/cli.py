@@ -18,7 +18,7 @@ from .run import train_run, demo, predict_run, lr_plan, DEMO, DEMO_OUT, _reading
 from .models import WEIGHTS_WORDS, weights_kind
 from contextlib import nullcontext
 from .report import report, protocol_report
-from .protocols import protocol_run, SWEEP_STAGES, SWEEP_START, METRICS, _n_done
+from .protocols import protocol_run, SWEEP_STAGES, SWEEP_START, METRICS, FINALS, _n_done
 
 # %% auto #0
 __all__ = ['COMMANDS', 'add_config_args', 'config_from_args', 'main']
@@ -199,7 +199,7 @@ def _protocol(a):
                             cfg=config_from_args(a, cfg), metric=a.metric, k=a.k, repeats=a.repeats, **kw)
     c = config_from_args(a, cfg)
     if ',' in c.arch: raise MedfastError(f"medfast cv trains one backbone; for {c.arch} use `medfast compare`.")
-    return protocol_run('cv', a.data, a.out, cfg=c, k=a.k, repeats=a.repeats, **kw)
+    return protocol_run('cv', a.data, a.out, cfg=c, k=a.k, repeats=a.repeats, final=a.final, **kw)
 
 _SWEPT = tuple(dict.fromkeys(k for st in SWEEP_STAGES for k in st))
 
@@ -209,6 +209,8 @@ def _protocol_args(p:argparse.ArgumentParser, kind:str):
     if kind != 'sweep':
         p.add_argument('--k', type=int, default=5, help='number of folds (default: 5)')
         p.add_argument('--repeats', type=int, default=1, help='repetitions of the k folds with other assignments (default: 1)')
+    if kind == 'cv': p.add_argument('--final', choices=FINALS, default='none', help="the model the protocol leaves: none, or "
+                                    "ensemble (the k fold models averaged, in OUT/model, for medfast predict OUT)")
     if kind != 'cv': p.add_argument('--metric', default='accuracy', help=f"the validation metric that ranks or pairs the models: one of {', '.join(METRICS)} (default: accuracy)")
     if kind == 'sweep': p.add_argument('--tol', type=float, default=0.0, help='ties within TOL of the best go to fewer parameters (default: 0)')
     if kind == 'compare':

@@ -28,12 +28,12 @@ from sklearn.model_selection import train_test_split
 from .core import *
 
 # %% auto #0
-__all__ = ['DICOM_EXTS', 'JPEG2000_EXTS', 'IMAGE_EXTS', 'SPLITS', 'MAX_PIXELS', 'READ_OPTIONS', 'WINDOWS', 'MEDMNIST_CLASSES',
-           'NEAR_DUP_DISTANCE', 'LeakageError', 'read_options', 'dicom_window', 'read_dicom', 'open_image', 'MedImage',
-           'verify_images', 'is_image_file', 'from_folder', 'from_csv', 'from_npz', 'read_items', 'image_hashes',
-           'near_duplicates', 'near_duplicate_groups', 'split_items', 'audit_splits', 'class_counts', 'balance_items',
-           'sampler_weights', 'backbone_stats', 'class_order', 'get_dls', 'test_dl', 'eval_preprocessing', 'eval_pipes',
-           'eval_batch']
+__all__ = ['DICOM_EXTS', 'JPEG2000_EXTS', 'IMAGE_EXTS', 'SPLITS', 'MAX_PIXELS', 'READ_OPTIONS', 'WINDOWS', 'IMAGE_CACHE_MB',
+           'MEDMNIST_CLASSES', 'NEAR_DUP_DISTANCE', 'LeakageError', 'read_options', 'dicom_window', 'read_dicom',
+           'open_image', 'clear_image_cache', 'MedImage', 'verify_images', 'is_image_file', 'from_folder', 'from_csv',
+           'from_npz', 'read_items', 'image_hashes', 'near_duplicates', 'near_duplicate_groups', 'split_items',
+           'audit_splits', 'class_counts', 'balance_items', 'sampler_weights', 'backbone_stats', 'class_order',
+           'get_dls', 'test_dl', 'eval_preprocessing', 'eval_pipes', 'eval_batch']
 
 # %% ../nbs/01_data.ipynb #4fd36166
 DICOM_EXTS = ('.dcm', '.dicom', '.ima')   # .ima: Siemens; DICOM files with other names are recognised by their content
@@ -366,7 +366,7 @@ def open_image(fn, # an image file (any format PIL reads, whatever its extension
     if not fn.is_file():
         raise ImageError(f"Image file {fn} does not exist. Check the path (and the folder relative paths are taken "
                          "from: --base, base= in Python), or remove the row from the items table.")
-    try: return _open_file(fn)
+    try: return _decoded(fn)
     except (ImageError, OSError, UnidentifiedImageError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
         if packed := _packed(fn):   # a .dcm.gz, a .zip of scans
             raise ImageError(f"Cannot read image {fn}: it is a {packed} archive, not an image or DICOM file; unpack it "
@@ -374,6 +374,32 @@ def open_image(fn, # an image file (any format PIL reads, whatever its extension
         if isinstance(e, ImageError): raise
         raise ImageError(f"Cannot read image {fn}: {e}. The file is corrupt, truncated or not an image; "
                          "replace it with a good copy, or leave it out (its row of the CSV, or the file from its folder).") from e
+
+# %% ../nbs/01_data.ipynb #9e620873
+IMAGE_CACHE_MB = int(os.environ.get('MEDFAST_IMAGE_CACHE_MB', 1024))   # decoded images kept per process (MB); 0: none
+_PIXELS, _PIXELS_USED = {}, [0]   # (content hash, read options) -> decoded image; bytes held
+
+def _content_key(fn:Path) -> tuple:
+    "`fn`'s identity for `_PIXELS`: the BLAKE2b hash of its bytes and the current `READ_OPTIONS`."
+    h = hashlib.blake2b(digest_size=16)
+    with open(fn, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
+    return h.hexdigest(), repr(sorted(READ_OPTIONS.items()))
+
+def _decoded(fn:Path) -> Image.Image:
+    "`_open_file(fn)`, decoded once per process while `IMAGE_CACHE_MB` allows (`_PIXELS`); a copy each time."
+    if IMAGE_CACHE_MB <= 0: return _open_file(fn)
+    key = _content_key(fn)
+    im = _PIXELS.get(key)
+    if im is None:
+        im = _open_file(fn)
+        n = im.width * im.height * len(im.getbands())
+        if _PIXELS_USED[0] + n <= IMAGE_CACHE_MB * 2**20: _PIXELS[key] = im; _PIXELS_USED[0] += n
+    return im.copy()
+
+def clear_image_cache():
+    "Forget every decoded image `open_image` keeps (`IMAGE_CACHE_MB`), freeing its memory."
+    _PIXELS.clear(); _PIXELS_USED[0] = 0
 
 # %% ../nbs/01_data.ipynb #ea0d384d
 class MedImage(PILImage):

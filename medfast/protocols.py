@@ -16,13 +16,14 @@ from .data import read_items, verify_images
 from .config import *
 from .run import run_training, split_for, lr_plan, _versions, _data_record
 from .models import check_input_size
+from .inference import export_ensemble, META_FN
 from .experiment import *
 from .experiment import _fold_design, _job_scores
 from .report import protocol_report
 
 # %% auto #0
-__all__ = ['METRICS', 'SWEEP_STAGES', 'SWEEP_START', 'SWEEP_SHOWN', 'PROTOCOLS', 'fit_job', 'run_jobs', 'cross_validate',
-           'compare', 'sweep', 'protocol_run', 'format_protocol']
+__all__ = ['FINALS', 'METRICS', 'SWEEP_STAGES', 'SWEEP_START', 'SWEEP_SHOWN', 'PROTOCOLS', 'fit_job', 'run_jobs', 'fold_ensemble',
+           'cross_validate', 'compare', 'sweep', 'protocol_run', 'format_protocol']
 
 # %% ../nbs/14_protocols.ipynb #34d8bf73
 def _safe(name:str) -> str: return ''.join(c if c.isalnum() or c in '._-' else '_' for c in str(name))
@@ -32,17 +33,18 @@ def fit_job(items:pd.DataFrame, # items table with a train / valid (/ test) spli
             out:str|Path, # the job's folder (an unfinished one is trained again)
             threads:int|None=None, # torch CPU threads for this job (None: leave as is)
             name:str|None=None, # the job's model name in the protocol's tables (default: the backbone)
+            export:bool=False, # also write the trained model to out/model (`export_model`), e.g. for a fold ensemble
            ) -> dict:
     "Train one job with the pipeline (`run_training(outputs='job')`) into `out`; returns its metrics."
     old = torch.get_num_threads()
     if threads: torch.set_num_threads(threads)
-    try: return run_training(items, cfg, out, overwrite=True, outputs='job', quiet=True, name=name)
+    try: return run_training(items, cfg, out, overwrite=True, outputs='job', quiet=True, name=name, export=export)
     finally: torch.set_num_threads(old)
 
-def _finished(d:Path, cfg:TrainConfig) -> bool:
-    "True when `d` holds a finished job of `cfg`; a finished job of other settings raises (it is never overwritten)."
+def _finished(d:Path, cfg:TrainConfig, export:bool=False) -> bool:
+    "True when `d` holds a finished job of `cfg` (and its model, if `export`); a finished job of other settings raises."
     fn = d/RUN_FILES.metrics
-    if not fn.is_file(): return False
+    if not fn.is_file() or export and not (d/RUN_FILES.model/META_FN).is_file(): return False
     old = json.loads(fn.read_text())['job'].get('config', {})
     diff = [f"{k}: {old.get(k)!r} there, {v!r} now" for k, v in config_dict(cfg).items() if old.get(k) != v]
     if diff: raise MedfastError(f"{d} holds a finished result of other settings ({'; '.join(diff[:4])}). Resume with the "
@@ -50,16 +52,16 @@ def _finished(d:Path, cfg:TrainConfig) -> bool:
     return True
 
 # %% ../nbs/14_protocols.ipynb #61773a5c
-def _ray_job(items:pd.DataFrame, cfg:TrainConfig, name:str|None, threads:int|None) -> dict:
-    "A Ray task: `fit_job` in a temporary folder of the worker; returns the job's files as {name: bytes}."
+def _ray_job(items:pd.DataFrame, cfg:TrainConfig, name:str|None, threads:int|None, export:bool=False) -> dict:
+    "A Ray task: `fit_job` in a temporary folder of the worker; returns the job's files as {relative path: bytes}."
     with tempfile.TemporaryDirectory() as d:
-        fit_job(items, cfg, d, threads, name)
-        return {p.name: p.read_bytes() for p in Path(d).iterdir() if p.is_file()}
+        fit_job(items, cfg, d, threads, name, export)
+        return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(Path(d).rglob('*')) if p.is_file()}
 
 def _write_job(d:Path, files:dict):
-    "Write a job's files into `d`, `metrics.json` last and atomically (it marks the job as finished)."
-    d.mkdir(parents=True, exist_ok=True)
+    "Write a job's files into `d` (and its subfolders), `metrics.json` last and atomically (it marks the job as finished)."
     for n in sorted(files, key=lambda n: n == RUN_FILES.metrics):
+        (d/n).parent.mkdir(parents=True, exist_ok=True)
         write_atomic(d/n, lambda t: Path(t).write_bytes(files[n]))
 
 def _task_error(e:Exception) -> Exception:
@@ -95,11 +97,12 @@ def run_jobs(jobs:list, # `(items, cfg, folder, name)` tuples; a folder with a f
              threads:int|None=None, # sequential: torch threads per job (None: leave as is)
              progress:bool=False, # print a line as each job starts (sequential) or arrives (Ray), for logs
              label:str='', # what those lines name the batch by, e.g. a sweep's 'stage 2 (lr)'
+             export:bool=False, # each job also writes its trained model to its folder's model/ (a fold ensemble's members)
             ) -> dict:
     "Run the unfinished jobs and write each result to its folder as soon as it arrives; returns dict(kept, run, left)."
     if executor not in ('sequential', 'ray'): raise MedfastError(f"executor={executor!r}: use 'sequential' or 'ray'.")
     if max_jobs is not None and max_jobs < 0: raise MedfastError(f"max_jobs={max_jobs} must be >= 0.")
-    todo = [(it, cfg, Path(d), n) for it, cfg, d, n in jobs if not _finished(Path(d), cfg)]
+    todo = [(it, cfg, Path(d), n) for it, cfg, d, n in jobs if not _finished(Path(d), cfg, export)]
     kept, left = len(jobs) - len(todo), 0
     if max_jobs is not None: todo, left = todo[:max_jobs], max(0, len(todo) - max_jobs)
     cfgs = {d: cfg for _, cfg, d, _ in todo}
@@ -107,7 +110,7 @@ def run_jobs(jobs:list, # `(items, cfg, folder, name)` tuples; a folder with a f
         check_input_size(arch, size, stem)   # first
     say = (lambda i, d, what: print(_job_line(i, len(todo), what, d, config_dict(cfgs[d]), label), flush=True)) if progress else (lambda *a: None)
     if executor == 'sequential' or not todo:
-        for i, (it, cfg, d, n) in enumerate(todo, 1): say(i, d, 'started'); fit_job(it, cfg, d, threads, n)
+        for i, (it, cfg, d, n) in enumerate(todo, 1): say(i, d, 'started'); fit_job(it, cfg, d, threads, n, export)
     else:
         ray, started = _ray(address)
         try:
@@ -119,7 +122,7 @@ def run_jobs(jobs:list, # `(items, cfg, folder, name)` tuples; a folder with a f
                                        f"has {got:g}, so no job could start. Use {flag} {got:g}{' or less' if got else ''}, or a cluster "
                                        "that has more.")
             task = ray.remote(num_cpus=cpus_per_job, num_gpus=gpus_per_job)(_ray_job)
-            pending = {task.remote(it, cfg, n, cpus_per_job): d for it, cfg, d, n in todo}
+            pending = {task.remote(it, cfg, n, cpus_per_job, export): d for it, cfg, d, n in todo}
             while pending:   # the driver writes every result (workers may be other machines), in order of arrival
                 ready, _ = ray.wait(list(pending), num_returns=1)
                 for ref in ready:
@@ -156,6 +159,17 @@ def _cv_setup(items:pd.DataFrame, out:Path, k:int, repeats:int, cfg:TrainConfig)
 def _cv_jobs(folds:pd.DataFrame, out:Path, k:int, repeats:int, cfg:TrainConfig, name:str) -> list:
     return [(fold_items(folds, r, f), cfg, out/_safe(name)/f'repeat{r}_fold{f}', name) for r in range(repeats) for f in range(k)]
 
+FINALS = ('none', 'ensemble')   # what a cross-validation leaves as its model (`cross_validate(final=...)`, --final)
+
+def fold_ensemble(job_dirs:list, # the folders of finished fold jobs trained with `export=True` (each has model/)
+                  dirname:str|Path, # the ensemble's export folder (replaced when it exists)
+                 ) -> Path|None:
+    "`export_ensemble` of the fold models in `job_dirs` into `dirname`, once all of them are finished; else None."
+    models = [Path(d)/RUN_FILES.model for d in job_dirs]
+    if not all((m/META_FN).is_file() for m in models): return None   # an unfinished protocol: the next run makes it
+    return export_ensemble(models, dirname, overwrite=True, extra=dict(members='the fold models of repeat 0',
+                                                                   folds=[Path(d).name for d in job_dirs]))
+
 def cross_validate(items:pd.DataFrame, # items table (path, label, maybe patient)
                    out:str|Path, # results folder (created; rerunning the same call resumes it)
                    cfg:TrainConfig|dict|None=None, # the training configuration (its seed, test_pct and by_patient make the folds)
@@ -164,12 +178,16 @@ def cross_validate(items:pd.DataFrame, # items table (path, label, maybe patient
                    executor:str='sequential', # 'sequential' or 'ray' (see `run_jobs` for its options)
                    max_jobs:int|None=None, # stop after training this many folds (None: all)
                    run_kw:dict|None=None, # more `run_jobs` options (address, cpus_per_job, gpus_per_job, threads)
+                   final:str='none', # the protocol's model: 'none', or 'ensemble' (repeat 0's k fold models averaged, in out/model)
                    **settings, # `TrainConfig` settings that override `cfg` (arch, pretrained, size, loss, ...)
                   ) -> pd.DataFrame:
     "Train the configuration on every fold of `cv_folds(items, k, repeats, ...)`; finished folds are kept; returns its scores."
+    if final not in FINALS: raise MedfastError(f"final={final!r} (--final): use one of {', '.join(FINALS)}.")
     out, cfg = Path(out), make_config(cfg, **settings)
     folds = _cv_setup(items, out, k, repeats, cfg)
-    run_jobs(_cv_jobs(folds, out, k, repeats, cfg, cfg.arch), executor=executor, max_jobs=max_jobs, **(run_kw or {}))
+    jobs = _cv_jobs(folds, out, k, repeats, cfg, cfg.arch)
+    run_jobs(jobs, executor=executor, max_jobs=max_jobs, export=final == 'ensemble', **(run_kw or {}))
+    if final == 'ensemble': fold_ensemble([d for _, _, d, _ in jobs[:k]], out/RUN_FILES.model)
     sc = cv_scores(out)
     return sc[sc.model == cfg.arch].reset_index(drop=True)
 
@@ -361,6 +379,7 @@ def protocol_run(kind:str, # 'cv', 'compare' or 'sweep'
                  accuracy={m: dict(mean=float(g.accuracy.mean()), std=float(g.accuracy.std()), n=len(g)) for m, g in sc.groupby('model', sort=False)})
         if kind == 'compare' and res['tests'] is not None:
             s['tests'] = res['tests'][['model_a', 'model_b', 'statistic', 'p_value', 'p_holm', 'p_corrected']].to_dict('records')
+    if (out/RUN_FILES.model/META_FN).is_file(): s['model'] = str(out/RUN_FILES.model)   # --final ensemble
     s['summary_html'] = str(protocol_report(out))
     write_atomic(out/PROTOCOL_FILES.run, lambda t: Path(t).write_text(to_json(s)))
     if not quiet: print(format_protocol(s))
@@ -381,6 +400,8 @@ def format_protocol(s:dict # the dictionary `protocol_run` returns
               else f"corrected resampled t-test p = {pc:.3g}")
         lines.append(f"  Wilcoxon {t['model_a']} vs {t['model_b']}: statistic {t['statistic']:.1f}, p = {t['p_value']:.3g} "
                      f"(Holm {t['p_holm']:.3g}); {ct}")
+    if s.get('model'):
+        lines.append(f"  model   : {s['model']} (the fold models averaged; use it with medfast predict {s['out']} IMAGES)")
     if s['kind'] == 'sweep' and s['best']:
         lines.append(f"  best    : {_brief(s['best'])}")
     if s.get('diverged'):

@@ -226,6 +226,7 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
                  quiet:bool=False, # no progress bars or epoch tables
                  data:dict|None=None, # where the items came from, saved with the configuration
                  name:str|None=None, # the run's name in a protocol's tables (a backbone or a variant; default: the backbone)
+                 export:bool|None=None, # write the model to out/model (`export_model`); None: with outputs='full'
                 ) -> dict:
     "Train `cfg` on the train rows of `items`, predict the other rows, evaluate, and write the files to `out`; returns the metrics."
     t0 = time.time()
@@ -254,8 +255,8 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
         if full:
             write_csv(metrics_table(preds, kappa_weights=cfg.kappa_weights), out/RUN_FILES.metrics_csv)
             for split in m['splits']: plot_confusion(preds, split=split, fname=out/f'confusion_{split}.png')
-            export_model(learn, out/RUN_FILES.model, size=cfg.size, overwrite=True)
-        else:   # a job keeps its results, not the copies and checkpoints it can make again
+        if full if export is None else export: export_model(learn, out/RUN_FILES.model, size=cfg.size, overwrite=True)
+        if not full:   # a job keeps its results, not the copies and checkpoints it can make again
             for d in (RUN_FILES.augmented, RUN_FILES.checkpoints): shutil.rmtree(out/d, ignore_errors=True)
         m['job']['seconds'] = round(time.time() - t0, 1)
         write_atomic(out/RUN_FILES.metrics, lambda t: Path(t).write_text(to_json(m)))
