@@ -18,7 +18,9 @@ from .run import train_run, demo, predict_run, lr_plan, DEMO, DEMO_OUT, _reading
 from .models import WEIGHTS_WORDS, weights_kind
 from contextlib import nullcontext
 from .report import report, protocol_report
-from .protocols import protocol_run, SWEEP_STAGES, SWEEP_START, METRICS, FINALS, _n_done
+from .protocols import protocol_run, run_jobs, PROTOCOLS, SWEEP_STAGES, SWEEP_START, METRICS, FINALS, EXECUTORS, _n_done
+import inspect
+from fastcore.docments import docments
 
 # %% auto #0
 __all__ = ['COMMANDS', 'add_config_args', 'config_from_args', 'main']
@@ -183,45 +185,50 @@ def _protocol(a):
     elif len(archs) > 1 and weights_kind(getattr(a, 'pretrained', 'imagenet')) not in WEIGHTS_WORDS:   # a file
         raise MedfastError(f"--pretrained {a.pretrained} is one backbone's weights; with several backbones give one value per "
                            f"backbone: --pretrained {archs[0]}=FILE,{archs[1]}=none (or imagenet / none for all).")
-    run = dict(executor=a.executor, max_jobs=a.max_jobs, run_kw=dict(address=a.address, cpus_per_job=a.cpus_per_job, gpus_per_job=a.gpus_per_job))
-    kw = dict(read_kw=_read_kw(a), **run)
+    kw = dict(read_kw=_read_kw(a), run_kw=_typed(a, run_jobs, _RUN_OPTIONS), **_typed(a, PROTOCOLS[a.cmd], _PROTOCOL_OPTIONS))
     if a.cmd == 'sweep':
         grid = {k: getattr(a, k) for k in _SWEPT if hasattr(a, k) and len(getattr(a, k)) > 1}
         for k in _SWEPT:
             if hasattr(a, k):
                 if len(getattr(a, k)) > 1: delattr(a, k)
                 else: setattr(a, k, getattr(a, k)[0])
-        return protocol_run('sweep', a.data, a.out, grid=grid, cfg=config_from_args(a, cfg or SWEEP_START), metric=a.metric, tol=a.tol,
+        return protocol_run('sweep', a.data, a.out, grid=grid, cfg=config_from_args(a, cfg or SWEEP_START),
                             arch_weights=pairs or None, **kw)
     if a.cmd == 'compare':
         if hasattr(a, 'arch'): del a.arch
         return protocol_run('compare', a.data, a.out, variants=_variants(a, [x for x in archs if x] or [config_from_args(a, cfg).arch], pairs),
-                            cfg=config_from_args(a, cfg), metric=a.metric, k=a.k, repeats=a.repeats, **kw)
+                            cfg=config_from_args(a, cfg), **kw)
     c = config_from_args(a, cfg)
     if ',' in c.arch: raise MedfastError(f"medfast cv trains one backbone; for {c.arch} use `medfast compare`.")
-    return protocol_run('cv', a.data, a.out, cfg=c, k=a.k, repeats=a.repeats, final=a.final, **kw)
+    return protocol_run('cv', a.data, a.out, cfg=c, **kw)
 
 _SWEPT = tuple(dict.fromkeys(k for st in SWEEP_STAGES for k in st))
 
 # %% ../nbs/15_cli.ipynb #629b2e9c
+_PROTOCOL_OPTIONS = ('k', 'repeats', 'final', 'metric', 'tol', 'executor', 'max_jobs')   # offered where the function has them
+_RUN_OPTIONS = ('address', 'cpus_per_job', 'gpus_per_job')   # `run_jobs` arguments (the protocols' `run_kw`)
+_ARG_CHOICES = dict(final=FINALS, executor=EXECUTORS, metric=METRICS)
+
+def _signature_args(p:argparse.ArgumentParser, fn, names:tuple):
+    "An option for each argument of `fn` in `names`: its type, default and help from `fn`'s signature and docments."
+    params, docs = inspect.signature(fn).parameters, docments(fn)
+    for n in (n for n in names if n in params):
+        d = params[n].default
+        p.add_argument(_opt(n), type=_conv(params[n].annotation), default=d, choices=_ARG_CHOICES.get(n),
+                       help=f"{docs[n]} (default: {d})".replace('%', '%%'))
+
+def _typed(a:argparse.Namespace, fn, names:tuple) -> dict:
+    "The values of the options `_signature_args` made for `fn`, by argument name."
+    return {n: getattr(a, n) for n in names if n in inspect.signature(fn).parameters}
+
 def _protocol_args(p:argparse.ArgumentParser, kind:str):
-    "The options of `medfast cv`, `compare` and `sweep` on top of the training settings."
-    if kind != 'sweep':
-        p.add_argument('--k', type=int, default=5, help='number of folds (default: 5)')
-        p.add_argument('--repeats', type=int, default=1, help='repetitions of the k folds with other assignments (default: 1)')
-    if kind == 'cv': p.add_argument('--final', choices=FINALS, default='none', help="the model the protocol leaves: none, or "
-                                    "ensemble (the k fold models averaged, in OUT/model, for medfast predict OUT)")
-    if kind != 'cv': p.add_argument('--metric', default='accuracy', help=f"the validation metric that ranks or pairs the models: one of {', '.join(METRICS)} (default: accuracy)")
-    if kind == 'sweep': p.add_argument('--tol', type=float, default=0.0, help='ties within TOL of the best go to fewer parameters (default: 0)')
+    "The options of `medfast cv`, `compare` and `sweep` on top of the training settings: the protocol function's own."
+    _signature_args(p, PROTOCOLS[kind], _PROTOCOL_OPTIONS)
+    _signature_args(p, run_jobs, _RUN_OPTIONS)
     if kind == 'compare':
         p.add_argument('--variant', action='append', metavar="NAME='OPTIONS'",
                        help="a configuration to compare, e.g. focal='--loss focal --gamma 2 --alpha 0.75' (repeatable)")
         p.add_argument('--variants', metavar='FILE', help='a JSON file of named configurations: {"NAME": {"loss": "focal", ...}, ...}')
-    p.add_argument('--executor', choices=['sequential', 'ray'], default='sequential', help="run the jobs one by one, or on Ray (pip install 'medfast[ray]')")
-    p.add_argument('--address', default=None, help="Ray cluster address (default: start Ray on this machine)")
-    p.add_argument('--cpus-per-job', type=int, default=1, help='Ray: CPUs (and torch threads) per job')
-    p.add_argument('--gpus-per-job', type=float, default=0, help='Ray: GPUs per job (1: one job per GPU)')
-    p.add_argument('--max-jobs', type=int, default=None, help='stop after training this many jobs (rerun to go on)')
     p.add_argument('--out', required=True, help='the protocol folder (rerunning the same command resumes it)')
 
 _PROTOCOL_HELP = dict(cv='cross-validate one configuration (k folds, repeated), resumable',

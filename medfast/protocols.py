@@ -22,8 +22,8 @@ from .experiment import _fold_design, _job_scores
 from .report import protocol_report
 
 # %% auto #0
-__all__ = ['FINALS', 'METRICS', 'SWEEP_STAGES', 'SWEEP_START', 'SWEEP_SHOWN', 'PROTOCOLS', 'fit_job', 'run_jobs', 'fold_ensemble',
-           'cross_validate', 'compare', 'sweep', 'protocol_run', 'format_protocol']
+__all__ = ['EXECUTORS', 'FINALS', 'METRICS', 'SWEEP_STAGES', 'SWEEP_START', 'SWEEP_SHOWN', 'PROTOCOLS', 'fit_job', 'run_jobs',
+           'fold_ensemble', 'cross_validate', 'compare', 'sweep', 'protocol_run', 'format_protocol']
 
 # %% ../nbs/14_protocols.ipynb #34d8bf73
 def _safe(name:str) -> str: return ''.join(c if c.isalnum() or c in '._-' else '_' for c in str(name))
@@ -88,6 +88,8 @@ def _job_line(i:int, n:int, what:str, d:Path, c:dict, label:str='') -> str:
     "A job's line in the log: '  stage 2 (lr): job 1/4 started: configs/<id> (<its settings>)'; without `label`, from 'job'."
     return f"  {label + ': ' if label else ''}job {i}/{n} {what}: {d.parent.name}/{d.name} ({_brief(c)})"
 
+EXECUTORS = ('sequential', 'ray')   # how `run_jobs` runs the jobs: in this process, or as Ray tasks
+
 def run_jobs(jobs:list, # `(items, cfg, folder, name)` tuples; a folder with a finished job of the same cfg is skipped
              executor:str='sequential', # 'sequential' (in this process) or 'ray' (Ray tasks, local or on a cluster)
              address:str|None=None, # Ray cluster address (e.g. 'ray://head:10001' or 'auto'); None: a local Ray on this machine
@@ -100,7 +102,7 @@ def run_jobs(jobs:list, # `(items, cfg, folder, name)` tuples; a folder with a f
              export:bool=False, # each job also writes its trained model to its folder's model/ (a fold ensemble's members)
             ) -> dict:
     "Run the unfinished jobs and write each result to its folder as soon as it arrives; returns dict(kept, run, left)."
-    if executor not in ('sequential', 'ray'): raise MedfastError(f"executor={executor!r}: use 'sequential' or 'ray'.")
+    if executor not in EXECUTORS: raise MedfastError(f"executor={executor!r} (--executor): use one of {', '.join(EXECUTORS)}.")
     if max_jobs is not None and max_jobs < 0: raise MedfastError(f"max_jobs={max_jobs} must be >= 0.")
     todo = [(it, cfg, Path(d), n) for it, cfg, d, n in jobs if not _finished(Path(d), cfg, export)]
     kept, left = len(jobs) - len(todo), 0
@@ -173,10 +175,10 @@ def fold_ensemble(job_dirs:list, # the folders of finished fold jobs trained wit
 def cross_validate(items:pd.DataFrame, # items table (path, label, maybe patient)
                    out:str|Path, # results folder (created; rerunning the same call resumes it)
                    cfg:TrainConfig|dict|None=None, # the training configuration (its seed, test_pct and by_patient make the folds)
-                   k:int=5, # folds
-                   repeats:int=1, # repetitions with other fold assignments
-                   executor:str='sequential', # 'sequential' or 'ray' (see `run_jobs` for its options)
-                   max_jobs:int|None=None, # stop after training this many folds (None: all)
+                   k:int=5, # number of folds
+                   repeats:int=1, # repetitions of the k folds with other assignments
+                   executor:str='sequential', # run the jobs one by one in this process, or as Ray tasks (pip install 'medfast[ray]')
+                   max_jobs:int|None=None, # stop after training this many folds (None: all; rerun to go on)
                    run_kw:dict|None=None, # more `run_jobs` options (address, cpus_per_job, gpus_per_job, threads)
                    final:str='none', # the protocol's model: 'none', or 'ensemble' (repeat 0's k fold models averaged, in out/model)
                    **settings, # `TrainConfig` settings that override `cfg` (arch, pretrained, size, loss, ...)
@@ -213,11 +215,11 @@ def compare(items:pd.DataFrame, # items table
             variants:list|dict, # backbones ['resnet18', ...], or {name: settings} e.g. {'focal': dict(loss='focal', gamma=2.0)}
             out:str|Path, # results folder (resumable)
             cfg:TrainConfig|dict|None=None, # the base configuration of every variant (its seed, test_pct, by_patient make the folds)
-            metric:str='accuracy', # the metric of the paired tests
-            k:int=5, # folds
-            repeats:int=1, # repetitions with other fold assignments
-            executor:str='sequential', # 'sequential' or 'ray': every fold of every variant is one job
-            max_jobs:int|None=None, # stop after training this many jobs (None: all)
+            metric:str='accuracy', # the validation metric of the paired tests
+            k:int=5, # number of folds
+            repeats:int=1, # repetitions of the k folds with other assignments
+            executor:str='sequential', # run the jobs (every fold of every variant) one by one, or as Ray tasks
+            max_jobs:int|None=None, # stop after training this many jobs (None: all; rerun to go on)
             run_kw:dict|None=None, # more `run_jobs` options (address, cpus_per_job, gpus_per_job, threads)
             **settings, # `TrainConfig` settings of the base configuration
            ) -> dict:
@@ -275,8 +277,8 @@ def sweep(items:pd.DataFrame, # items table; its `split` column is used, else on
           tol:float=0.0, # `select`: configurations within `tol` of the best tie; the fewer parameters win, then grid order
           stages:tuple=SWEEP_STAGES, # the order of the stages; each stage tries every combination of its settings
           arch_weights:dict|None=None, # {arch: pretrained value} for backbones of the grid (default: the configuration's)
-          executor:str='sequential', # 'sequential' or 'ray': the configurations of a stage run in parallel
-          max_jobs:int|None=None, # stop after training this many configurations (None: all)
+          executor:str='sequential', # run a stage's configurations one by one, or in parallel as Ray tasks
+          max_jobs:int|None=None, # stop after training this many configurations (None: all; rerun to go on)
           run_kw:dict|None=None, # more `run_jobs` options (address, cpus_per_job, gpus_per_job, threads)
           **settings, # `TrainConfig` settings of the starting configuration
          ) -> dict:
