@@ -6,7 +6,7 @@ Docs: https://medfast.github.io/medfast/cli.html.md"""
 
 # %% ../nbs/15_cli.ipynb #f02c416c
 from __future__ import annotations
-import argparse, json, re, shlex, sys, warnings
+import argparse, importlib, importlib.util, json, re, shlex, sys, warnings
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)   # a library's notice, on every command
 warnings.filterwarnings('ignore', message="The 'mode.chained_assignment' option is deprecated")   # fastai.tabular's, on import
 from dataclasses import fields
@@ -23,7 +23,7 @@ import inspect
 from fastcore.docments import docments
 
 # %% auto #0
-__all__ = ['COMMANDS', 'add_config_args', 'config_from_args', 'main']
+__all__ = ['COMMANDS', 'add_config_args', 'config_from_args', 'load_plugins', 'main']
 
 # %% ../nbs/15_cli.ipynb #512eb2dc
 def _aug_value(v:str):
@@ -96,6 +96,9 @@ def add_config_args(p:argparse.ArgumentParser, # the parser (or sub-parser) to a
             g.add_argument(_opt(f.name), type=_listof(conv) if f.name in lists else conv, default=argparse.SUPPRESS,
                            metavar=f.name.upper(), help=h)
     g.add_argument('--no-aug', dest='aug', action='store_const', const=False, default=argparse.SUPPRESS, help='the same as --aug off')
+    p.add_argument('--plugin', action='append', metavar='FILE.py|MODULE', default=argparse.SUPPRESS,
+                   help='import this Python file or module first, so that the losses it registers (medfast.losses.register_loss) '
+                        'can be named (repeatable)')
 
 def config_from_args(a:argparse.Namespace, # parsed by a parser with `add_config_args`
                      base:TrainConfig|dict|None=None, # settings to start from (a --config file, the demo's)
@@ -330,10 +333,35 @@ def _stopped(a, had:bool) -> str:
     return (f"{out} keeps {'its earlier files and ' if had else ''}the files this run wrote before it stopped; "
             "run the same command with --overwrite to train again.")
 
+def _plugin_names(argv:list) -> list:
+    "The values of every `--plugin X` and `--plugin=X` in `argv`."
+    return ([v for o, v in zip(argv, argv[1:]) if o == '--plugin'] +
+            [o.split('=', 1)[1] for o in argv if o.startswith('--plugin=')])
+
+def load_plugins(argv:list # the command line's arguments
+                ) -> list:
+    "Import each `--plugin` of `argv` (a .py file, or an importable module name) before the options are built; the modules."
+    mods = []
+    for n in _plugin_names(argv):
+        p = Path(n).expanduser()
+        try:
+            if p.suffix == '.py':
+                if not p.is_file(): raise MedfastError(f"--plugin {n}: no such file; give the path of a .py file or a module name.")
+                spec = importlib.util.spec_from_file_location(f'medfast_plugin_{p.stem}', p)
+                mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+            else: mod = importlib.import_module(n)
+        except MedfastError: raise
+        except Exception as e: raise MedfastError(f"--plugin {n} failed to load ({type(e).__name__}: {e}); fix it, or leave it out.") from e
+        mods.append(mod)
+    return mods
+
 def main(argv:list|None=None # arguments (default: sys.argv[1:])
         ) -> int:
     "Entry point of the `medfast` console script; returns the exit code (2: a `MedfastError`, one line; 130: Ctrl-C)."
-    a = _parser().parse_args(_join_negative(sys.argv[1:] if argv is None else list(argv)))
+    argv = _join_negative(sys.argv[1:] if argv is None else [str(x) for x in argv])
+    try: load_plugins(argv)
+    except MedfastError as e: print(f"medfast: error: {e}", file=sys.stderr); return 2
+    a = _parser().parse_args(argv)
     had, (old, warnings.formatwarning) = _had(a), (warnings.formatwarning, _warning_line)
     try:
         with disk_errors(): COMMANDS[a.cmd](a)   # a full or read-only disk anywhere: one WriteError

@@ -15,7 +15,7 @@ from .data import dicom_window
 from .augment import AUG_PRESETS
 from .segment import SEG_PRESETS
 from .augment import FIXED_VARIANTS
-from .losses import LOSSES, WEIGHT_METHODS, _OPTIONS
+from .losses import LOSSES, WEIGHT_METHODS
 from .train import HEADS, SCHEDULES, OPTIMIZERS, PRECISIONS, MONITORS
 
 # %% auto #0
@@ -93,7 +93,7 @@ class TrainConfig:
         check_config(self)
 
 # %% ../nbs/12_config.ipynb #26ae35d4
-CHOICES = dict(opt=tuple(OPTIMIZERS), precision=PRECISIONS, fixed_aug=tuple(FIXED_VARIANTS), loss=tuple(LOSSES),
+CHOICES = dict(opt=tuple(OPTIMIZERS), precision=PRECISIONS, fixed_aug=tuple(FIXED_VARIANTS), loss=LOSSES,
                class_weights=tuple(WEIGHT_METHODS), balance=('under', 'over'), balance_scope=('train', 'all'), sampler=('weighted',),
                segment=tuple(SEG_PRESETS), segment_output=('masked', 'mask', 'four_channel'), head=HEADS, schedule=SCHEDULES, monitor=tuple(MONITORS),
                kappa_weights=('linear', 'quadratic'), missing_classes=('error', 'warn'),
@@ -119,7 +119,7 @@ def _type_ok(v, ann:str) -> bool:
 def _loss_kw(c) -> dict:
     "The options of `c.loss` for `medfast.losses.get_loss`, from the config's loss fields."
     kw = {k: v for k, v in dict(gamma=c.gamma, alpha=c.alpha, weights=c.class_weights).items() if v is not None}
-    if c.label_smoothing is not None: kw['eps' if c.loss == 'label_smoothing' else 'label_smoothing'] = c.label_smoothing
+    if c.label_smoothing is not None: kw['eps' if 'eps' in LOSSES[c.loss].options else 'label_smoothing'] = c.label_smoothing
     return kw
 
 def check_config(c:TrainConfig):
@@ -130,7 +130,8 @@ def check_config(c:TrainConfig):
         if v is None or isinstance(v, bool) and f.name == 'aug': continue
         allowed = CHOICES.get(f.name, tuple(AUG_PRESETS) if f.name == 'aug' else None)
         if allowed is not None and v not in allowed:
-            raise MedfastError(f"{f.name}={v!r} is not one of {', '.join(map(repr, allowed))}.")
+            raise MedfastError(f"{f.name}={v!r} is not one of {', '.join(map(repr, allowed))}." + (" A loss of your own: register it "
+                               "(medfast.losses.register_loss) in a file given with --plugin FILE." if f.name == 'loss' else ''))
         if f.name in RANGES and not RANGES[f.name][1](v):
             h = docments(TrainConfig).get(f.name)   # the setting's help (None where the source cannot be read)
             raise MedfastError(f"{f.name}={v!r} (--{f.name.replace('_', '-')}): must be {RANGES[f.name][0]}"
@@ -151,10 +152,10 @@ def check_config(c:TrainConfig):
         raise MedfastError(f"offline_aug={c.offline_aug} needs an augmentation preset: set aug (--aug) to one of {', '.join(AUG_PRESETS)}.")
     if c.augment_valid and not (c.offline_aug or c.fixed_aug):
         raise MedfastError("augment_valid=True copies validation images offline: set offline_aug (--offline-aug N) or fixed_aug (--fixed-aug) too.")
-    bad = sorted(set(_loss_kw(c)) - _OPTIONS[c.loss])
+    bad = sorted(set(_loss_kw(c)) - LOSSES[c.loss].accepts)
     names = dict(weights='class_weights', eps='label_smoothing')
-    if bad: raise MedfastError(f"loss={c.loss!r} takes no {', '.join(names.get(b, b) for b in bad)}; use loss='focal' for gamma "
-                               "and alpha, and weighted_ce, focal or label_smoothing for class_weights.")
+    if bad: raise MedfastError(f"loss={c.loss!r} takes no {', '.join(names.get(b, b) for b in bad)}; " + '; '.join(
+        f"{names.get(b, b)} is a setting of loss={' or '.join(repr(n) for n, s in LOSSES.items() if b in s.accepts)}" for b in bad) + '.')
 
 # %% ../nbs/12_config.ipynb #6881bb4c
 def config_dict(c:TrainConfig) -> dict:

@@ -7,6 +7,8 @@ Docs: https://medfast.github.io/medfast/losses.html.md"""
 # %% ../nbs/05_losses.ipynb #10a30074
 from __future__ import annotations
 import difflib
+from dataclasses import dataclass
+from typing import Callable
 import warnings
 import numpy as np
 import pandas as pd
@@ -18,7 +20,7 @@ from .core import *
 from .data import _norm_split
 
 # %% auto #0
-__all__ = ['WEIGHT_METHODS', 'LOSSES', 'class_weights', 'focal_loss', 'FocalLoss', 'get_loss']
+__all__ = ['WEIGHT_METHODS', 'LOSSES', 'class_weights', 'focal_loss', 'FocalLoss', 'LossSpec', 'register_loss', 'get_loss']
 
 # %% ../nbs/05_losses.ipynb #230f3ea3
 WEIGHT_METHODS = ('inverse', 'effective')
@@ -140,15 +142,44 @@ class FocalLoss(BaseLoss):
     def activation(self, x:torch.Tensor) -> torch.Tensor: return F.softmax(x, dim=self.axis)
 
 # %% ../nbs/05_losses.ipynb #5456dd71
-LOSSES = {'ce': 'cross-entropy',
-          'weighted_ce': 'cross-entropy with class weights from the training rows (weights=inverse|effective)',
-          'focal': 'focal loss (gamma, alpha; optional class weights)',
-          'label_smoothing': 'cross-entropy with label smoothing (eps)'}
+@dataclass
+class LossSpec:
+    "One entry of `LOSSES`: how `get_loss` builds the loss of that name, and the options it takes."
+    help:str # one line for --help and error messages
+    make:Callable # make(weight=None|tensor, label_smoothing=float, **options) -> a fastai loss
+    options:tuple=() # its own options besides weight and label_smoothing, e.g. ('gamma', 'alpha'); 'eps' replaces label_smoothing
+    class_weights:str='optional' # class weights from the training rows (weights=, beta=): 'no', 'optional' or 'required'
+    @property
+    def accepts(self) -> set:
+        "The keyword options `get_loss` accepts for this loss."
+        return ({'weight'} | ({'label_smoothing'} if 'eps' not in self.options else set()) | set(self.options)
+                | ({'weights', 'beta'} if self.class_weights != 'no' else set()))
 
-_OPTIONS = {'ce': {'weight', 'label_smoothing'},
-            'weighted_ce': {'weights', 'beta', 'weight', 'label_smoothing'},
-            'focal': {'gamma', 'alpha', 'weights', 'beta', 'weight', 'label_smoothing'},
-            'label_smoothing': {'eps', 'weights', 'beta', 'weight'}}
+LOSSES = {}   # name -> LossSpec: every loss `get_loss`, TrainConfig(loss=...) and --loss know, medfast's and the user's
+
+def register_loss(name:str, # the name for get_loss, TrainConfig(loss=...) and --loss
+                  help:str, # one line saying what it is (and its source)
+                  options:tuple=(), # its own options (`TrainConfig` settings it reads: 'gamma', 'alpha'), see `LossSpec`
+                  class_weights:str='optional', # 'no', 'optional' or 'required' (see `LossSpec`)
+                 ):
+    "Decorator: register `make(weight, label_smoothing, **options)` as the loss `name` (a name already taken is replaced)."
+    if class_weights not in ('no', 'optional', 'required'):
+        raise DataError(f"register_loss({name!r}): class_weights={class_weights!r}; use 'no', 'optional' or 'required'.")
+    def _register(make):
+        LOSSES[str(name).strip().lower().replace('-', '_')] = LossSpec(help, make, tuple(options), class_weights)
+        return make
+    return _register
+
+def _cross_entropy(weight=None, label_smoothing:float=0.0): return CrossEntropyLossFlat(weight=weight, label_smoothing=label_smoothing)
+register_loss('ce', 'cross-entropy', class_weights='no')(_cross_entropy)
+register_loss('weighted_ce', 'cross-entropy with class weights from the training rows (weights=inverse|effective)',
+              class_weights='required')(_cross_entropy)
+
+@register_loss('focal', 'focal loss (gamma, alpha; optional class weights)', options=('gamma', 'alpha'))
+def _focal(weight=None, label_smoothing:float=0.0, gamma:float=2.0, alpha=None):
+    return FocalLoss(gamma=gamma, alpha=alpha, weight=weight, label_smoothing=label_smoothing)
+
+register_loss('label_smoothing', 'cross-entropy with label smoothing (eps)', options=('eps',))(_cross_entropy)
 
 def _weight_arg(name:str, items, vocab, kw:dict, required:bool=False) -> torch.Tensor|None:
     "The class weights for `get_loss`: `weight=` as given, else `class_weights(items, weights)` when asked for."
@@ -161,24 +192,24 @@ def _weight_arg(name:str, items, vocab, kw:dict, required:bool=False) -> torch.T
                         f"e.g. get_loss({name!r}, items=items), or explicit weights with weight=[...].")
     return class_weights(items, method, beta, vocab)
 
-def get_loss(name:str='ce', # one of `LOSSES`: 'ce', 'weighted_ce', 'focal', 'label_smoothing'
+def get_loss(name:str='ce', # a `LOSSES` name: 'ce', 'weighted_ce', 'focal', 'label_smoothing', or one registered by `register_loss`
              items:pd.DataFrame|None=None, # items table (label, split) for class weights from its training rows
              vocab:list|None=None, # class order of the weights (default: the sorted labels, as the DataLoaders' vocab)
              **kw, # options: gamma, alpha (focal); eps (label_smoothing); weights='inverse'|'effective', beta, weight, label_smoothing
             ):
-    "A fastai loss by name: cross-entropy, weighted cross-entropy, focal loss or label smoothing."
+    "A fastai loss by its `LOSSES` name: cross-entropy, weighted cross-entropy, focal loss, label smoothing or a registered one."
     key = str(name).strip().lower().replace('-', '_')
     if key not in LOSSES:
         close = difflib.get_close_matches(key, list(LOSSES), n=1)
         raise DataError(f"Unknown loss {name!r}{f' (did you mean {close[0]!r}?)' if close else ''}; "
                         f"the losses are: {', '.join(LOSSES)}.")
-    bad = sorted(set(kw) - _OPTIONS[key])
-    if bad: raise DataError(f"get_loss({key!r}) has no option(s) {bad}; its options are: {', '.join(sorted(_OPTIONS[key]))}.")
-    w = _weight_arg(key, items, vocab, kw, required=key == 'weighted_ce')
-    if key == 'focal' and (vocab is not None or items is not None):   # check alpha now, not at the first batch
+    spec = LOSSES[key]
+    bad = sorted(set(kw) - spec.accepts)
+    if bad: raise DataError(f"get_loss({key!r}) has no option(s) {bad}; its options are: {', '.join(sorted(spec.accepts))}.")
+    w = _weight_arg(key, items, vocab, kw, required=spec.class_weights == 'required')
+    if 'alpha' in spec.options and (vocab is not None or items is not None):   # check alpha now, not at the first batch
         n = len(vocab) if vocab is not None else items['label'].astype(str).nunique()
         _check_len(_alpha_vec(kw.get('alpha')), n, 'alpha')
-    ls = kw.get('eps', 0.1) if key == 'label_smoothing' else kw.get('label_smoothing', 0.0)
+    ls = kw.get('eps', 0.1) if 'eps' in spec.options else kw.get('label_smoothing', 0.0)
     if not 0 <= ls < 1: raise DataError(f"The label smoothing {ls} must be in [0, 1).")
-    if key == 'focal': return FocalLoss(gamma=kw.get('gamma', 2.0), alpha=kw.get('alpha'), weight=w, label_smoothing=ls)
-    return CrossEntropyLossFlat(weight=w, label_smoothing=ls)
+    return spec.make(weight=w, label_smoothing=ls, **{k: kw[k] for k in spec.options if k in kw and k != 'eps'})
