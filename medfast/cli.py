@@ -264,6 +264,8 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument('run', help='the output folder of `medfast train`')
     rp.add_argument('--n-boot', type=int, default=TrainConfig.n_boot, help='bootstrap resamples for the confidence intervals')
     rp.add_argument('--cam-method', default='gradcam', choices=['gradcam', 'gradcam++', 'eigencam'], help='heat-map method for the top losses')
+    rp.add_argument('--plugin', action='append', metavar='FILE.py|MODULE', default=argparse.SUPPRESS,
+                    help='import this Python file or module first, e.g. one that adds report sections (medfast.report.register_section)')
     for kind, h in _PROTOCOL_HELP.items():
         pp = sub.add_parser(kind, help=h, allow_abbrev=False)
         _data_args(pp)

@@ -7,6 +7,7 @@ Docs: https://medfast.github.io/medfast/report.html.md"""
 # %% ../nbs/11_report.ipynb #d0b34508
 from __future__ import annotations
 import base64, hashlib, html, io, json, warnings
+from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd
 import matplotlib
@@ -20,8 +21,8 @@ from .inference import load_model, META_FN
 from .experiment import cv_scores, summarize, paired_tests, plot_compare, _fold_design
 
 # %% auto #0
-__all__ = ['SECTIONS', 'PROTOCOL_METRICS', 'SWEEP_CHARTS', 'fig_uri', 'png_uri', 'ci_table', 'eval_source', 'report',
-           'protocol_report']
+__all__ = ['SECTIONS', 'PROTOCOL_METRICS', 'SWEEP_CHARTS', 'fig_uri', 'png_uri', 'ci_table', 'eval_source', 'ReportContext',
+           'register_section', 'report', 'protocol_report']
 
 # %% ../nbs/11_report.ipynb #98d0645d
 def fig_uri(fig:Figure, # a matplotlib figure; it is closed afterwards
@@ -222,9 +223,38 @@ def _saved_metrics(run:Path, source:dict) -> dict|None:
     return m if m.get('source') == source and named else None
 
 # %% ../nbs/11_report.ipynb #ee809d0d
-SECTIONS = ('Data and split audit', 'Class balance', 'Training', 'Metrics', 'Confusion matrices', 'ROC curves',
-            'Precision-recall curves', 'Calibration', 'Predictions and top losses', 'Grad-CAM on the top losses',
-            'Settings and versions')
+@dataclass
+class ReportContext:
+    "What a report section reads: the run folder and its files, and the report's options."
+    run:Path # the run folder
+    summary:dict # its summary.json ({} when missing)
+    preds:pd.DataFrame|None # its predictions (`load_preds`), None when predictions.csv is missing
+    metrics:dict|None # `evaluate_run` of the predictions (metrics, intervals, threshold per split)
+    model:object # the model for Grad-CAM, as given to `report` (None: load run/model)
+    n_images:int # images per grid
+    n_cam:int # Grad-CAM images per split
+    cam_method:str # 'gradcam', 'gradcam++' or 'eigencam'
+
+SECTIONS = {}   # title -> (function(ReportContext) -> HTML, needs the predictions): the report's sections, in order
+
+def register_section(title:str, # the section's heading (a title already taken is replaced, in its place)
+                     needs_predictions:bool=False, # without predictions.csv the section is a note saying so
+                    ):
+    "Decorator: add `fn(ctx:ReportContext) -> str` (an HTML fragment) as a section at the end of every `report`."
+    def _register(fn): SECTIONS[str(title)] = (fn, needs_predictions); return fn
+    return _register
+
+for _t, _needs, _f in (
+        ('Data and split audit', False, lambda c: _sec_data(c.run, c.summary)), ('Class balance', False, lambda c: _sec_balance(c.run)),
+        ('Training', False, lambda c: _sec_training(c.run)), ('Metrics', True, lambda c: _sec_metrics(c.metrics)),
+        ('Confusion matrices', True, lambda c: _sec_plots(c.preds, plot_confusion, 'confusion matrix')),
+        ('ROC curves', True, lambda c: _sec_plots(c.preds, plot_roc, 'ROC curves')),
+        ('Precision-recall curves', True, lambda c: _sec_plots(c.preds, plot_pr, 'precision-recall curves')),
+        ('Calibration', True, lambda c: _sec_calib(c.preds, c.metrics)),
+        ('Predictions and top losses', True, lambda c: _sec_images(c.preds, c.n_images)),
+        ('Grad-CAM on the top losses', True, lambda c: _sec_cam(c.run, c.preds, c.model, c.n_cam, c.cam_method)),
+        ('Settings and versions', False, lambda c: _sec_settings(c.summary, c.run))):
+    register_section(_t, _needs)(_f)
 
 def report(run_dir:str|Path, # a run folder written by `medfast train` / `medfast.run.train_run`
            fname:str|Path|None=None, # the HTML file to write (default: run_dir/'report.html')
@@ -252,22 +282,14 @@ def report(run_dir:str|Path, # a run folder written by `medfast train` / `medfas
     kw, ts = kappa_weights or summ.get('kappa_weights'), target_sensitivity or summ.get('target_sensitivity')
     er = None if preds is None else (_saved_metrics(run, eval_source(pf, n_boot, kw, ts))
                                      or evaluate_run(preds, n_boot=n_boot, kappa_weights=kw, target_sensitivity=ts))
-    need = lambda f: _note(run, RUN_FILES.predictions) if preds is None else f()
-    body = dict(zip(SECTIONS, [
-        lambda: _sec_data(run, summ), lambda: _sec_balance(run), lambda: _sec_training(run),
-        lambda: need(lambda: _sec_metrics(er)),
-        lambda: need(lambda: _sec_plots(preds, plot_confusion, 'confusion matrix')),
-        lambda: need(lambda: _sec_plots(preds, plot_roc, 'ROC curves')),
-        lambda: need(lambda: _sec_plots(preds, plot_pr, 'precision-recall curves')),
-        lambda: need(lambda: _sec_calib(preds, er)), lambda: need(lambda: _sec_images(preds, n_images)),
-        lambda: need(lambda: _sec_cam(run, preds, model, n_cam, cam_method)),
-        lambda: _sec_settings(summ, run)]))
+    ctx = ReportContext(run, summ, preds, er, model, n_images, n_cam, cam_method)
     title = f"medfast report: {run.resolve().name}"
     parts = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title><style>{_CSS}</style></head><body>',
              f'<h1>{_e(title)}</h1>', _p(f"Run folder: {run.resolve()}")]
     if summ: parts.append(_p(f"{summ.get('arch', '?')} at {summ.get('size', '?')} px, weights: {summ.get('weights', '?')}"))
     parts += [_p(f"WARNING: {w}", 'warn') for w in summ.get('warnings', [])]   # diverged, blank Grad-CAM, no threshold
-    for h, f in body.items(): parts += [f'<h2>{_e(h)}</h2>', f()]
+    for h, (f, needs) in SECTIONS.items():
+        parts += [f'<h2>{_e(h)}</h2>', _note(run, RUN_FILES.predictions) if needs and preds is None else f(ctx)]
     parts.append('</body></html>')
     fname.parent.mkdir(parents=True, exist_ok=True)
     return write_text(fname, '\n'.join(parts))
