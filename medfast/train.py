@@ -36,8 +36,8 @@ __all__ = ['MONITORS', 'DIVERGENCE_FACTOR', 'MALLOC_THRESHOLD', 'HEADS', 'LINEAR
            'LR_FIND_START', 'LR_FIND_ITERS', 'FASTAI_LR_FIND', 'FINE_TUNE_LR', 'SCHEDULES', 'MULTISTEP', 'MIXES',
            'roc_auc_score_macro', 'medical_metrics', 'EpochHistory', 'history', 'divergence_message',
            'TerminateOnDivergence', 'retain_freed_memory', 'medical_learner', 'L2Penalty', 'auto_precision',
-           'CPUAutocast', 'set_precision', 'plot_lr_find', 'find_lr', 'fit_multistep', 'fine_tune_recipe', 'RunLog',
-           'SaveBest', 'study_callbacks', 'plain_progress', 'PlainProgress', 'WeightEMA']
+           'CPUAutocast', 'set_precision', 'plot_lr_find', 'find_lr', 'register_schedule', 'fit_multistep',
+           'fine_tune_recipe', 'RunLog', 'SaveBest', 'study_callbacks', 'plain_progress', 'PlainProgress', 'WeightEMA']
 
 # %% ../nbs/06_train.ipynb #b456e1a6
 def roc_auc_score_macro(y, probs) -> float:
@@ -373,7 +373,14 @@ def _unfreeze(learn:Learner, frac:float):
         learn.splitter = body_splitter(1 - frac); learn.create_opt()
     learn.freeze_to(-2)
 
-SCHEDULES = ('one_cycle', 'constant', 'cosine', 'flat_cos', 'multistep')
+SCHEDULES = {}   # name -> fit(learn, n, lr, cbs, pct_start, div): how one phase of n epochs runs at lr (a rate or a slice)
+
+def register_schedule(name:str, # the name for TrainConfig(schedule=...), --schedule and `fine_tune_recipe`
+                     ):
+    "Decorator: add `fit(learn, n, lr, cbs, pct_start, div)` as the learning-rate schedule `name` (a name taken is replaced)."
+    def _register(fit): SCHEDULES[str(name)] = fit; return fit
+    return _register
+
 MULTISTEP = ((0.5, 0.25, 0.25), (1.0, 0.1, 0.01))   # MedMNIST v2's schedule: the rate ÷10 at 50 % and 75 % of the epochs
 
 def fit_multistep(learn:Learner, # the learner
@@ -389,13 +396,15 @@ def fit_multistep(learn:Learner, # the learner
     lrs = np.array([h['lr'] for h in learn.opt.hypers])
     learn.fit(n, cbs=[ParamScheduler({'lr': combine_scheds(list(pcts), [SchedNo(lrs * m, lrs * m) for m in mults])}), *(cbs or [])])
 
+register_schedule('one_cycle')(lambda learn, n, lr, cbs, pct_start, div: learn.fit_one_cycle(n, lr, pct_start=pct_start, div=div, cbs=cbs))
+register_schedule('constant')(lambda learn, n, lr, cbs, pct_start, div: learn.fit(n, lr, cbs=cbs))   # the Keras studies
+register_schedule('cosine')(lambda learn, n, lr, cbs, pct_start, div: learn.fit_flat_cos(n, lr, pct_start=0.0, cbs=cbs))  # from lr to ~0
+register_schedule('flat_cos')(lambda learn, n, lr, cbs, pct_start, div: learn.fit_flat_cos(n, lr, cbs=cbs))   # flat 75 %, then cosine
+register_schedule('multistep')(lambda learn, n, lr, cbs, pct_start, div: fit_multistep(learn, n, lr, cbs=cbs))   # MedMNIST v2
+
 def _fit_phase(learn:Learner, n:int, lr, schedule:str, cbs, pct_start:float, div:float=25.0):
-    "One fit of `n` epochs at `lr` (a slice: discriminative rates) with the learning-rate `schedule`."
-    if schedule == 'one_cycle': learn.fit_one_cycle(n, lr, pct_start=pct_start, div=div, cbs=cbs)
-    elif schedule == 'constant': learn.fit(n, lr, cbs=cbs)
-    elif schedule == 'multistep': fit_multistep(learn, n, lr, cbs=cbs)
-    elif schedule == 'flat_cos': learn.fit_flat_cos(n, lr, cbs=cbs)              # flat for 75 %, then cosine to ~0
-    else: learn.fit_flat_cos(n, lr, pct_start=0.0, cbs=cbs)                      # 'cosine': cosine annealing from lr to ~0
+    "One fit of `n` epochs at `lr` (a slice: discriminative rates) with the learning-rate `schedule` (a `SCHEDULES` name)."
+    SCHEDULES[schedule](learn, n, lr, cbs, pct_start, div)
 
 def fine_tune_recipe(learn:Learner, # e.g. from `medical_learner`
                      epochs:int=5, # epochs with the body (partly) unfrozen
