@@ -36,13 +36,13 @@ from pathlib import Path
 import pandas as pd
 from medfast.core import data_dir, weights_file
 from medfast.metrics import fmt_ci
-from medfast.run import train_run
+from medfast.run import train_run, DEMO
 
 MEDMNIST_V2 = dict(arch='resnet18', pretrained='none', size=28, small_stem=True, epochs=100, freeze_epochs=0, opt='adam', lr=1e-3,
                    unfreeze_lr=1e-3, wd=0.0, schedule='multistep', bs=128, save_best=True, monitor='roc_auc', aug=False,
                    head='linear')   # the anchor's own recipe (Yang et al. 2023), through medfast's options
 RECIPES = dict(default={}, valley=dict(lr='valley'), medmnist_v2=MEDMNIST_V2, small=dict(size=64, aug=False, lr=3e-3, epochs=10), full=dict(size=224, aug=False, lr=3e-3, epochs=10),
-               fundus=dict(size=64, aug='fundus', lr=3e-3, epochs=20))
+               fundus=dict(size=64, aug='fundus', lr=3e-3, epochs=20), demo=DEMO)
 ANCHORS = dict(breastmnist="MedMNIST v2 ResNet-18 (28 px) 0.863 / 0.901; Google AutoML Vision 0.861 / 0.919",
                retinamnist="MedMNIST v2 ResNet-18 (28 px) 0.524 / 0.717; Google AutoML Vision 0.531 / 0.750")
 

@@ -261,7 +261,7 @@ def _parser() -> argparse.ArgumentParser:
                     'their reason in an error column (default: stop, listing every unreadable file)')
     rp = sub.add_parser('report', help=f"rebuild the HTML page of a finished run (RUN_DIR/{RUN_FILES.report}) or protocol "
                                        f"({PROTOCOL_FILES.report}) from its files")
-    rp.add_argument('run', help='the output folder of `medfast train`')
+    rp.add_argument('run', help='the output folder of `medfast train`, or of `medfast cv`, `compare` or `sweep`')
     rp.add_argument('--n-boot', type=int, default=TrainConfig.n_boot, help='bootstrap resamples for the confidence intervals')
     rp.add_argument('--cam-method', default='gradcam', choices=['gradcam', 'gradcam++', 'eigencam'], help='heat-map method for the top losses')
     rp.add_argument('--plugin', action='append', metavar='FILE.py|MODULE', default=argparse.SUPPRESS,

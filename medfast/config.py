@@ -15,6 +15,7 @@ from .data import dicom_window
 from .augment import AUG_PRESETS
 from .segment import SEG_PRESETS
 from .augment import FIXED_VARIANTS
+import difflib
 from .losses import LOSSES, WEIGHT_METHODS
 from .train import HEADS, SCHEDULES, OPTIMIZERS, PRECISIONS, MONITORS
 
@@ -130,7 +131,9 @@ def check_config(c:TrainConfig):
         if v is None or isinstance(v, bool) and f.name == 'aug': continue
         allowed = CHOICES.get(f.name, tuple(AUG_PRESETS) if f.name == 'aug' else None)
         if allowed is not None and v not in allowed:
-            raise MedfastError(f"{f.name}={v!r} is not one of {', '.join(map(repr, allowed))}." + (" A loss of your own: register it "
+            close = difflib.get_close_matches(str(v), list(map(str, allowed)), n=1)
+            raise MedfastError(f"{f.name}={v!r} is not one of {', '.join(map(repr, allowed))}."
+                               + (f" Did you mean {close[0]!r}?" if close else '') + (" A loss of your own: register it "
                                "(medfast.losses.register_loss) in a file given with --plugin FILE." if f.name == 'loss' else ''))
         if f.name in RANGES and not RANGES[f.name][1](v):
             h = docments(TrainConfig).get(f.name)   # the setting's help (None where the source cannot be read)

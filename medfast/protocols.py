@@ -381,7 +381,7 @@ def protocol_run(kind:str, # 'cv', 'compare' or 'sweep'
                  accuracy={m: dict(mean=float(g.accuracy.mean()), std=float(g.accuracy.std()), n=len(g)) for m, g in sc.groupby('model', sort=False)})
         if kind == 'compare' and res['tests'] is not None:
             s['tests'] = res['tests'][['model_a', 'model_b', 'statistic', 'p_value', 'p_holm', 'p_corrected']].to_dict('records')
-    if (out/RUN_FILES.model/META_FN).is_file(): s['model'] = str(out/RUN_FILES.model)   # --final ensemble
+    if kw.get('final') == 'ensemble' and (out/RUN_FILES.model/META_FN).is_file(): s['model'] = str(out/RUN_FILES.model)
     s['summary_html'] = str(protocol_report(out))
     write_atomic(out/PROTOCOL_FILES.run, lambda t: Path(t).write_text(to_json(s)))
     if not quiet: print(format_protocol(s))

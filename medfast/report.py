@@ -323,7 +323,7 @@ def _cv_page(out:Path, metrics:list, digits:int) -> list:
         n_exp = k * repeats * sc.model.nunique()
         parts += ['<h2>Folds</h2>', _p(f"{repeats} repeat(s) of {k} folds; "
                   f"{int((folds.split == 'test').sum())} test images held out of every fold. Images per class and fold:")]
-        for r in range(repeats): parts += [f'<h3>Repeat {r}</h3>', _tab(pd.crosstab(folds.label, folds[f'fold_{r}'].replace(-1, 'test')))]
+        for r in range(repeats): parts += [f'<h3>Repeat {r}</h3>', _tab(pd.crosstab(folds.label, folds[f'fold_{r}'].replace(-1, 'test').rename('fold')))]
         if len(sc) < n_exp: parts.append(_p(f"Unfinished: {len(sc)} of {n_exp} jobs are done. Rerun the same command to "
                                             "finish the others; the tables below cover the finished folds only.", 'note'))
     s = summarize(sc, mets)
@@ -333,6 +333,10 @@ def _cv_page(out:Path, metrics:list, digits:int) -> list:
     res['seconds per fold'] = sc.groupby('model').seconds.mean().round(1)
     parts += ['<h2>Results</h2>', _p("Validation metrics over the folds: mean ± standard deviation (95% t-interval of the mean)."),
               _tab(res.reindex(list(pd.unique(sc.model))))]
+    if (fm := out/RUN_FILES.model/META_FN).is_file():   # medfast cv --final ensemble
+        folds_in = json.loads(fm.read_text()).get('extra', {}).get('folds', [])
+        parts += ['<h2>Final model</h2>', _p(f"{out/RUN_FILES.model} holds the fold models ({', '.join(folds_in)}) as one model that "
+                  f"averages their class probabilities (--final ensemble); predict with it: medfast predict {out} IMAGES.")]
     if sc.model.nunique() > 1:
         try:
             ratio = 1 / (k - 1) if k and k > 1 else None

@@ -350,7 +350,7 @@ def format_summary(s:dict # the dictionary `train_run` returns
 
 # %% ../nbs/13_run.ipynb #c3e25826
 DEMO = dict(arch='resnet18', pretrained='none', size=28, small_stem=True, epochs=30, freeze_epochs=0, lr=1e-3,
-            unfreeze_lr=1e-3, wd=0.0, bs=128, head='linear', aug=False, precision='auto')   # benchmarks/demo_recipe.py
+            unfreeze_lr=1e-3, wd=0.0, bs=128, head='linear', aug=False, precision='auto', ema=0.99)   # benchmarks/demo_recipe.py
 
 DEMO_OUT = 'medfast-demo'   # the demo's output folder
 
