@@ -6,7 +6,7 @@ Docs: https://medfast.github.io/medfast/cli.html.md"""
 
 # %% ../nbs/15_cli.ipynb #f02c416c
 from __future__ import annotations
-import argparse, importlib, importlib.util, json, re, shlex, sys, warnings
+import argparse, difflib, importlib, importlib.util, json, re, shlex, sys, warnings
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)   # a library's notice, on every command
 warnings.filterwarnings('ignore', message="The 'mode.chained_assignment' option is deprecated")   # fastai.tabular's, on import
 from dataclasses import fields
@@ -239,9 +239,20 @@ _PROTOCOL_HELP = dict(cv='cross-validate one configuration (k folds, repeated), 
                       sweep="staged search from the brain-tumour study's settings: backbone + batch size, then lr, then augmentation, then fine-tuning")
 
 # %% ../nbs/15_cli.ipynb #75b3da82
+class _Parser(argparse.ArgumentParser):
+    "argparse with one-line errors: the message and where the options are listed, not a usage block of every option."
+    def error(self, message:str): self.exit(2, f"{self.prog}: error: {message}. `{self.prog} --help` lists the options.\n")
+
+def _unknown(p:argparse.ArgumentParser, cmd:str, extra:list):
+    "Exit with the unrecognized arguments `extra` of `medfast cmd`, and the closest option of that command for each."
+    sub = next(x for x in p._actions if isinstance(x, argparse._SubParsersAction)).choices[cmd]
+    opts = [o for x in sub._actions for o in x.option_strings]
+    near = [c[0] for x in extra if x.startswith('-') and (c := difflib.get_close_matches(x.split('=')[0], opts, n=1))]
+    sub.error(f"unrecognized arguments: {' '.join(extra)}" + (f" (did you mean {', '.join(near)}?)" if near else ''))
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog='medfast', description='Transfer learning for medical image classification.', allow_abbrev=False)
-    sub = p.add_subparsers(dest='cmd', required=True)
+    p = _Parser(prog='medfast', description='Transfer learning for medical image classification.', allow_abbrev=False)
+    sub = p.add_subparsers(dest='cmd', required=True, parser_class=_Parser, metavar='COMMAND')
     t = sub.add_parser('train', help='train a classifier and write predictions, metrics and the model to --out', allow_abbrev=False)
     _data_args(t, optional=True); add_config_args(t)
     t.add_argument('--out', required=True, help='output folder (must be empty)')
@@ -363,7 +374,9 @@ def main(argv:list|None=None # arguments (default: sys.argv[1:])
     argv = _join_negative(sys.argv[1:] if argv is None else [str(x) for x in argv])
     try: load_plugins(argv)
     except MedfastError as e: print(f"medfast: error: {e}", file=sys.stderr); return 2
-    a = _parser().parse_args(argv)
+    p = _parser()
+    a, extra = p.parse_known_args(argv)
+    if extra: _unknown(p, a.cmd, extra)
     had, (old, warnings.formatwarning) = _had(a), (warnings.formatwarning, _warning_line)
     try:
         with disk_errors(): COMMANDS[a.cmd](a)   # a full or read-only disk anywhere: one WriteError
