@@ -17,6 +17,7 @@ from scipy import stats
 from sklearn.model_selection import StratifiedGroupKFold
 from .core import *
 from .data import _file_hashes, _merge_groups, _holdout, _few, near_duplicate_groups
+from .metrics import METRICS
 
 # %% auto #0
 __all__ = ['cv_folds', 'fold_items', 'holm', 'paired_tests', 'summarize', 'select', 'plot_compare', 'cv_scores']
@@ -178,8 +179,9 @@ def _corrected_t(d:np.ndarray, ratio:float) -> tuple:
 
 # %% ../nbs/09_experiment.ipynb #43e0ff73
 def _bounds(metric:str, v:np.ndarray) -> tuple:
-    "The range of a metric: [-1, 1] for kappa and MCC, [0, 1] for the other scores in it, [0, inf) for counts and seconds, else unbounded."
-    if 'kappa' in metric or 'mcc' in metric: return -1.0, 1.0
+    "The range of a metric: its `medfast.metrics.METRICS` range, else [0, 1] for scores in it, [0, inf) for counts and seconds, else unbounded."
+    if metric in METRICS: return METRICS[metric].low, METRICS[metric].high
+    if 'kappa' in metric or 'mcc' in metric: return -1.0, 1.0   # e.g. a weighted kappa under another name
     if len(v) and v.min() >= 0: return (0.0, 1.0) if v.max() <= 1 else (0.0, np.inf)
     return -np.inf, np.inf
 

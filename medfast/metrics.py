@@ -6,6 +6,7 @@ Docs: https://medfast.github.io/medfast/metrics.html.md"""
 
 # %% ../nbs/07_metrics.ipynb #f1892b97
 from __future__ import annotations
+from dataclasses import dataclass
 import warnings
 from pathlib import Path
 import numpy as np
@@ -23,11 +24,11 @@ from fastai.learner import Learner
 from .core import *
 
 # %% auto #0
-__all__ = ['PROB_PREFIX', 'PER_CLASS_CI', 'CI_METHODS', 'get_preds_df', 'predict_splits', 'pred_classes', 'check_preds',
-           'save_preds', 'load_preds', 'specificity_cm', 'specificity', 'roc_auc_ovr', 'expected_calibration_error',
-           'fit_temperature', 'apply_temperature', 'predict_labels', 'classification_metrics', 'evaluate',
-           'pick_threshold', 'wilson_ci', 'bootstrap_ci', 'fmt_ci', 'confidence_intervals', 'metrics_table',
-           'evaluate_run']
+__all__ = ['PROB_PREFIX', 'METRICS', 'PER_CLASS_CI', 'CI_METHODS', 'get_preds_df', 'predict_splits', 'pred_classes',
+           'check_preds', 'save_preds', 'load_preds', 'specificity_cm', 'specificity', 'roc_auc_ovr',
+           'expected_calibration_error', 'fit_temperature', 'apply_temperature', 'MetricSpec', 'predict_labels',
+           'classification_metrics', 'evaluate', 'pick_threshold', 'wilson_ci', 'bootstrap_ci', 'fmt_ci',
+           'confidence_intervals', 'metrics_table', 'evaluate_run']
 
 # %% ../nbs/07_metrics.ipynb #41cf355e
 PROB_PREFIX = 'prob_'
@@ -232,6 +233,28 @@ def apply_temperature(probs:np.ndarray, # probabilities (or logits), shape (n, K
     "Probabilities `softmax(log(probs) / T)`: T > 1 softens, T < 1 sharpens, T = 1 leaves them as they are."
     if not T > 0: raise DataError(f"The temperature must be positive, got T={T}.")
     return softmax(_as_logits(probs) / T, axis=1)
+
+# %% ../nbs/07_metrics.ipynb #370b0ba0
+@dataclass(frozen=True)
+class MetricSpec:
+    "What medfast needs to know about one metric of `classification_metrics`' `overall` results."
+    low:float=0.0 # its range: low ...
+    high:float=1.0 # ... to high
+    higher_is_better:bool=True # False for an error (ECE)
+    needs_probs:bool=False # computed from the class probabilities (ROC AUC, ECE), not from the predicted classes
+    average:str='' # over the classes: 'macro', 'weighted' or 'micro'; '' for one figure of the whole set
+    rank:bool=True # a protocol may rank or pair models by it (--metric)
+    summary:bool=False # a column of a protocol's summary page
+    study_chart:bool=False # one of the brain-tumour study's bar charts of a sweep
+
+METRICS = dict(   # name in `overall` -> MetricSpec, in the order tables show them
+    accuracy=MetricSpec(summary=True, study_chart=True), balanced_accuracy=MetricSpec(summary=True),
+    macro_precision=MetricSpec(average='macro', summary=True, study_chart=True),
+    macro_recall=MetricSpec(average='macro', summary=True, study_chart=True),
+    macro_f1=MetricSpec(average='macro', summary=True, study_chart=True), weighted_f1=MetricSpec(average='weighted'),
+    roc_auc=MetricSpec(needs_probs=True, summary=True), roc_auc_macro=MetricSpec(needs_probs=True, average='macro', summary=True),
+    roc_auc_micro=MetricSpec(needs_probs=True, average='micro'), kappa=MetricSpec(low=-1.0, summary=True),
+    mcc=MetricSpec(low=-1.0), ece=MetricSpec(higher_is_better=False, needs_probs=True, rank=False))
 
 # %% ../nbs/07_metrics.ipynb #bd0c9df1
 def predict_labels(probs:np.ndarray, # predicted probabilities, shape (n, K)

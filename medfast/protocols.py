@@ -17,6 +17,7 @@ from .config import *
 from .run import run_training, split_for, lr_plan, _versions, _data_record
 from .models import check_input_size
 from .inference import export_ensemble, META_FN
+from . import metrics
 from .experiment import *
 from .experiment import _fold_design, _job_scores
 from .report import protocol_report
@@ -194,8 +195,7 @@ def cross_validate(items:pd.DataFrame, # items table (path, label, maybe patient
     return sc[sc.model == cfg.arch].reset_index(drop=True)
 
 # %% ../nbs/14_protocols.ipynb #092ea7d7
-METRICS = ('accuracy', 'balanced_accuracy', 'macro_precision', 'macro_recall', 'macro_f1', 'weighted_f1', 'kappa', 'mcc',
-           'roc_auc', 'roc_auc_macro', 'roc_auc_micro')   # validation metrics that rank or pair the models
+METRICS = tuple(n for n, s in metrics.METRICS.items() if s.rank)   # validation metrics that rank or pair the models
 
 def _check_metric(metric:str):
     "Refuse an unknown `metric` before anything trains."
