@@ -7,6 +7,10 @@ every image (cold), the later ones read the cache when it is on (warm). It repor
 the pixels the cache holds. The sets: the leukemia smears (JPEG, 224 x 224 to 257 x 257), the brain-MRI scans (JPEG
 and PNG, up to 1,920 px wide), the CT slices (16-bit DICOM, 512 x 512).
 
+Measured (`--workers 0 --epochs 2`, one thread beside a training job, 2026-12-07), images/s in epoch 1 / epoch 2:
+without the cache leukemia 186.7 / 200.6, brain MRI 139.4 / 134.3, CT 53.8 / 54.0; with it 188.6 / 232.8,
+122.1 / 167.6, 51.3 / 131.6 (holding 44, 85 and 55 MB of pixels).
+
 Usage: MEDFAST_DATA=../shared/data OMP_NUM_THREADS=2 python benchmarks/loader_speed.py [--workers 0 1 2] [--epochs 2]
        [--sets leukemia brain_mri ct_dicom] [--out loader_speed.csv]
 """
