@@ -77,6 +77,12 @@ def _conv(ann:str):
 # %% ../nbs/15_cli.ipynb #10197ffe
 def _opt(name:str) -> str: return '--' + name.replace('_', '-')
 
+def _plugin_arg(p:argparse.ArgumentParser):
+    "The --plugin option (read by `load_plugins` before the options are built; here for --help and the parser)."
+    p.add_argument('--plugin', action='append', metavar='FILE.py|MODULE', default=argparse.SUPPRESS,
+                   help="import this Python file or module first: the losses, schedules and report sections it registers "
+                        "(register_loss, register_schedule, register_section) can then be named (repeatable)")
+
 def add_config_args(p:argparse.ArgumentParser, # the parser (or sub-parser) to add the options to
                     lists:tuple=(), # settings that take comma-separated lists (a sweep's stages, compare's backbones)
                     show_defaults:bool=True, # say each setting's default in its help
@@ -96,9 +102,7 @@ def add_config_args(p:argparse.ArgumentParser, # the parser (or sub-parser) to a
             g.add_argument(_opt(f.name), type=_listof(conv) if f.name in lists else conv, default=argparse.SUPPRESS,
                            metavar=f.name.upper(), help=h)
     g.add_argument('--no-aug', dest='aug', action='store_const', const=False, default=argparse.SUPPRESS, help='the same as --aug off')
-    p.add_argument('--plugin', action='append', metavar='FILE.py|MODULE', default=argparse.SUPPRESS,
-                   help='import this Python file or module first, so that the losses it registers (medfast.losses.register_loss) '
-                        'can be named (repeatable)')
+    _plugin_arg(p)
 
 def config_from_args(a:argparse.Namespace, # parsed by a parser with `add_config_args`
                      base:TrainConfig|dict|None=None, # settings to start from (a --config file, the demo's)
@@ -275,8 +279,7 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument('run', help='the output folder of `medfast train`, or of `medfast cv`, `compare` or `sweep`')
     rp.add_argument('--n-boot', type=int, default=TrainConfig.n_boot, help='bootstrap resamples for the confidence intervals')
     rp.add_argument('--cam-method', default='gradcam', choices=['gradcam', 'gradcam++', 'eigencam'], help='heat-map method for the top losses')
-    rp.add_argument('--plugin', action='append', metavar='FILE.py|MODULE', default=argparse.SUPPRESS,
-                    help='import this Python file or module first, e.g. one that adds report sections (medfast.report.register_section)')
+    _plugin_arg(rp)
     for kind, h in _PROTOCOL_HELP.items():
         pp = sub.add_parser(kind, help=h, allow_abbrev=False)
         _data_args(pp)

@@ -155,6 +155,8 @@ class LossSpec:
         return ({'weight'} | ({'label_smoothing'} if 'eps' not in self.options else set()) | set(self.options)
                 | ({'weights', 'beta'} if self.class_weights != 'no' else set()))
 
+def _loss_key(name) -> str: return str(name).strip().lower().replace('-', '_')   # 'Focal', 'weighted-ce' -> a LOSSES key
+
 LOSSES = {}   # name -> LossSpec: every loss `get_loss`, TrainConfig(loss=...) and --loss know, medfast's and the user's
 
 def register_loss(name:str, # the name for get_loss, TrainConfig(loss=...) and --loss
@@ -166,7 +168,7 @@ def register_loss(name:str, # the name for get_loss, TrainConfig(loss=...) and -
     if class_weights not in ('no', 'optional', 'required'):
         raise DataError(f"register_loss({name!r}): class_weights={class_weights!r}; use 'no', 'optional' or 'required'.")
     def _register(make):
-        LOSSES[str(name).strip().lower().replace('-', '_')] = LossSpec(help, make, tuple(options), class_weights)
+        LOSSES[_loss_key(name)] = LossSpec(help, make, tuple(options), class_weights)
         return make
     return _register
 
@@ -198,7 +200,7 @@ def get_loss(name:str='ce', # a `LOSSES` name: 'ce', 'weighted_ce', 'focal', 'la
              **kw, # options: gamma, alpha (focal); eps (label_smoothing); weights='inverse'|'effective', beta, weight, label_smoothing
             ):
     "A fastai loss by its `LOSSES` name: cross-entropy, weighted cross-entropy, focal loss, label smoothing or a registered one."
-    key = str(name).strip().lower().replace('-', '_')
+    key = _loss_key(name)
     if key not in LOSSES:
         close = difflib.get_close_matches(key, list(LOSSES), n=1)
         raise DataError(f"Unknown loss {name!r}{f' (did you mean {close[0]!r}?)' if close else ''}; "
