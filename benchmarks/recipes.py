@@ -45,6 +45,8 @@ CANDIDATES = dict(   # name -> the settings it changes from the base recipe
     tta=dict(tta=4),                                    # test-time augmentation of the validation predictions
     upscaled=dict(size=2),                              # the input size: this many times the base size (--size)
     fp32=dict(precision='fp32'),                        # the base recipe without bf16/fp16 autocast (issue 25's check)
+    progressive=dict(progressive=0.5),                  # progressive resizing: half the size first, the full size last
+    upscaled_tta=dict(size=2, tta=4),                   # the two best of the first round together
 )
 
 def _ci(x) -> tuple:
@@ -94,7 +96,7 @@ def main(a):
         items = read_items(data_dir(*parts), **read_kw)
         if 'split' in items: items = items[items.split != 'test'].drop(columns='split')   # the official test rows: never here
         t0 = time.time()
-        cands = {c: CANDIDATES[c] | (dict(size=a.size * CANDIDATES[c]['size']) if c == 'upscaled' else {}) for c in a.candidates}
+        cands = {c: CANDIDATES[c] | (dict(size=a.size * CANDIDATES[c]['size']) if 'size' in CANDIDATES[c] else {}) for c in a.candidates}
         compare(items, cands, out/name, k=a.k, repeats=a.repeats, max_jobs=a.max_jobs,
                 **(base | split_kw))
         print(json.dumps(dict(data=name, seconds=round(time.time() - t0))), flush=True)

@@ -82,6 +82,7 @@ class TrainConfig:
     ema:float|None=None # decay of an exponential moving average of the weights (medfast.train.WeightEMA, timm's ModelEmaV3), validated and kept as the model, e.g. 0.999 (None: off)
     mixup:float=0.0 # MixUp's alpha (fastai's MixUp callback, Zhang et al. 2018; 0: off; fastai's default 0.4)
     cutmix:float=0.0 # CutMix's alpha (fastai's CutMix callback, Yun et al. 2019; 0: off; fastai's default 1.0)
+    progressive:float=0.0 # progressive resizing (fastai's; medfast.train.ProgressiveResize): the training images start at this fraction of `size` and grow to it by the last epoch, validation at `size` (0: off; e.g. 0.5)
     tta:int=0 # test-time augmentation passes when predicting valid and test (0: none)
     seed:int=42 # one seed for the split, the folds, the head's weights and the data order
     n_boot:int=1000 # bootstrap resamples of the confidence intervals
@@ -106,7 +107,7 @@ RANGES = dict(size=('>= 16', lambda v: v >= 16), bs=('>= 2', lambda v: v >= 2), 
               dropout=_frac, lin_ftrs=('positive sizes', lambda v: all(isinstance(x, int) and x > 0 for x in v)),
               valid_pct=_frac, test_pct=_frac, offline_aug=_nonneg, gamma=_nonneg, label_smoothing=_frac,
               balance_ratio=('>= 1', lambda v: v >= 1), early_stopping=_nonneg, reduce_lr=_nonneg, tta=_nonneg, mixup=_nonneg, cutmix=_nonneg,
-              ema=('in (0, 1)', lambda v: 0 < v < 1),
+              ema=('in (0, 1)', lambda v: 0 < v < 1), progressive=_frac,
               n_boot=('>= 10', lambda v: v >= 10), target_sensitivity=('in (0, 1)', lambda v: 0 < v < 1))
 
 # %% ../nbs/12_config.ipynb #dbcb9839

@@ -1038,6 +1038,7 @@ def get_dls(df:pd.DataFrame, # items table with path, label and split
             classes:list|None=None, # the order of the classes (see `class_order`); None: integers numerically, else alphabetical
             positive:str|None=None, # binary tasks: the positive class (placed second)
             missing_classes:str='error', # a class without training rows: 'error', or 'warn' and train without it
+            need_valid:bool=True, # False: training rows alone will do (a refit on every row); the valid DataLoader is then empty
            ):
     "fastai `DataLoaders` (train and valid rows of `df`) with `MedImage`, `Resize`, augmentation and backbone normalisation."
     _need_split(df, 'get_dls')
@@ -1045,7 +1046,7 @@ def get_dls(df:pd.DataFrame, # items table with path, label and split
         raise DataError(f"resize={resize!r}: use 'squish', 'crop' or 'pad'.")
     split = _norm_split(df['split'])
     n_tr, n_va = int((split == 'train').sum()), int((split == 'valid').sum())
-    if not n_tr or not n_va:
+    if not n_tr or need_valid and not n_va:
         raise DataError(f"get_dls needs train and valid rows; the table has {n_tr} train and {n_va} valid rows. "
                         "Use split_items(df, valid_pct=...) (with overwrite=True to replace a split).")
     if bs < 2 or n_tr < 2: raise DataError(f"bs={bs} with {n_tr} training rows: BatchNorm needs at least 2 images per batch; "

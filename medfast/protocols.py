@@ -6,7 +6,8 @@ Docs: https://medfast.github.io/medfast/protocols.html.md"""
 
 # %% ../nbs/14_protocols.ipynb #1a6db308
 from __future__ import annotations
-import hashlib, json, tempfile, time
+import dataclasses, hashlib, json, tempfile, time
+import numpy as np
 from itertools import product
 from pathlib import Path
 import pandas as pd
@@ -14,9 +15,10 @@ import torch
 from .core import *
 from .data import read_items, verify_images
 from .config import *
-from .run import run_training, split_for, lr_plan, _versions, _data_record
+from .run import run_training, split_for, lr_plan, _versions, _data_record, _reading, prepare_out, training_table, build_dls, build_learner, fit
+from .train import MONITORS, history
 from .models import check_input_size
-from .inference import export_ensemble, META_FN
+from .inference import export_ensemble, export_model, META_FN
 from . import metrics
 from .experiment import *
 from .experiment import _fold_design, _job_scores
@@ -24,7 +26,8 @@ from .report import protocol_report
 
 # %% auto #0
 __all__ = ['EXECUTORS', 'FINALS', 'METRICS', 'SWEEP_STAGES', 'SWEEP_START', 'SWEEP_SHOWN', 'PROTOCOLS', 'fit_job', 'run_jobs',
-           'fold_ensemble', 'cross_validate', 'compare', 'sweep', 'protocol_run', 'format_protocol']
+           'fold_ensemble', 'refit_epochs', 'refit', 'cross_validate', 'compare', 'sweep', 'protocol_run',
+           'format_protocol']
 
 # %% ../nbs/14_protocols.ipynb #34d8bf73
 def _safe(name:str) -> str: return ''.join(c if c.isalnum() or c in '._-' else '_' for c in str(name))
@@ -140,6 +143,62 @@ def run_jobs(jobs:list, # `(items, cfg, folder, name)` tuples; a folder with a f
             if started: ray.shutdown()
     return dict(kept=kept, run=len(todo), left=left)
 
+# %% ../nbs/14_protocols.ipynb #24b8fe29
+FINALS = dict(none='no model: the folds estimate the recipe only',   # what a cross-validation leaves in out/model (--final)
+              ensemble="the fold models of repeat 0 as one model that averages their class probabilities",
+              refit="one model trained again on every training row for the folds' number of epochs")
+
+def fold_ensemble(job_dirs:list, # the folders of finished fold jobs trained with `export=True` (each has model/)
+                  dirname:str|Path, # the ensemble's export folder (replaced when it exists)
+                 ) -> Path|None:
+    "`export_ensemble` of the fold models in `job_dirs` into `dirname`, once all of them are finished; else None."
+    models = [Path(d)/RUN_FILES.model for d in job_dirs]
+    if not all((m/META_FN).is_file() for m in models): return None   # an unfinished protocol: the next run makes it
+    return export_ensemble(models, dirname, overwrite=True, extra=dict(members='the fold models of repeat 0',
+                                                                   folds=[Path(d).name for d in job_dirs]))
+
+def refit_epochs(job_dirs:list, # the folders of finished fold jobs
+                 cfg:TrainConfig, # the protocol's configuration (epochs, early_stopping, save_best, monitor)
+                ) -> int:
+    "Epochs after the frozen ones for `refit`: `cfg.epochs`, or with early stopping / save_best the median kept epoch of the folds."
+    if not (cfg.early_stopping or cfg.save_best): return cfg.epochs
+    col, kept = MONITORS.get(cfg.monitor, cfg.monitor), []
+    for d in map(Path, job_dirs):
+        frozen = json.loads((d/RUN_FILES.metrics).read_text())['job']['freeze_epochs']
+        h = pd.read_csv(d/RUN_FILES.history).iloc[frozen:].reset_index(drop=True)
+        if col in h and h[col].notna().any(): kept.append(int(h[col].idxmin() if 'loss' in col else h[col].idxmax()) + 1)
+    return max(1, int(np.median(kept) + 0.5)) if kept else cfg.epochs
+
+def refit(items:pd.DataFrame, # items table: every row but the test rows trains
+          cfg:TrainConfig, # the protocol's configuration
+          out:str|Path, # the refit's folder (config.json, training_log.csv, history.csv, refit.json)
+          epochs:int, # epochs after the frozen ones, e.g. `refit_epochs`
+          dirname:str|Path, # the model's export folder (replaced when it exists)
+         ) -> Path:
+    "Train `cfg` for `epochs` on every non-test row of `items`, with no validation rows, and export it to `dirname`."
+    t0, rows = time.time(), items[items['split'].astype(str) != 'test'] if 'split' in items else items
+    cfg = dataclasses.replace(cfg, epochs=epochs, early_stopping=0, save_best=False, reduce_lr=0)
+    with _reading(cfg):
+        out = prepare_out(out, overwrite=True)
+        save_config(cfg, out/RUN_FILES.config)
+        train = training_table(rows.assign(split='train').reset_index(drop=True), cfg, out)
+        learn = build_learner(build_dls(train, cfg, need_valid=False), cfg, out)
+        with learn.no_bar(), learn.no_logging(): fitted = fit(learn, cfg, out)
+        write_csv(history(learn), out/RUN_FILES.history)
+        d = export_model(learn, dirname, size=cfg.size, overwrite=True, extra=dict(refit=dict(rows=len(rows), epochs=epochs)))
+    rec = dict(rows=len(rows), epochs=epochs, lr=fitted['lr'], seconds=round(time.time() - t0, 1), config=config_dict(cfg))
+    write_atomic(out/PROTOCOL_FILES.refit_record, lambda t: Path(t).write_text(to_json(rec)))
+    return d
+
+def _refit_once(items:pd.DataFrame, cfg:TrainConfig, job_dirs:list, out:Path) -> Path|None:
+    "`refit` into out/model once every fold has finished, unless a refit of the same settings is there already."
+    if not all((Path(d)/RUN_FILES.metrics).is_file() for d in job_dirs): return None   # unfinished: the next run refits
+    epochs, rec = refit_epochs(job_dirs, cfg), out/PROTOCOL_FILES.refit/PROTOCOL_FILES.refit_record
+    want = config_dict(dataclasses.replace(cfg, epochs=epochs, early_stopping=0, save_best=False, reduce_lr=0))
+    if rec.is_file() and json.loads(rec.read_text())['config'] == want and (out/RUN_FILES.model/META_FN).is_file():
+        return out/RUN_FILES.model
+    return refit(items, cfg, out/PROTOCOL_FILES.refit, epochs, out/RUN_FILES.model)
+
 # %% ../nbs/14_protocols.ipynb #bf83b2c8
 def _pin_table(df:pd.DataFrame, fn:Path, cols:list, what:str):
     "Save `df[cols]` to `fn` the first time; afterwards refuse a table that differs from the saved one (`what` names it)."
@@ -162,17 +221,6 @@ def _cv_setup(items:pd.DataFrame, out:Path, k:int, repeats:int, cfg:TrainConfig)
 def _cv_jobs(folds:pd.DataFrame, out:Path, k:int, repeats:int, cfg:TrainConfig, name:str) -> list:
     return [(fold_items(folds, r, f), cfg, out/_safe(name)/f'repeat{r}_fold{f}', name) for r in range(repeats) for f in range(k)]
 
-FINALS = ('none', 'ensemble')   # what a cross-validation leaves as its model (`cross_validate(final=...)`, --final)
-
-def fold_ensemble(job_dirs:list, # the folders of finished fold jobs trained with `export=True` (each has model/)
-                  dirname:str|Path, # the ensemble's export folder (replaced when it exists)
-                 ) -> Path|None:
-    "`export_ensemble` of the fold models in `job_dirs` into `dirname`, once all of them are finished; else None."
-    models = [Path(d)/RUN_FILES.model for d in job_dirs]
-    if not all((m/META_FN).is_file() for m in models): return None   # an unfinished protocol: the next run makes it
-    return export_ensemble(models, dirname, overwrite=True, extra=dict(members='the fold models of repeat 0',
-                                                                   folds=[Path(d).name for d in job_dirs]))
-
 def cross_validate(items:pd.DataFrame, # items table (path, label, maybe patient)
                    out:str|Path, # results folder (created; rerunning the same call resumes it)
                    cfg:TrainConfig|dict|None=None, # the training configuration (its seed, test_pct and by_patient make the folds)
@@ -181,7 +229,7 @@ def cross_validate(items:pd.DataFrame, # items table (path, label, maybe patient
                    executor:str='sequential', # run the jobs one by one in this process, or as Ray tasks (pip install 'medfast[ray]')
                    max_jobs:int|None=None, # stop after training this many folds (None: all; rerun to go on)
                    run_kw:dict|None=None, # more `run_jobs` options (address, cpus_per_job, gpus_per_job, threads)
-                   final:str='none', # the protocol's model: 'none', or 'ensemble' (repeat 0's k fold models averaged, in out/model)
+                   final:str='none', # the protocol's model in out/model, a `FINALS` name: 'none', 'ensemble' or 'refit'
                    **settings, # `TrainConfig` settings that override `cfg` (arch, pretrained, size, loss, ...)
                   ) -> pd.DataFrame:
     "Train the configuration on every fold of `cv_folds(items, k, repeats, ...)`; finished folds are kept; returns its scores."
@@ -191,6 +239,7 @@ def cross_validate(items:pd.DataFrame, # items table (path, label, maybe patient
     jobs = _cv_jobs(folds, out, k, repeats, cfg, cfg.arch)
     run_jobs(jobs, executor=executor, max_jobs=max_jobs, export=final == 'ensemble', **(run_kw or {}))
     if final == 'ensemble': fold_ensemble([d for _, _, d, _ in jobs[:k]], out/RUN_FILES.model)
+    if final == 'refit': _refit_once(items, cfg, [d for _, _, d, _ in jobs], out)
     sc = cv_scores(out)
     return sc[sc.model == cfg.arch].reset_index(drop=True)
 
@@ -381,7 +430,8 @@ def protocol_run(kind:str, # 'cv', 'compare' or 'sweep'
                  accuracy={m: dict(mean=float(g.accuracy.mean()), std=float(g.accuracy.std()), n=len(g)) for m, g in sc.groupby('model', sort=False)})
         if kind == 'compare' and res['tests'] is not None:
             s['tests'] = res['tests'][['model_a', 'model_b', 'statistic', 'p_value', 'p_holm', 'p_corrected']].to_dict('records')
-    if kw.get('final') == 'ensemble' and (out/RUN_FILES.model/META_FN).is_file(): s['model'] = str(out/RUN_FILES.model)
+    if kw.get('final', 'none') != 'none' and (out/RUN_FILES.model/META_FN).is_file():
+        s.update(model=str(out/RUN_FILES.model), final=kw['final'])
     s['summary_html'] = str(protocol_report(out))
     write_atomic(out/PROTOCOL_FILES.run, lambda t: Path(t).write_text(to_json(s)))
     if not quiet: print(format_protocol(s))
@@ -403,7 +453,7 @@ def format_protocol(s:dict # the dictionary `protocol_run` returns
         lines.append(f"  Wilcoxon {t['model_a']} vs {t['model_b']}: statistic {t['statistic']:.1f}, p = {t['p_value']:.3g} "
                      f"(Holm {t['p_holm']:.3g}); {ct}")
     if s.get('model'):
-        lines.append(f"  model   : {s['model']} (the fold models averaged; use it with medfast predict {s['out']} IMAGES)")
+        lines.append(f"  model   : {s['model']} ({FINALS[s['final']]}; use it with medfast predict {s['out']} IMAGES)")
     if s['kind'] == 'sweep' and s['best']:
         lines.append(f"  best    : {_brief(s['best'])}")
     if s.get('diverged'):

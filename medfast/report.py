@@ -333,10 +333,12 @@ def _cv_page(out:Path, metrics:list, digits:int) -> list:
     res['seconds per fold'] = sc.groupby('model').seconds.mean().round(1)
     parts += ['<h2>Results</h2>', _p("Validation metrics over the folds: mean ± standard deviation (95% t-interval of the mean)."),
               _tab(res.reindex(list(pd.unique(sc.model))))]
-    if (fm := out/RUN_FILES.model/META_FN).is_file():   # medfast cv --final ensemble
-        folds_in = json.loads(fm.read_text()).get('extra', {}).get('folds', [])
-        parts += ['<h2>Final model</h2>', _p(f"{out/RUN_FILES.model} holds the fold models ({', '.join(folds_in)}) as one model that "
-                  f"averages their class probabilities (--final ensemble); predict with it: medfast predict {out} IMAGES.")]
+    if (fm := out/RUN_FILES.model/META_FN).is_file():   # medfast cv --final ensemble / refit
+        ex = json.loads(fm.read_text()).get('extra', {})
+        what = (f"one model trained again on all {ex['refit']['rows']} training rows for {ex['refit']['epochs']} epochs after "
+                "the frozen ones (--final refit; the folds' scores above are its estimate)" if 'refit' in ex else
+                f"the fold models ({', '.join(ex.get('folds', []))}) as one model that averages their class probabilities (--final ensemble)")
+        parts += ['<h2>Final model</h2>', _p(f"{out/RUN_FILES.model} holds {what}; predict with it: medfast predict {out} IMAGES.")]
     if sc.model.nunique() > 1:
         try:
             ratio = 1 / (k - 1) if k and k > 1 else None

@@ -90,6 +90,7 @@ def training_table(items:pd.DataFrame, # items with a split
 # %% ../nbs/13_run.ipynb #b6076ee2
 def build_dls(train:pd.DataFrame, # the training table (with valid and test rows)
               cfg:TrainConfig, # size, bs, arch, seed, sampler, aug, segment, segment_output, dual, classes, positive, missing_classes, kappa_weights
+              need_valid:bool=True, # False: `train` may have training rows only (`medfast.protocols.refit`)
              ):
     "fastai DataLoaders of `train` with the augmentation and segmentation of `cfg`."
     tfms = _aug_kw(cfg.aug, cfg.size)
@@ -102,7 +103,7 @@ def build_dls(train:pd.DataFrame, # the training table (with valid and test rows
                       f"order, and no order was given: it is alphabetical, {class_order(train['label'])}. If the classes "
                       "are ordered grades, give their order with classes=[...] (--classes a,b,c).")
     return get_dls(train, size=cfg.size, bs=cfg.bs, arch=cfg.arch, seed=cfg.seed, sampler=cfg.sampler, classes=cfg.classes,
-                   positive=cfg.positive, missing_classes=cfg.missing_classes, **tfms)
+                   positive=cfg.positive, missing_classes=cfg.missing_classes, need_valid=need_valid, **tfms)
 
 def build_learner(dls, # from `build_dls`
                   cfg:TrainConfig, # arch, pretrained, seed, loss and its options, opt, wd, l2, precision, channels_last, retain_memory, shared and the head are used
@@ -149,6 +150,7 @@ def fit(learn, # from `build_learner`
     body = 1.0 if head_only else cfg.unfreeze
     best = cfg.save_best or cfg.early_stopping > 0   # early stopping ends on the best epoch's weights, as Keras' restore_best_weights
     cbs = study_callbacks(cfg.early_stopping, cfg.reduce_lr, best, monitor=cfg.monitor, csv=out/RUN_FILES.log)
+    if cfg.progressive: cbs.append(ProgressiveResize(cfg.progressive, n_epochs=freeze + cfg.epochs))
     fine_tune_recipe(learn, epochs=0 if head_only else cfg.epochs, freeze_epochs=freeze + (cfg.epochs if head_only else 0),
                      lr=lr, unfreeze=body, unfrozen_lr=cfg.unfreeze_lr, schedule=cfg.schedule, cbs=cbs)
     set_precision(learn, 'fp32')   # predictions and the export in fp32

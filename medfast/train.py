@@ -37,7 +37,8 @@ __all__ = ['MONITORS', 'DIVERGENCE_FACTOR', 'MALLOC_THRESHOLD', 'HEADS', 'LINEAR
            'roc_auc_score_macro', 'medical_metrics', 'EpochHistory', 'history', 'divergence_message',
            'TerminateOnDivergence', 'retain_freed_memory', 'medical_learner', 'L2Penalty', 'auto_precision',
            'CPUAutocast', 'set_precision', 'plot_lr_find', 'find_lr', 'register_schedule', 'fit_multistep',
-           'fine_tune_recipe', 'RunLog', 'SaveBest', 'study_callbacks', 'plain_progress', 'PlainProgress', 'WeightEMA']
+           'fine_tune_recipe', 'RunLog', 'SaveBest', 'study_callbacks', 'plain_progress', 'PlainProgress', 'WeightEMA',
+           'progressive_size', 'ProgressiveResize']
 
 # %% ../nbs/06_train.ipynb #b456e1a6
 def roc_auc_score_macro(y, probs) -> float:
@@ -553,3 +554,30 @@ class WeightEMA(Callback):
         self.raw = None
 
 MIXES = dict(mixup=MixUp, cutmix=CutMix)   # fastai's callbacks, by the name of their setting (its value: alpha)
+
+# %% ../nbs/06_train.ipynb #9f897e0a
+def progressive_size(size:int, # the full training size, pixels
+                     start:float, # the first epoch's size as a fraction of `size`, in (0, 1]
+                     epoch:int, # the epoch, counted from 0 over the whole recipe
+                     n_epochs:int, # the recipe's epochs (frozen + unfrozen)
+                     step:int=8, # the sizes are multiples of this many pixels
+                    ) -> int:
+    "The training size (pixels) of `epoch` under progressive resizing: linear from `start*size` to `size`, full at the last epoch."
+    frac = 1.0 if n_epochs <= 1 else start + (1 - start) * min(epoch, n_epochs - 1) / (n_epochs - 1)
+    return int(min(size, max(step, round(size * frac / step) * step)))
+
+class ProgressiveResize(Callback):
+    "Train the first epochs on smaller images (`progressive_size`); validation and prediction keep the full size."
+    order = 55   # after MixUp / CutMix (order 0), which mix at the full size; before the model
+    def __init__(self, start:float=0.5, # the first epoch's fraction of the full size, in (0, 1)
+                 n_epochs:int=1, # the epochs of the whole recipe: the callback counts them across its fits
+                ): self.start, self.n_epochs, self.epoch, self.sizes = start, n_epochs, 0, []
+    def _skip(self) -> bool: return hasattr(self.learn, 'lr_finder')
+    def before_batch(self):
+        if not self.training or self._skip(): return
+        full = self.learn.xb[0].shape[-1]
+        s = progressive_size(full, self.start, self.epoch, self.n_epochs)
+        if not self.sizes or self.sizes[-1] != (self.epoch, s): self.sizes.append((self.epoch, s))
+        if s < full: self.learn.xb = tuple(nn.functional.interpolate(x, size=(s, s), mode='bilinear', antialias=True) for x in self.learn.xb)
+    def after_train(self):
+        if not self._skip(): self.epoch += 1
