@@ -35,7 +35,7 @@ def _scores(y:np.ndarray, p:np.ndarray, classes:list) -> tuple:
 def _refit_probs(cand_dir:Path, classes:list, test:pd.DataFrame) -> np.ndarray:
     "The refit model's class probabilities (n, c) on the `test` rows (index: path), trained first unless it is there."
     folds, jobs = pd.read_csv(cand_dir.parent/'folds.csv'), sorted(cand_dir.glob('repeat*_fold*/'))
-    cfg, out = load_config(jobs[0]/RUN_FILES.config), cand_dir/PROTOCOL_FILES.refit
+    (cfg, _), out = load_config(jobs[0]/RUN_FILES.config), cand_dir/PROTOCOL_FILES.refit
     if not (out/PROTOCOL_FILES.refit_record).is_file():
         refit(folds[['path', 'label', 'split']], cfg, out, refit_epochs(jobs, cfg), out/RUN_FILES.model)
     p = predict(load_model(out/RUN_FILES.model), test.reset_index()[['path']]).set_index('path')

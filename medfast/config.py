@@ -20,8 +20,8 @@ from .losses import LOSSES, WEIGHT_METHODS
 from .train import HEADS, SCHEDULES, OPTIMIZERS, PRECISIONS, MONITORS
 
 # %% auto #0
-__all__ = ['CHOICES', 'RANGES', 'TrainConfig', 'check_config', 'config_dict', 'make_config', 'save_config', 'load_config',
-           'config_help']
+__all__ = ['DEFAULTS_CHOSEN', 'CHOICES', 'RANGES', 'TrainConfig', 'check_config', 'config_dict', 'changed_settings',
+           'non_default', 'make_config', 'save_config', 'load_config', 'config_help']
 
 # %% ../nbs/12_config.ipynb #e6678896
 @dataclass
@@ -95,6 +95,11 @@ class TrainConfig:
         check_config(self)
 
 # %% ../nbs/12_config.ipynb #26ae35d4
+DEFAULTS_CHOSEN = ("Settings not given keep medfast's defaults (TrainConfig). The recipe's defaults were chosen by "
+                   "cross-validation on eight public medical image sets, ranking candidate recipes per set by validation "
+                   "accuracy and taking the best mean rank for its time, never on a test split (benchmarks/recipes.py; "
+                   "the table is in the README, 'How the defaults were chosen').")
+
 CHOICES = dict(opt=tuple(OPTIMIZERS), precision=PRECISIONS, fixed_aug=tuple(FIXED_VARIANTS), loss=LOSSES,
                class_weights=tuple(WEIGHT_METHODS), balance=('under', 'over'), balance_scope=('train', 'all'), sampler=('weighted',),
                segment=tuple(SEG_PRESETS), segment_output=('masked', 'mask', 'four_channel'), head=HEADS, schedule=SCHEDULES, monitor=tuple(MONITORS),
@@ -165,6 +170,17 @@ def check_config(c:TrainConfig):
 def config_dict(c:TrainConfig) -> dict:
     "The settings of `c` as a dict of plain JSON values, in field order."
     return json.loads(to_json(asdict(c)))
+
+def changed_settings(old:dict, # the settings of an earlier run, e.g. a job's saved config.json
+                     c:TrainConfig, # the settings now
+                    ) -> dict:
+    "{name: (old value, new value)} for each setting of `c` that differs from `old`; a setting that `old` lacks counts as its default."
+    default = config_dict(TrainConfig())   # a setting added in a later medfast defaults to what earlier versions did
+    return {k: (old.get(k, default[k]), v) for k, v in config_dict(c).items() if old.get(k, default[k]) != v}
+
+def non_default(c:TrainConfig) -> dict:
+    "The settings of `c` that differ from `TrainConfig`'s defaults (what names a configuration across medfast versions)."
+    return {k: v for k, (_, v) in changed_settings({}, c).items()}
 
 def make_config(d:dict|TrainConfig|None=None, # a dict of settings (e.g. a saved config.json), a config, or None
                 **kw, # settings that override `d`

@@ -50,7 +50,7 @@ def _finished(d:Path, cfg:TrainConfig, export:bool=False) -> bool:
     fn = d/RUN_FILES.metrics
     if not fn.is_file() or export and not (d/RUN_FILES.model/META_FN).is_file(): return False
     old = json.loads(fn.read_text())['job'].get('config', {})
-    diff = [f"{k}: {old.get(k)!r} there, {v!r} now" for k, v in config_dict(cfg).items() if old.get(k) != v]
+    diff = [f"{k}: {a!r} there, {b!r} now" for k, (a, b) in changed_settings(old, cfg).items()]
     if diff: raise MedfastError(f"{d} holds a finished result of other settings ({'; '.join(diff[:4])}). Resume with the "
                                 "same settings, or write the new protocol to another folder; finished results are never overwritten.")
     return True
@@ -194,8 +194,8 @@ def _refit_once(items:pd.DataFrame, cfg:TrainConfig, job_dirs:list, out:Path) ->
     "`refit` into out/model once every fold has finished, unless a refit of the same settings is there already."
     if not all((Path(d)/RUN_FILES.metrics).is_file() for d in job_dirs): return None   # unfinished: the next run refits
     epochs, rec = refit_epochs(job_dirs, cfg), out/PROTOCOL_FILES.refit/PROTOCOL_FILES.refit_record
-    want = config_dict(dataclasses.replace(cfg, epochs=epochs, early_stopping=0, save_best=False, reduce_lr=0))
-    if rec.is_file() and json.loads(rec.read_text())['config'] == want and (out/RUN_FILES.model/META_FN).is_file():
+    want = dataclasses.replace(cfg, epochs=epochs, early_stopping=0, save_best=False, reduce_lr=0)
+    if rec.is_file() and not changed_settings(json.loads(rec.read_text())['config'], want) and (out/RUN_FILES.model/META_FN).is_file():
         return out/RUN_FILES.model
     return refit(items, cfg, out/PROTOCOL_FILES.refit, epochs, out/RUN_FILES.model)
 
@@ -297,8 +297,8 @@ SWEEP_START = dict(freeze_epochs=30, epochs=5, lr=1e-3, unfreeze=0.0, unfreeze_l
 SWEEP_SHOWN = ('lr', 'bs', 'aug', 'unfreeze', 'unfreeze_lr', 'opt', 'schedule', 'early_stopping', 'reduce_lr')   # in results.csv
 
 def _cfg_id(cfg:TrainConfig) -> str:
-    "A short name for a configuration, the same for the same settings (its folder under `configs/`)."
-    return hashlib.sha1(json.dumps(config_dict(cfg), sort_keys=True).encode()).hexdigest()[:10]
+    "A short name for a configuration, the same for the same settings in any medfast version (its folder under `configs/`)."
+    return hashlib.sha1(json.dumps(non_default(cfg), sort_keys=True).encode()).hexdigest()[:10]   # a new setting changes no name
 
 def _sweep_items(items:pd.DataFrame, out:Path, cfg:TrainConfig) -> pd.DataFrame:
     "The table with its split (the given one, or `split_for`), saved as items.csv the first time and checked afterwards."

@@ -18,6 +18,7 @@ from .metrics import *
 from .metrics import _splits
 from .interpret import *
 from .inference import load_model, META_FN
+from .config import DEFAULTS_CHOSEN
 from .experiment import cv_scores, summarize, paired_tests, plot_compare, _fold_design
 
 # %% auto #0
@@ -199,7 +200,7 @@ def _sec_settings(summ:dict, run:Path) -> str:
     if not summ: return _note(run, RUN_FILES.summary)
     fmt = lambda v: v if isinstance(v, str) else json.dumps(v)
     rows = [(k, fmt(v)) for k, v in summ.items() if k not in ('versions', 'metrics')]
-    out = [_tab(pd.DataFrame(rows, columns=['setting', 'value']), False)]
+    out = [_p(DEFAULTS_CHOSEN), _tab(pd.DataFrame(rows, columns=['setting', 'value']), False)]
     if 'versions' in summ:
         out += ['<h3>Versions</h3>', _tab(pd.DataFrame(list(summ['versions'].items()), columns=['package', 'version']), False)]
     return ''.join(out)
