@@ -274,6 +274,8 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument('--overwrite', action='store_true', help='replace an existing --out file')
     pr.add_argument('--skip-unreadable', action='store_true', help='predict the readable images and write the others with '
                     'their reason in an error column (default: stop, listing every unreadable file)')
+    pr.add_argument('--tta', type=int, default=None, help="test-time augmentation passes (default: the model's own, as it was "
+                    "validated, e.g. a run trained with --tta 4; 0: none)")
     rp = sub.add_parser('report', help=f"rebuild the HTML page of a finished run (RUN_DIR/{RUN_FILES.report}) or protocol "
                                        f"({PROTOCOL_FILES.report}) from its files")
     rp.add_argument('run', help='the output folder of `medfast train`, or of `medfast cv`, `compare` or `sweep`')
@@ -296,7 +298,7 @@ def _demo(a):
 def _predict(a):
     model = Path(a.model)/RUN_FILES.model if (Path(a.model)/RUN_FILES.model/'model.json').is_file() else a.model   # a run folder
     df = predict_run(model, a.inputs, out=a.out, bs=a.bs, overwrite=a.overwrite, skip_unreadable=a.skip_unreadable,
-                     progress=sys.stdout.isatty())   # a bar on a terminal, none in logs
+                     progress=sys.stdout.isatty(), tta=a.tta)   # a bar on a terminal, none in logs
     bad = int((df['error'] != '').sum()) if 'error' in df else 0
     print(f"medfast: {len(df) - bad} predictions written to {a.out}" + (f"; {bad} unreadable images listed with their error" if bad else '')
           if a.out else df.to_string(index=False))

@@ -21,11 +21,13 @@ from safetensors.torch import save_file, load_file
 import medfast
 from .core import *
 from .data import eval_preprocessing, eval_pipes, eval_batch, _unreadable
+from .augment import _aug_kw
+from fastai.vision.all import aug_transforms, Pipeline
 from .models import in_channels, DualModel, create_dual_model, brain_head, head_nf, small_input_stem, FoldEnsemble
 
 # %% auto #0
-__all__ = ['EXPORT_FORMAT', 'EXPORT_VERSION', 'WEIGHTS_FN', 'META_FN', 'ENSEMBLE_VERSION', 'export_model', 'read_meta',
-           'load_model', 'predict', 'export_ensemble']
+__all__ = ['EXPORT_FORMAT', 'EXPORT_VERSION', 'WEIGHTS_FN', 'META_FN', 'ENSEMBLE_VERSION', 'TTA_BETA', 'export_model',
+           'read_meta', 'load_model', 'tta_pipes', 'predict', 'export_ensemble']
 
 # %% ../nbs/10_inference.ipynb #747f5aa2
 EXPORT_FORMAT, EXPORT_VERSION = 'medfast-export', 1
@@ -128,14 +130,15 @@ def export_model(learn, # a trained fastai `Learner` from `medical_learner` or `
     if n_out != len(classes):
         raise MedfastError(f"The model has {n_out} outputs but the DataLoaders have {len(classes)} classes {classes}; "
                            "export_model supports single-label classifiers.")
-    spec = getattr(learn, 'model_spec', None)   # what medical_learner recorded when it built the model
+    spec, cfg = getattr(learn, 'model_spec', None), getattr(learn, 'config', None)   # what medical_learner and build_learner recorded
     if spec is not None and _rebuilds(model, arch, n_out, n_in, spec['head'], spec['dual']): head, dual = spec['head'], spec['dual']
     else: head = _head_settings(model, arch, n_out, n_in, dual)   # other learners: read the head back from its layers
     meta = dict(format=EXPORT_FORMAT, format_version=EXPORT_VERSION, medfast_version=medfast.__version__,
                 fastai_version=fastai.__version__, timm_version=timm.__version__, torch_version=torch.__version__,
                 arch=arch, n_in=n_in, n_out=n_out, classes=classes, **eval_preprocessing(learn.dls, size, who='export_model'), head=head, dual=dual,
                 activation='softmax', weights_source=getattr(learn, 'weights_source', None), extra=dict(extra or {}),
-                small_stem=bool(getattr(learn, 'small_stem', False)))
+                small_stem=bool(getattr(learn, 'small_stem', False)),
+                tta=int(getattr(cfg, 'tta', 0)), augment=getattr(cfg, 'aug', None))   # `predict` repeats the TTA it was validated with
     return _write_export(d, {k: v.detach().cpu().contiguous().clone() for k,v in model.state_dict().items()}, meta)
 
 # %% ../nbs/10_inference.ipynb #60ca0012
@@ -221,30 +224,52 @@ def _batches(fns:list, bs:int, pipes:list, dev):
             if j + 1 < len(chunks): nxt = ex.submit(_batch_or_errors, chunks[j + 1], pipes, dev)
             yield cur
 
+TTA_BETA = 0.25   # the weight of the plain pass in a TTA prediction, fastai's `Learner.tta` default (the augmented mean: 1 - beta)
+
+def tta_pipes(meta:dict, # an export's `model.json`; its `augment` is the training augmentation (True, False or a preset)
+              branch:int=0, # which input of a two-input model
+             ) -> tuple:
+    "The (item, batch) pipelines of one test-time-augmented pass: `eval_pipes` plus the training augmentation, in training mode."
+    item, batch = eval_pipes(meta, branch=branch)
+    kw = _aug_kw(True if meta.get('augment') is None else meta['augment'], tuple(meta['size']))
+    it = Pipeline([*item.fs, *kw['item_tfms']], split_idx=0); it.read = item.read
+    return it, Pipeline([*batch.fs, *(aug_transforms() if kw['aug'] else []), *kw['batch_tfms']], split_idx=0)
+
+def _probs(model, fns:list, bs:int, pipes:list, dev, progress:bool) -> tuple:
+    "({path: class probabilities}, {path: error}) of one pass of `model` over the images `fns`."
+    probs, errors, batches = {}, {}, _batches(fns, bs, pipes, dev)
+    with torch.no_grad():
+        for xs, good, bad in (progress_bar(batches, total=-(-len(fns) // bs), leave=False) if progress else batches):
+            errors.update(bad)
+            if xs is not None: probs.update(zip(good, torch.softmax(model(*xs).float(), dim=1).cpu().numpy()))
+    return probs, errors
+
 def predict(model_or_dir, # an export folder, or the `(model, meta)` pair returned by `load_model`
             items, # image paths, or an items table with a `path` column
             bs:int=32, # batch size
             device:str|torch.device|None=None, # device when loading from a folder (default: CPU)
             on_error:str='raise', # an unreadable image: 'raise' (one `ImageError` listing them all) or 'skip' (an `error` column)
             progress:bool=False, # show a progress bar over the batches (fastprogress)
+            tta:int|None=None, # test-time augmentation passes; None: the model's own (`meta['tta']`, as it was validated); 0: none
+            seed:int=0, # with TTA: the seed of the augmentations
            ) -> pd.DataFrame:
     "Predicted class and class probabilities for each image of `items`: DataFrame[path, pred, prob_<class>...] (+ `error` when skipping)."
     if on_error not in ('raise', 'skip'): raise MedfastError(f"on_error={on_error!r}: use 'raise' or 'skip'.")
     if isinstance(model_or_dir, (str, Path)): model, meta = load_model(model_or_dir, device or 'cpu')
     else: model, meta = model_or_dir
-    fns, classes = _paths(items), meta['classes']
-    pipes = [eval_pipes(meta)] + ([eval_pipes(meta, branch=1)] if meta.get('dual_tfms') else [])
-    dev = next(model.parameters()).device
+    n = int(meta.get('tta') or 0) if tta is None else tta
+    if not isinstance(n, int) or n < 0: raise MedfastError(f"tta={tta!r} (--tta): use 0 (none) or a number of augmented passes.")
+    fns, classes, dev = _paths(items), meta['classes'], next(model.parameters()).device
+    two = [1] if meta.get('dual_tfms') else []   # a two-input model's second input
     model.eval()
-    probs, errors = {}, {}
-    batches = _batches(fns, bs, pipes, dev)
-    with torch.no_grad():
-        for xs, good, bad in (progress_bar(batches, total=-(-len(fns) // bs), leave=False) if progress else batches):
-            errors.update(bad)
-            if xs is not None: probs.update(zip(good, torch.softmax(model(*xs).float(), dim=1).cpu().numpy()))
+    probs, errors = _probs(model, fns, bs, [eval_pipes(meta, branch=b) for b in [0, *two]], dev, progress)
     if errors and on_error == 'raise':
         raise ImageError(_unreadable(list(errors.values()), len(fns))
                          + " Remove them, or predict the readable ones with on_error='skip' (--skip-unreadable).")
+    if n and probs:   # fastai's Learner.tta: the mean of n augmented passes, blended with the plain one
+        seed_everything(seed)
+        runs = [_probs(model, list(probs), bs, [tta_pipes(meta, b) for b in [0, *two]], dev, progress)[0] for _ in range(n)]
+        probs = {f: TTA_BETA * v + (1 - TTA_BETA) * np.mean([r[f] for r in runs], 0) for f, v in probs.items()}
     p = np.array([probs.get(fn, np.full(len(classes), np.nan, np.float32)) for fn in fns], np.float32).reshape(len(fns), len(classes))
     df = pd.DataFrame({'path': fns, 'pred': [classes[j] if fn in probs else None for fn, j in zip(fns, np.nan_to_num(p, nan=0).argmax(1))]})
     for j,c in enumerate(classes): df[f'prob_{c}'] = p[:, j]

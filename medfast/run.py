@@ -376,6 +376,7 @@ def predict_run(model_dir, # a `model/` folder written by `train_run` / `export_
                 overwrite:bool=False, # replace an existing `out` file
                 skip_unreadable:bool=False, # predict the readable images; the others get an `error` (else one error lists them)
                 progress:bool=False, # show a progress bar over the batches
+                tta:int|None=None, # test-time augmentation passes (None: the model's own, as it was validated; 0: none)
                ) -> pd.DataFrame:
     "Predict every image in `inputs` with the exported model in `model_dir`; optionally save the table as CSV."
     paths, skipped = [], []
@@ -391,7 +392,7 @@ def predict_run(model_dir, # a `model/` folder written by `train_run` / `export_
     if out is not None and Path(out).exists() and not overwrite:
         raise MedfastError(f"{out} already exists. Choose another file with --out, or pass --overwrite.")
     if out is not None: check_writable(Path(out).expanduser().parent, '--out')   # before predicting any image
-    df = predict(model_dir, paths, bs=bs, on_error='skip' if skip_unreadable else 'raise', progress=progress)
+    df = predict(model_dir, paths, bs=bs, on_error='skip' if skip_unreadable else 'raise', progress=progress, tta=tta)
     if out is not None:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         write_csv(df, out)   # in one step: a full disk keeps the earlier file (--overwrite)
