@@ -20,8 +20,8 @@ from .losses import LOSSES, WEIGHT_METHODS
 from .train import HEADS, SCHEDULES, OPTIMIZERS, PRECISIONS, MONITORS
 
 # %% auto #0
-__all__ = ['DEFAULTS_CHOSEN', 'CHOICES', 'RANGES', 'TrainConfig', 'check_config', 'config_dict', 'changed_settings',
-           'non_default', 'make_config', 'save_config', 'load_config', 'config_help']
+__all__ = ['DEFAULTS_CHOSEN', 'TTA_DEFAULT', 'CHOICES', 'RANGES', 'TrainConfig', 'tta_passes', 'check_config', 'config_dict',
+           'changed_settings', 'non_default', 'make_config', 'save_config', 'load_config', 'config_help']
 
 # %% ../nbs/12_config.ipynb #e6678896
 @dataclass
@@ -83,7 +83,7 @@ class TrainConfig:
     mixup:float=0.0 # MixUp's alpha (fastai's MixUp callback, Zhang et al. 2018; 0: off; fastai's default 0.4)
     cutmix:float=0.0 # CutMix's alpha (fastai's CutMix callback, Yun et al. 2019; 0: off; fastai's default 1.0)
     progressive:float=0.0 # progressive resizing (fastai's; medfast.train.ProgressiveResize): the training images start at this fraction of `size` and grow to it by the last epoch, validation at `size` (0: off; e.g. 0.5)
-    tta:int=0 # test-time augmentation passes when predicting valid and test (0: none)
+    tta:int|None=None # test-time augmentation passes when predicting valid and test (fastai's Learner.tta; `medfast predict` repeats them): None: `TTA_DEFAULT` with augmentation (aug), 0 without; 0: none
     seed:int=42 # one seed for the split, the folds, the head's weights and the data order
     n_boot:int=1000 # bootstrap resamples of the confidence intervals
     kappa_weights:str|None=None # weighting of Cohen's kappa for ordinal grades: 'linear' or 'quadratic' (None: unweighted)
@@ -99,6 +99,12 @@ DEFAULTS_CHOSEN = ("Settings not given keep medfast's defaults (TrainConfig). Th
                    "cross-validation on eight public medical image sets, ranking candidate recipes per set by validation "
                    "accuracy and taking the best mean rank for its time, never on a test split (benchmarks/recipes.py; "
                    "the table is in the README, 'How the defaults were chosen').")
+
+TTA_DEFAULT = 4   # TTA passes when `tta` is unset and the training images are augmented (benchmarks/recipes.py chose TTA)
+
+def tta_passes(c:TrainConfig) -> int:
+    "The test-time augmentation passes a run of `c` makes: `c.tta`; unset, `TTA_DEFAULT` with augmentation and 0 without."
+    return c.tta if c.tta is not None else TTA_DEFAULT if c.aug is not False else 0
 
 CHOICES = dict(opt=tuple(OPTIMIZERS), precision=PRECISIONS, fixed_aug=tuple(FIXED_VARIANTS), loss=LOSSES,
                class_weights=tuple(WEIGHT_METHODS), balance=('under', 'over'), balance_scope=('train', 'all'), sampler=('weighted',),

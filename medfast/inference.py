@@ -6,7 +6,7 @@ Docs: https://medfast.github.io/medfast/inference.html.md"""
 
 # %% ../nbs/10_inference.ipynb #75b62099
 from __future__ import annotations
-import json, warnings
+import hashlib, json, warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import numpy as np
@@ -20,14 +20,17 @@ from PIL import Image
 from safetensors.torch import save_file, load_file
 import medfast
 from .core import *
-from .data import eval_preprocessing, eval_pipes, eval_batch, _unreadable
+from .data import eval_preprocessing, eval_pipes, eval_batch, _unreadable, _content_key
+from fastai.torch_core import no_random
+from functools import partial
 from .augment import _aug_kw
+from .config import tta_passes
 from fastai.vision.all import aug_transforms, Pipeline
 from .models import in_channels, DualModel, create_dual_model, brain_head, head_nf, small_input_stem, FoldEnsemble
 
 # %% auto #0
-__all__ = ['EXPORT_FORMAT', 'EXPORT_VERSION', 'WEIGHTS_FN', 'META_FN', 'ENSEMBLE_VERSION', 'TTA_BETA', 'export_model',
-           'read_meta', 'load_model', 'tta_pipes', 'predict', 'export_ensemble']
+__all__ = ['EXPORT_FORMAT', 'EXPORT_VERSION', 'WEIGHTS_FN', 'META_FN', 'ENSEMBLE_VERSION', 'TTA_BETA', 'export_meta',
+           'export_model', 'read_meta', 'load_model', 'tta_pipes', 'tta_batch', 'predict', 'export_ensemble']
 
 # %% ../nbs/10_inference.ipynb #747f5aa2
 EXPORT_FORMAT, EXPORT_VERSION = 'medfast-export', 1
@@ -108,18 +111,15 @@ def _write_export(d:Path, sd:dict, meta:dict) -> Path:
     write_atomic(d/META_FN, lambda fn: Path(fn).write_text(json.dumps(meta, indent=2)))
     return d
 
-def export_model(learn, # a trained fastai `Learner` from `medical_learner` or `vision_learner` with a timm arch name
-                 dirname:str|Path, # folder to write `model.safetensors` and `model.json` into (created if needed)
-                 size:int|tuple|None=None, # image size (h, w) the model expects; None reads it from the DataLoaders' `Resize`
-                 extra:dict|None=None, # more JSON-serialisable facts to store under `meta['extra']`
-                 overwrite:bool=False, # replace an existing export in `dirname`
-                ) -> Path:
-    "Write `learn`'s weights as safetensors and its architecture, classes and preprocessing as JSON; returns the folder."
+def export_meta(learn, # a trained fastai `Learner` from `medical_learner` or `vision_learner` with a timm arch name
+                size:int|tuple|None=None, # image size (h, w) the model expects; None reads it from the DataLoaders' `Resize`
+                extra:dict|None=None, # more JSON-serialisable facts to store under `meta['extra']`
+               ) -> dict:
+    "What `export_model` writes to `model.json` for `learn` (architecture, head, classes, preprocessing, TTA); `predict((learn.model, meta), ...)` takes it too."
     arch = getattr(learn, 'arch', None)
     if not isinstance(arch, str):
         raise MedfastError(f"export_model needs a learner built from a timm architecture name (learn.arch is {arch!r}); "
                            "use medical_learner(dls, 'resnet18', ...) or vision_learner(dls, 'resnet18').")
-    d = _export_target(dirname, overwrite, extra, 'export_model')
     model = learn.model
     classes = [str(c) for c in learn.dls.vocab]
     dual = dict(shared=model.shared, concat_pool=isinstance(model.pool[0], AdaptiveConcatPool2d)) if isinstance(model, DualModel) else None
@@ -133,13 +133,23 @@ def export_model(learn, # a trained fastai `Learner` from `medical_learner` or `
     spec, cfg = getattr(learn, 'model_spec', None), getattr(learn, 'config', None)   # what medical_learner and build_learner recorded
     if spec is not None and _rebuilds(model, arch, n_out, n_in, spec['head'], spec['dual']): head, dual = spec['head'], spec['dual']
     else: head = _head_settings(model, arch, n_out, n_in, dual)   # other learners: read the head back from its layers
-    meta = dict(format=EXPORT_FORMAT, format_version=EXPORT_VERSION, medfast_version=medfast.__version__,
+    return dict(format=EXPORT_FORMAT, format_version=EXPORT_VERSION, medfast_version=medfast.__version__,
                 fastai_version=fastai.__version__, timm_version=timm.__version__, torch_version=torch.__version__,
                 arch=arch, n_in=n_in, n_out=n_out, classes=classes, **eval_preprocessing(learn.dls, size, who='export_model'), head=head, dual=dual,
                 activation='softmax', weights_source=getattr(learn, 'weights_source', None), extra=dict(extra or {}),
-                small_stem=bool(getattr(learn, 'small_stem', False)),
-                tta=int(getattr(cfg, 'tta', 0)), augment=getattr(cfg, 'aug', None))   # `predict` repeats the TTA it was validated with
-    return _write_export(d, {k: v.detach().cpu().contiguous().clone() for k,v in model.state_dict().items()}, meta)
+                small_stem=bool(getattr(learn, 'small_stem', False)),   # below: the TTA `predict` repeats, as the model was validated
+                tta=tta_passes(cfg) if cfg is not None else 0, augment=getattr(cfg, 'aug', None), tta_seed=getattr(cfg, 'seed', 0))
+
+def export_model(learn, # a trained fastai `Learner` from `medical_learner` or `vision_learner` with a timm arch name
+                 dirname:str|Path, # folder to write `model.safetensors` and `model.json` into (created if needed)
+                 size:int|tuple|None=None, # image size (h, w) the model expects; None reads it from the DataLoaders' `Resize`
+                 extra:dict|None=None, # more JSON-serialisable facts to store under `meta['extra']`
+                 overwrite:bool=False, # replace an existing export in `dirname`
+                ) -> Path:
+    "Write `learn`'s weights as safetensors and its architecture, classes and preprocessing (`export_meta`) as JSON; returns the folder."
+    d = _export_target(dirname, overwrite, extra, 'export_model')
+    meta = export_meta(learn, size, extra)
+    return _write_export(d, {k: v.detach().cpu().contiguous().clone() for k,v in learn.model.state_dict().items()}, meta)
 
 # %% ../nbs/10_inference.ipynb #60ca0012
 def read_meta(dirname:str|Path, # folder written by `export_model`
@@ -204,24 +214,24 @@ def _paths(items) -> list:
     if isinstance(items, (str, Path)): items = [items]
     return [str(p) for p in items]
 
-def _batch_or_errors(fns:list, pipes:list, dev) -> tuple:
-    "The inputs of the images `fns`, or, when some cannot be read, those of the readable ones and {path: error} for the rest."
-    try: return [eval_batch(fns, p).to(dev) for p in pipes], fns, {}
+def _batch_or_errors(fns:list, pipes:list, dev, make=eval_batch) -> tuple:
+    "The inputs (`make`) of the images `fns`, or, when some cannot be read, those of the readable ones and {path: error} for the rest."
+    try: return [make(fns, p).to(dev) for p in pipes], fns, {}
     except ImageError: pass
     good, bad = [], {}
     for fn in fns:
         try: eval_batch([fn], pipes[0]); good.append(fn)
         except ImageError as e: bad[fn] = str(e)
-    return ([eval_batch(good, p).to(dev) for p in pipes] if good else None), good, bad
+    return ([make(good, p).to(dev) for p in pipes] if good else None), good, bad
 
-def _batches(fns:list, bs:int, pipes:list, dev):
+def _batches(fns:list, bs:int, pipes:list, dev, make=eval_batch):
     "`_batch_or_errors` of each batch of `bs` of `fns`, the next one read in a worker thread while the model runs on this one."
     chunks = [fns[i:i+bs] for i in range(0, len(fns), bs)]
     with ThreadPoolExecutor(1) as ex:
-        nxt = ex.submit(_batch_or_errors, chunks[0], pipes, dev) if chunks else None
+        nxt = ex.submit(_batch_or_errors, chunks[0], pipes, dev, make) if chunks else None
         for j in range(len(chunks)):
             cur = nxt.result()
-            if j + 1 < len(chunks): nxt = ex.submit(_batch_or_errors, chunks[j + 1], pipes, dev)
+            if j + 1 < len(chunks): nxt = ex.submit(_batch_or_errors, chunks[j + 1], pipes, dev, make)
             yield cur
 
 TTA_BETA = 0.25   # the weight of the plain pass in a TTA prediction, fastai's `Learner.tta` default (the augmented mean: 1 - beta)
@@ -235,9 +245,21 @@ def tta_pipes(meta:dict, # an export's `model.json`; its `augment` is the traini
     it = Pipeline([*item.fs, *kw['item_tfms']], split_idx=0); it.read = item.read
     return it, Pipeline([*batch.fs, *(aug_transforms() if kw['aug'] else []), *kw['batch_tfms']], split_idx=0)
 
-def _probs(model, fns:list, bs:int, pipes:list, dev, progress:bool) -> tuple:
+def tta_batch(fns:list, # image paths
+              pipes:tuple, # (item, batch) pipelines from `tta_pipes`
+              k:int, # which augmented pass
+              seed:int=0, # the seed of the augmentations
+             ) -> torch.Tensor:
+    "The inputs of augmented pass `k` of the images `fns`, each drawn from its own seed (its content, `k`, `seed`): whatever its batch."
+    xs = []
+    for fn in fns:
+        key = f"{seed}:{k}:{_content_key(Path(fn))[0]}"   # the image's bytes, not its path or its neighbours in the batch
+        with no_random(int(hashlib.blake2b(key.encode(), digest_size=4).hexdigest(), 16)): xs.append(eval_batch([fn], pipes))
+    return torch.cat(xs)
+
+def _probs(model, fns:list, bs:int, pipes:list, dev, progress:bool, make=eval_batch) -> tuple:
     "({path: class probabilities}, {path: error}) of one pass of `model` over the images `fns`."
-    probs, errors, batches = {}, {}, _batches(fns, bs, pipes, dev)
+    probs, errors, batches = {}, {}, _batches(fns, bs, pipes, dev, make)
     with torch.no_grad():
         for xs, good, bad in (progress_bar(batches, total=-(-len(fns) // bs), leave=False) if progress else batches):
             errors.update(bad)
@@ -251,7 +273,7 @@ def predict(model_or_dir, # an export folder, or the `(model, meta)` pair return
             on_error:str='raise', # an unreadable image: 'raise' (one `ImageError` listing them all) or 'skip' (an `error` column)
             progress:bool=False, # show a progress bar over the batches (fastprogress)
             tta:int|None=None, # test-time augmentation passes; None: the model's own (`meta['tta']`, as it was validated); 0: none
-            seed:int=0, # with TTA: the seed of the augmentations
+            seed:int|None=None, # with TTA: the seed of the augmentations (None: the model's, `meta['tta_seed']`, else 0)
            ) -> pd.DataFrame:
     "Predicted class and class probabilities for each image of `items`: DataFrame[path, pred, prob_<class>...] (+ `error` when skipping)."
     if on_error not in ('raise', 'skip'): raise MedfastError(f"on_error={on_error!r}: use 'raise' or 'skip'.")
@@ -266,9 +288,9 @@ def predict(model_or_dir, # an export folder, or the `(model, meta)` pair return
     if errors and on_error == 'raise':
         raise ImageError(_unreadable(list(errors.values()), len(fns))
                          + " Remove them, or predict the readable ones with on_error='skip' (--skip-unreadable).")
-    if n and probs:   # fastai's Learner.tta: the mean of n augmented passes, blended with the plain one
-        seed_everything(seed)
-        runs = [_probs(model, list(probs), bs, [tta_pipes(meta, b) for b in [0, *two]], dev, progress)[0] for _ in range(n)]
+    if n and probs:   # as fastai's Learner.tta: the mean of n augmented passes, blended with the plain one
+        sd, aug = meta.get('tta_seed', 0) if seed is None else seed, [tta_pipes(meta, b) for b in [0, *two]]
+        runs = [_probs(model, list(probs), bs, aug, dev, progress, partial(tta_batch, k=k, seed=sd))[0] for k in range(n)]
         probs = {f: TTA_BETA * v + (1 - TTA_BETA) * np.mean([r[f] for r in runs], 0) for f, v in probs.items()}
     p = np.array([probs.get(fn, np.full(len(classes), np.nan, np.float32)) for fn in fns], np.float32).reshape(len(fns), len(classes))
     df = pd.DataFrame({'path': fns, 'pred': [classes[j] if fn in probs else None for fn, j in zip(fns, np.nan_to_num(p, nan=0).argmax(1))]})

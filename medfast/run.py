@@ -21,7 +21,7 @@ from .models import count_params, check_input_size, weights_kind
 from .train import *
 from .metrics import *
 from .interpret import plot_confusion
-from .inference import export_model, predict
+from .inference import export_model, export_meta, predict
 from .report import report, eval_source
 from .config import *
 from .config import _loss_kw
@@ -158,13 +158,20 @@ def fit(learn, # from `build_learner`
     return dict(lr=lr, lr_from=_lr_from(cfg), freeze_epochs=freeze, lr_find=found, diverged=learn.divergence)
 
 # %% ../nbs/13_run.ipynb #4164c50f
+def _tta_preds(learn, preds:pd.DataFrame, cfg:TrainConfig, n:int) -> pd.DataFrame:
+    "`preds` with `predict`'s test-time augmentation of `n` passes: what `medfast predict` gives the exported model."
+    p = predict((learn.model, export_meta(learn, cfg.size)), list(preds['path']), bs=cfg.bs, tta=n, seed=cfg.seed)
+    cols = [c for c in preds.columns if c.startswith('prob_')]
+    return preds.assign(pred=p['pred'].to_numpy(), tta=n, **{c: p[c].to_numpy() for c in cols})
+
 def predict_and_evaluate(learn, # the trained learner
                          items:pd.DataFrame, # the items with their split (the original rows, not augmented copies)
-                         cfg:TrainConfig, # tta, seed, n_boot, kappa_weights and target_sensitivity are used
+                         cfg:TrainConfig, # tta (`tta_passes`), seed, bs, size, n_boot, kappa_weights and target_sensitivity are used
                          out:Path, # the run folder
                         ) -> tuple:
     "Predict valid/test, write the predictions file and evaluate it: `(predictions, metrics dict)`."
-    preds = predict_splits(learn, items, tta=cfg.tta, seed=cfg.seed)
+    preds = predict_splits(learn, items, seed=cfg.seed)
+    if (n := tta_passes(cfg)): preds = _tta_preds(learn, preds, cfg, n)
     fn = save_preds(preds, Path(out)/RUN_FILES.predictions)
     m = evaluate_run(preds, n_boot=cfg.n_boot, seed=cfg.seed, kappa_weights=cfg.kappa_weights, target_sensitivity=cfg.target_sensitivity)
     m['source'] = eval_source(fn, cfg.n_boot, cfg.kappa_weights, cfg.target_sensitivity)
@@ -280,9 +287,9 @@ def _summary(data, items:pd.DataFrame, cfg:TrainConfig, m:dict, out:Path, leaks:
     sp = m['splits']
     s = dict(out=str(out), data=str(data) if not isinstance(data, pd.DataFrame) else 'DataFrame', n_items=len(items),
              classes=m['classes'], splits={k: int(v) for k, v in items['split'].value_counts().items()})
-    return s | config_dict(cfg) | dict(   # the settings, then the values they resolved to (freeze_epochs, lr)
+    return s | config_dict(cfg) | dict(   # the settings, then the values they resolved to (freeze_epochs, tta, lr)
         classes=m['classes'], cautions=cautions(cfg), epochs_run=m['job']['epochs_run'],
-        weights=m['job']['weights'], freeze_epochs=m['job']['freeze_epochs'], lr=m['job']['lr'], lr_from=m['job']['lr_from'], lr_find=m['job']['lr_find'],
+        weights=m['job']['weights'], freeze_epochs=m['job']['freeze_epochs'], tta=tta_passes(cfg), lr=m['job']['lr'], lr_from=m['job']['lr_from'], lr_find=m['job']['lr_find'],
         diverged=m['job']['diverged'], warnings=m['job']['warnings'] + m.get('warnings', []),   # run's, evaluation's
         precision_used=m['job']['precision'], precision_reason=m['job']['precision_reason'],
         loss_kw=_loss_kw(cfg), train_counts=m['job']['train_counts'], leaks=leaks, metrics={s: v['overall'] for s, v in sp.items()},
