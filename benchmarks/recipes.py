@@ -100,7 +100,7 @@ def _wide(t:pd.DataFrame) -> str:
 def main(a):
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     base = dict(arch='mobilenetv2_100', pretrained=str(weights_file('mobilenetv2_100')), size=a.size, n_boot=100, seed=a.seed,
-                precision='auto')
+                precision='auto', tta=0)   # the base recipe as it was before this campaign: no TTA (now TTA_DEFAULT passes)
     for name in a.data:
         parts, read_kw, split_kw = SETS[name]
         items = read_items(data_dir(*parts), **read_kw)
