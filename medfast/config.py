@@ -83,7 +83,7 @@ class TrainConfig:
     mixup:float=0.0 # MixUp's alpha (fastai's MixUp callback, Zhang et al. 2018; 0: off; fastai's default 0.4)
     cutmix:float=0.0 # CutMix's alpha (fastai's CutMix callback, Yun et al. 2019; 0: off; fastai's default 1.0)
     progressive:float=0.0 # progressive resizing (fastai's; medfast.train.ProgressiveResize): the training images start at this fraction of `size` and grow to it by the last epoch, validation at `size` (0: off; e.g. 0.5)
-    tta:int|None=None # test-time augmentation passes when predicting valid and test (fastai's Learner.tta; `medfast predict` repeats them): None: `TTA_DEFAULT` with augmentation (aug), 0 without; 0: none
+    tta:int|None=None # test-time augmentation passes when predicting valid and test (fastai's Learner.tta; `medfast predict` repeats them): None (the default): 4 passes when the training images are augmented (aug), none without; 0: none
     seed:int=42 # one seed for the split, the folds, the head's weights and the data order
     n_boot:int=1000 # bootstrap resamples of the confidence intervals
     kappa_weights:str|None=None # weighting of Cohen's kappa for ordinal grades: 'linear' or 'quadratic' (None: unweighted)

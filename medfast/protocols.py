@@ -229,7 +229,7 @@ def cross_validate(items:pd.DataFrame, # items table (path, label, maybe patient
                    executor:str='sequential', # run the jobs one by one in this process, or as Ray tasks (pip install 'medfast[ray]')
                    max_jobs:int|None=None, # stop after training this many folds (None: all; rerun to go on)
                    run_kw:dict|None=None, # more `run_jobs` options (address, cpus_per_job, gpus_per_job, threads)
-                   final:str='none', # the protocol's model in out/model, a `FINALS` name: 'none', 'ensemble' or 'refit'
+                   final:str='none', # the model left in out/model: 'none', 'ensemble' (the fold models averaged) or 'refit' (one model trained again on every training row)
                    **settings, # `TrainConfig` settings that override `cfg` (arch, pretrained, size, loss, ...)
                   ) -> pd.DataFrame:
     "Train the configuration on every fold of `cv_folds(items, k, repeats, ...)`; finished folds are kept; returns its scores."

@@ -336,7 +336,7 @@ def _cv_page(out:Path, metrics:list, digits:int) -> list:
               _tab(res.reindex(list(pd.unique(sc.model))))]
     if (fm := out/RUN_FILES.model/META_FN).is_file():   # medfast cv --final ensemble / refit
         ex = json.loads(fm.read_text()).get('extra', {})
-        what = (f"one model trained again on all {ex['refit']['rows']} training rows for {ex['refit']['epochs']} epochs after "
+        what = (f"one model trained again on all {ex['refit']['rows']} training rows for {ex['refit']['epochs']} epoch{'s' * (ex['refit']['epochs'] != 1)} after "
                 "the frozen ones (--final refit; the folds' scores above are its estimate)" if 'refit' in ex else
                 f"the fold models ({', '.join(ex.get('folds', []))}) as one model that averages their class probabilities (--final ensemble)")
         parts += ['<h2>Final model</h2>', _p(f"{out/RUN_FILES.model} holds {what}; predict with it: medfast predict {out} IMAGES.")]

@@ -350,6 +350,8 @@ def format_summary(s:dict # the dictionary `train_run` returns
         acc = f"{m['accuracy']:.3f}" + (f" (95% CI {ci[0]:.3f}-{ci[1]:.3f})" if ci else '')
         lines.append(f"  {split:<8}: accuracy {acc}, balanced accuracy {m['balanced_accuracy']:.3f}, "
                      f"macro F1 {m['macro_f1']:.3f}" + (f", ROC AUC {auc:.3f}" if auc is not None and auc == auc else ''))
+    if s.get('tta'): lines.append(f"  tta     : the valid and test figures average {s['tta']} test-time augmentation passes with "
+                                  "the plain image (--tta 0: none); the epoch table has the plain image's")
     if s['leaks']: lines.append(f"  WARNING : the split audit found {s['leaks']} leak(s); see {RUN_FILES.audit}")
     lines += [f"  WARNING : {w}" for w in s.get('warnings', [])]
     lines += [f"  CAUTION : {c}" for c in s.get('cautions', [])]

@@ -571,13 +571,13 @@ class ProgressiveResize(Callback):
     order = 55   # after MixUp / CutMix (order 0), which mix at the full size; before the model
     def __init__(self, start:float=0.5, # the first epoch's fraction of the full size, in (0, 1)
                  n_epochs:int=1, # the epochs of the whole recipe: the callback counts them across its fits
-                ): self.start, self.n_epochs, self.epoch, self.sizes = start, n_epochs, 0, []
+                ): self.start, self.n_epochs, self.done, self.sizes = start, n_epochs, 0, []   # epochs trained; (epoch, size)
     def _skip(self) -> bool: return hasattr(self.learn, 'lr_finder')
     def before_batch(self):
         if not self.training or self._skip(): return
         full = self.learn.xb[0].shape[-1]
-        s = progressive_size(full, self.start, self.epoch, self.n_epochs)
-        if not self.sizes or self.sizes[-1] != (self.epoch, s): self.sizes.append((self.epoch, s))
+        s = progressive_size(full, self.start, self.done, self.n_epochs)
+        if not self.sizes or self.sizes[-1] != (self.done, s): self.sizes.append((self.done, s))
         if s < full: self.learn.xb = tuple(nn.functional.interpolate(x, size=(s, s), mode='bilinear', antialias=True) for x in self.learn.xb)
     def after_train(self):
-        if not self._skip(): self.epoch += 1
+        if not self._skip(): self.done += 1
