@@ -16,11 +16,16 @@ t-intervals over the folds, the mean seconds per fold, the rank and the Wilcoxon
 Resumable: the folds already trained are kept (compare's own resume), so the campaign can be split across runs
 (`--data` a few sets at a time, `--max-jobs`); the table is rewritten from whatever has finished.
 
-Measured (`--k 3`, 64 px, one torch thread, 2026-12-07; RetinaMNIST unfinished): mean rank over seven sets
+Measured in a first round (`--k 3`, 64 px, one torch thread, 2026-12-07; seven sets): mean rank
 upscaled 2.43 (42 s a fold), tta 3.36 (22 s), long_es 3.64 (42 s), fp32 4.57 (15 s), label_smoothing 5.21, base 5.79
 (17 s), mixup 5.86, ema 6.00, cutmix 8.14; bf16 autocast (base) against fp32 over the 21 paired folds: accuracy -1.06
 points (95 % CI -2.21 to +0.08, Wilcoxon p = 0.055), AUC -0.002. Three folds cannot give a Wilcoxon p below 0.25 per
 set: the next run adds a repeat.
+With all eight sets and two more candidates (`progressive`, `upscaled_tta`; table in benchmarks/recipes_table.md and the
+README's "How the defaults were chosen"): mean rank upscaled_tta 3.06, tta 3.81, upscaled 4.12, long_es 4.31, fp32 6.00,
+label_smoothing 6.50, mixup 6.56, base 6.75, ema 7.25, progressive 7.62, cutmix 10.00; upscaled_tta against base over
+the 24 paired folds +6.2 accuracy points (95 % CI +3.4 to +8.9, Wilcoxon p = 0.0003), +0.058 AUC: the larger input
+(224 px is the default) and TTA became the defaults.
 
 Usage: MEDFAST_DATA=... MEDFAST_WEIGHTS=... OMP_NUM_THREADS=2 python benchmarks/recipes.py --out /tmp/recipes
        [--data brain_mri leukemia] [--candidates base ema] [--size 64] [--k 5] [--repeats 1] [--max-jobs 20]
