@@ -9,6 +9,7 @@ from __future__ import annotations
 import json, platform, shutil, time, warnings
 from contextlib import contextmanager, ExitStack
 from pathlib import Path
+import numpy as np
 import pandas as pd
 import torch, fastai, timm
 import medfast
@@ -162,7 +163,7 @@ def _tta_preds(learn, preds:pd.DataFrame, cfg:TrainConfig, n:int) -> pd.DataFram
     "`preds` with `predict`'s test-time augmentation of `n` passes: what `medfast predict` gives the exported model."
     p = predict((learn.model, export_meta(learn, cfg.size)), list(preds['path']), bs=cfg.bs, tta=n, seed=cfg.seed)
     cols = [c for c in preds.columns if c.startswith('prob_')]
-    return preds.assign(pred=p['pred'].to_numpy(), tta=n, **{c: p[c].to_numpy() for c in cols})
+    return preds.assign(pred=p['pred'].to_numpy(), tta=n, **{c: p[c].to_numpy(np.float64) for c in cols})   # as the plain pass's
 
 def predict_and_evaluate(learn, # the trained learner
                          items:pd.DataFrame, # the items with their split (the original rows, not augmented copies)
