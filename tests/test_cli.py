@@ -4,7 +4,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-TINY = ['--size', '32', '--bs', '32', '--epochs', '1', '--lr-find-iters', '10']
+TINY = ['--size', '32', '--bs', '32', '--epochs', '1', '--lr-find-iters', '10', '--tta', '0']   # TTA (the default) is tested where it is the subject
 
 @pytest.fixture(scope='module')
 def brain_run(tmp_path_factory, data, weights, medfast):

@@ -5,7 +5,7 @@ import numpy as np, pandas as pd
 from scipy import stats
 
 def _tiny(weights, seed=4, lr='1e-3'):
-    return ['--size', '32', '--epochs', '1', '--freeze-epochs', '0', '--lr', lr, '--n-boot', '20', '--seed', str(seed),
+    return ['--size', '32', '--epochs', '1', '--freeze-epochs', '0', '--lr', lr, '--n-boot', '20', '--seed', str(seed), '--tta', '0',
             '--pretrained', str(weights/'mobilenetv2_100.tv_in1k.safetensors')]
 
 def _done(out): return sorted(Path(out).glob('*/repeat*_fold*/metrics.json'))
