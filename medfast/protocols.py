@@ -169,6 +169,10 @@ def refit_epochs(job_dirs:list, # the folders of finished fold jobs
         if col in h and h[col].notna().any(): kept.append(int(h[col].idxmin() if 'loss' in col else h[col].idxmax()) + 1)
     return max(1, int(np.median(kept) + 0.5)) if kept else cfg.epochs
 
+def _refit_config(cfg:TrainConfig, epochs:int) -> TrainConfig:
+    "`cfg` as a refit trains it: `epochs`, and nothing that needs validation rows (early stopping, checkpoints, plateau)."
+    return dataclasses.replace(cfg, epochs=epochs, early_stopping=0, save_best=False, reduce_lr=0)
+
 def refit(items:pd.DataFrame, # items table: every row but the test rows trains
           cfg:TrainConfig, # the protocol's configuration
           out:str|Path, # the refit's folder (config.json, training_log.csv, history.csv, refit.json)
@@ -177,7 +181,7 @@ def refit(items:pd.DataFrame, # items table: every row but the test rows trains
          ) -> Path:
     "Train `cfg` for `epochs` on every non-test row of `items`, with no validation rows, and export it to `dirname`."
     t0, rows = time.time(), items[items['split'].astype(str) != 'test'] if 'split' in items else items
-    cfg = dataclasses.replace(cfg, epochs=epochs, early_stopping=0, save_best=False, reduce_lr=0)
+    cfg = _refit_config(cfg, epochs)
     with _reading(cfg):
         out = prepare_out(out, overwrite=True)
         save_config(cfg, out/RUN_FILES.config)
@@ -194,7 +198,7 @@ def _refit_once(items:pd.DataFrame, cfg:TrainConfig, job_dirs:list, out:Path) ->
     "`refit` into out/model once every fold has finished, unless a refit of the same settings is there already."
     if not all((Path(d)/RUN_FILES.metrics).is_file() for d in job_dirs): return None   # unfinished: the next run refits
     epochs, rec = refit_epochs(job_dirs, cfg), out/PROTOCOL_FILES.refit/PROTOCOL_FILES.refit_record
-    want = dataclasses.replace(cfg, epochs=epochs, early_stopping=0, save_best=False, reduce_lr=0)
+    want = _refit_config(cfg, epochs)
     if rec.is_file() and not changed_settings(json.loads(rec.read_text())['config'], want) and (out/RUN_FILES.model/META_FN).is_file():
         return out/RUN_FILES.model
     return refit(items, cfg, out/PROTOCOL_FILES.refit, epochs, out/RUN_FILES.model)
