@@ -39,7 +39,7 @@ def main(a):
                 s = train_run(data_dir(*parts), out, quiet=True, overwrite=True, read_kw=read_kw, arch='mobilenetv2_100',
                               pretrained=str(weights_file('mobilenetv2_100')), size=a.size, seed=seed, lr=lr, **split_kw)
                 m = json.loads((out/'metrics.json').read_text())
-                rows.append(dict(data=name, seed=seed, rule=rule, lr=s['lr'], seconds=round(time.time() - t0),
+                rows.append(dict(data=name, seed=seed, rule=rule, lr=s['lr_used'], seconds=round(time.time() - t0),
                                  valid=[_fig(m, 'valid', 'accuracy'), _fig(m, 'valid', 'roc_auc')],
                                  test=[_fig(m, 'test', 'accuracy'), _fig(m, 'test', 'roc_auc')]))
                 print(json.dumps(rows[-1]), flush=True)

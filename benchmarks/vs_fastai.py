@@ -98,7 +98,7 @@ def run_medfast(a) -> dict:
     t['setup'] = total - sum(v for k, v in t.items() if k != 'setup')   # reading, splitting, audit, model: all but the timed steps
     items = pd.read_csv(out/'items.csv')
     res = _ci(pd.read_csv(out/'predictions.csv'))
-    return dict(times=t, lr=s['lr'], n_train=int((items.split == 'train').sum()), n_valid=int((items.split == 'valid').sum()),
+    return dict(times=t, lr=s['lr_used'], n_train=int((items.split == 'train').sum()), n_valid=int((items.split == 'valid').sum()),
                 epochs_total=s['freeze_epochs'] + a.epochs, **res)
 
 def _check(a):

@@ -18,7 +18,7 @@ from .run import train_run, demo, predict_run, lr_plan, DEMO, DEMO_OUT, _reading
 from .models import WEIGHTS_WORDS, weights_kind
 from contextlib import nullcontext
 from .report import report, protocol_report
-from .protocols import protocol_run, run_jobs, PROTOCOLS, SWEEP_STAGES, SWEEP_START, METRICS, FINALS, EXECUTORS, _n_done
+from .protocols import protocol_run, run_jobs, PROTOCOLS, METRICS, FINALS, EXECUTORS, jobs_done
 import inspect
 from fastcore.docments import docments
 
@@ -183,38 +183,50 @@ def _variants(a, archs:list, pairs:dict) -> dict:
     return {f'{ar} {n}': {**by_arch[ar], **s} for ar in archs for n, s in vs.items()}
 
 # %% ../nbs/15_cli.ipynb #385951b8
+def _one_config(a, cfg, archs:list, pairs:dict) -> dict:
+    "The arguments of a protocol of one configuration (`medfast cv`): `cfg`, from the options."
+    c = config_from_args(a, cfg)
+    if ',' in c.arch: raise MedfastError(f"medfast {a.cmd} trains one backbone; for {c.arch} use `medfast compare`.")
+    return dict(cfg=c)
+
+def _compare_kw(a, cfg, archs:list, pairs:dict) -> dict:
+    "`compare`'s arguments: the base configuration and the variants (--arch backbones crossed with --variant/--variants)."
+    if hasattr(a, 'arch'): del a.arch
+    return dict(variants=_variants(a, [x for x in archs if x] or [config_from_args(a, cfg).arch], pairs),
+                cfg=config_from_args(a, cfg))
+
+def _sweep_kw(a, cfg, archs:list, pairs:dict) -> dict:
+    "`sweep`'s arguments: the grid (the settings given two or more values), the start and the backbones' weights."
+    swept = [k for k in PROTOCOLS[a.cmd].lists if hasattr(a, k)]
+    grid = {k: getattr(a, k) for k in swept if len(getattr(a, k)) > 1}
+    for k in swept:
+        if k in grid: delattr(a, k)
+        else: setattr(a, k, getattr(a, k)[0])
+    return dict(grid=grid, cfg=config_from_args(a, cfg), arch_weights=pairs or None)
+
 def _protocol(a):
-    "`medfast cv|compare|sweep`: the configuration, the backbones or grid, then `protocol_run`."
+    "`medfast cv|compare|sweep` (any `PROTOCOLS` name): the configuration, the backbones or grid, then `protocol_run`."
+    spec, (_, kwargs) = PROTOCOLS[a.cmd], _PROTOCOL_CLI.get(a.cmd, (None, _one_config))
     cfg, _ = _base(a)
     archs = a.arch if isinstance(getattr(a, 'arch', None), list) else [getattr(a, 'arch', None)]
     pairs = _pretrained_pairs(getattr(a, 'pretrained', None), [x for x in archs if x])
     if pairs: del a.pretrained
     elif len(archs) > 1 and weights_kind(getattr(a, 'pretrained', 'imagenet')) not in WEIGHTS_WORDS:   # a file
-        raise MedfastError(f"--pretrained {a.pretrained} is one backbone's weights; with several backbones give one value per "
-                           f"backbone: --pretrained {archs[0]}=FILE,{archs[1]}=none (or imagenet / none for all).")
-    kw = dict(read_kw=_read_kw(a), run_kw=_typed(a, run_jobs, _RUN_OPTIONS), **_typed(a, PROTOCOLS[a.cmd], _PROTOCOL_OPTIONS))
-    if a.cmd == 'sweep':
-        grid = {k: getattr(a, k) for k in _SWEPT if hasattr(a, k) and len(getattr(a, k)) > 1}
-        for k in _SWEPT:
-            if hasattr(a, k):
-                if len(getattr(a, k)) > 1: delattr(a, k)
-                else: setattr(a, k, getattr(a, k)[0])
-        return protocol_run('sweep', a.data, a.out, grid=grid, cfg=config_from_args(a, cfg or SWEEP_START),
-                            arch_weights=pairs or None, **kw)
-    if a.cmd == 'compare':
-        if hasattr(a, 'arch'): del a.arch
-        return protocol_run('compare', a.data, a.out, variants=_variants(a, [x for x in archs if x] or [config_from_args(a, cfg).arch], pairs),
-                            cfg=config_from_args(a, cfg), **kw)
-    c = config_from_args(a, cfg)
-    if ',' in c.arch: raise MedfastError(f"medfast cv trains one backbone; for {c.arch} use `medfast compare`.")
-    return protocol_run('cv', a.data, a.out, cfg=c, **kw)
-
-_SWEPT = tuple(dict.fromkeys(k for st in SWEEP_STAGES for k in st))
+        raise MedfastError(f"--pretrained {a.pretrained} is one backbone's weights; with several backbones give one value "
+                           f"per backbone: --pretrained {archs[0]}=FILE,{archs[1]}=none (or imagenet / none for all).")
+    kw = dict(read_kw=_read_kw(a), run_kw=_typed(a, run_jobs, _RUN_OPTIONS), **_typed(a, spec.fn, _own_options(spec.fn)))
+    return protocol_run(a.cmd, a.data, a.out, **kwargs(a, cfg or spec.defaults, archs, pairs), **kw)
 
 # %% ../nbs/15_cli.ipynb #629b2e9c
-_PROTOCOL_OPTIONS = ('k', 'repeats', 'final', 'metric', 'tol', 'executor', 'max_jobs')   # offered where the function has them
 _RUN_OPTIONS = ('address', 'cpus_per_job', 'gpus_per_job')   # `run_jobs` arguments (the protocols' `run_kw`)
 _ARG_CHOICES = dict(final=FINALS, executor=EXECUTORS, metric=METRICS)
+_PLAIN = {'int', 'float', 'str'}   # the argument types an option of a protocol can have
+
+def _own_options(fn) -> tuple:
+    "The arguments of a protocol function `fn` that become options: those with a default and a plain type (or None)."
+    return tuple(n for n, p in inspect.signature(fn).parameters.items()
+                 if p.default is not p.empty and p.kind is p.POSITIONAL_OR_KEYWORD
+                 and {t for t in str(p.annotation).replace(' ', '').split('|') if t != 'None'} <= _PLAIN)
 
 def _signature_args(p:argparse.ArgumentParser, fn, names:tuple):
     "An option for each argument of `fn` in `names`: its type, default and help from `fn`'s signature and docments."
@@ -228,19 +240,22 @@ def _typed(a:argparse.Namespace, fn, names:tuple) -> dict:
     "The values of the options `_signature_args` made for `fn`, by argument name."
     return {n: getattr(a, n) for n in names if n in inspect.signature(fn).parameters}
 
-def _protocol_args(p:argparse.ArgumentParser, kind:str):
-    "The options of `medfast cv`, `compare` and `sweep` on top of the training settings: the protocol function's own."
-    _signature_args(p, PROTOCOLS[kind], _PROTOCOL_OPTIONS)
-    _signature_args(p, run_jobs, _RUN_OPTIONS)
-    if kind == 'compare':
-        p.add_argument('--variant', action='append', metavar="NAME='OPTIONS'",
-                       help="a configuration to compare, e.g. focal='--loss focal --gamma 2 --alpha 0.75' (repeatable)")
-        p.add_argument('--variants', metavar='FILE', help='a JSON file of named configurations: {"NAME": {"loss": "focal", ...}, ...}')
-    p.add_argument('--out', required=True, help='the protocol folder (rerunning the same command resumes it)')
+def _variant_options(p:argparse.ArgumentParser):
+    "`compare`'s --variant and --variants: the configurations it compares."
+    p.add_argument('--variant', action='append', metavar="NAME='OPTIONS'",
+                   help="a configuration to compare, e.g. focal='--loss focal --gamma 2 --alpha 0.75' (repeatable)")
+    p.add_argument('--variants', metavar='FILE',
+                   help='a JSON file of named configurations: {"NAME": {"loss": "focal", ...}, ...}')
 
-_PROTOCOL_HELP = dict(cv='cross-validate one configuration (k folds, repeated), resumable',
-                      compare='cross-validate backbones (--arch a,b) or configurations (--variant) on the same folds, with paired tests',
-                      sweep="staged search from the brain-tumour study's settings: backbone + batch size, then lr, then augmentation, then fine-tuning")
+# protocols whose arguments the options alone do not give: (more options or None, the arguments from the options)
+_PROTOCOL_CLI = dict(compare=(_variant_options, _compare_kw), sweep=(None, _sweep_kw))
+
+def _protocol_args(p:argparse.ArgumentParser, kind:str):
+    "The options of `medfast KIND` (a protocol) on top of the training settings: the protocol function's own."
+    _signature_args(p, PROTOCOLS[kind].fn, _own_options(PROTOCOLS[kind].fn))
+    _signature_args(p, run_jobs, _RUN_OPTIONS)
+    if more := _PROTOCOL_CLI.get(kind, (None,))[0]: more(p)
+    p.add_argument('--out', required=True, help='the protocol folder (rerunning the same command resumes it)')
 
 # %% ../nbs/15_cli.ipynb #75b3da82
 class _Parser(argparse.ArgumentParser):
@@ -282,12 +297,10 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument('--n-boot', type=int, default=TrainConfig.n_boot, help='bootstrap resamples for the confidence intervals')
     rp.add_argument('--cam-method', default='gradcam', choices=['gradcam', 'gradcam++', 'eigencam'], help='heat-map method for the top losses')
     _plugin_arg(rp)
-    for kind, h in _PROTOCOL_HELP.items():
-        pp = sub.add_parser(kind, help=h, allow_abbrev=False)
+    for kind, spec in PROTOCOLS.items():
+        pp = sub.add_parser(kind, help=spec.help, allow_abbrev=False)
         _data_args(pp)
-        add_config_args(pp, lists=_SWEPT if kind == 'sweep' else ('arch',) if kind == 'compare' else (),
-                        defaults=SWEEP_START if kind == 'sweep' else None,
-                        **({'list_help': 'comma-separated: the backbones to compare'} if kind == 'compare' else {}))
+        add_config_args(pp, lists=spec.lists, defaults=spec.defaults, list_help=spec.list_help)
         _protocol_args(pp, kind)
     return p
 
@@ -312,7 +325,7 @@ def _report(a):
             fn = report(run, n_boot=a.n_boot, cam_method=a.cam_method)
     print(f"medfast: report written to {fn}")
 
-COMMANDS = dict(train=_train, demo=_demo, predict=_predict, report=_report, cv=_protocol, compare=_protocol, sweep=_protocol)
+COMMANDS = dict(train=_train, demo=_demo, predict=_predict, report=_report)   # and one per `PROTOCOLS` entry: `_protocol`
 
 _NEGATIVE_OK = ('--window',)   # options whose value may start with '-' (a window centre in HU: --window -600,1500)
 
@@ -343,8 +356,8 @@ def _stopped(a, had:bool) -> str:
         left = 'nothing was written' if out is None else f'{out} is as it was' if had else f'{out} was not written'
         return f"{left}; {again}."
     if not out.exists(): return f"{out} was new and has been removed; {again} to start over."
-    if a.cmd in ('cv', 'compare', 'sweep'):
-        n = _n_done(out)
+    if a.cmd in PROTOCOLS:
+        n = jobs_done(out)
         return f"{out} keeps {n} finished job{'s' * (n != 1)}; {again} to go on from there (finished jobs are kept)."
     if not had and (out/RUN_FILES.summary).is_file():
         return f"{out} keeps the finished run without its report: `medfast report {out}` writes it."
@@ -384,7 +397,7 @@ def main(argv:list|None=None # arguments (default: sys.argv[1:])
     if extra: _unknown(p, a.cmd, extra)
     had, (old, warnings.formatwarning) = _had(a), (warnings.formatwarning, _warning_line)
     try:
-        with disk_errors(): COMMANDS[a.cmd](a)   # a full or read-only disk anywhere: one WriteError
+        with disk_errors(): COMMANDS.get(a.cmd, _protocol)(a)   # a full or read-only disk anywhere: one WriteError
     except MedfastError as e:
         print(f"medfast: error: {e}", file=sys.stderr)
         return 2

@@ -206,7 +206,7 @@ def save_config(c:TrainConfig, # the configuration
                ) -> Path:
     "Write `c` (and `data`) as JSON to `fn`, atomically; returns `fn`."
     d = config_dict(c) | ({'data': data} if data else {})
-    return write_atomic(fn, lambda t: Path(t).write_text(to_json(d)))
+    return write_text(fn, to_json(d))
 
 def load_config(fn:str|Path, # a `config.json` written by `save_config` (or by hand), or a sweep's `best.json`
                ) -> tuple:

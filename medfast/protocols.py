@@ -22,12 +22,13 @@ from .inference import export_ensemble, export_model, META_FN
 from . import metrics
 from .experiment import *
 from .experiment import _fold_design, _job_scores
-from .report import protocol_report
+from .report import protocol_report, cv_page, sweep_page
+from typing import Callable
 
 # %% auto #0
 __all__ = ['EXECUTORS', 'FINALS', 'METRICS', 'SWEEP_STAGES', 'SWEEP_START', 'SWEEP_SHOWN', 'PROTOCOLS', 'fit_job', 'run_jobs',
-           'fold_ensemble', 'refit_epochs', 'refit', 'cross_validate', 'compare', 'sweep', 'protocol_run',
-           'format_protocol']
+           'fold_ensemble', 'refit_epochs', 'refit', 'cross_validate', 'compare', 'sweep', 'jobs_done', 'ProtocolSpec',
+           'register_protocol', 'protocol_run', 'format_protocol']
 
 # %% ../nbs/14_protocols.ipynb #34d8bf73
 def _safe(name:str) -> str: return ''.join(c if c.isalnum() or c in '._-' else '_' for c in str(name))
@@ -191,7 +192,7 @@ def refit(items:pd.DataFrame, # items table: every row but the test rows trains
         write_csv(history(learn), out/RUN_FILES.history)
         d = export_model(learn, dirname, size=cfg.size, overwrite=True, extra=dict(refit=dict(rows=len(rows), epochs=epochs)))
     rec = dict(rows=len(rows), epochs=epochs, lr=fitted['lr'], seconds=round(time.time() - t0, 1), config=config_dict(cfg))
-    write_atomic(out/PROTOCOL_FILES.refit_record, lambda t: Path(t).write_text(to_json(rec)))
+    write_text(out/PROTOCOL_FILES.refit_record, to_json(rec))
     return d
 
 def _refit_once(items:pd.DataFrame, cfg:TrainConfig, job_dirs:list, out:Path) -> Path|None:
@@ -370,7 +371,7 @@ def sweep(items:pd.DataFrame, # items table; its `split` column is used, else on
     res = dict(results=pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(), best=best if finished else None,
                finished=finished)
     write_atomic(out/PROTOCOL_FILES.results, lambda t: res['results'].to_csv(t, index=False))
-    if finished: write_atomic(out/PROTOCOL_FILES.best, lambda t: Path(t).write_text(to_json(dict(config=best, metric=metric))))
+    if finished: write_text(out/PROTOCOL_FILES.best, to_json(dict(config=best, metric=metric)))
     return res
 
 # %% ../nbs/14_protocols.ipynb #409498b8
@@ -386,26 +387,80 @@ def _protocol_folder(out:Path, kind:str) -> Path:
                            "Choose a new folder with --out; nothing in it was changed.")
     else:
         out.mkdir(parents=True, exist_ok=True)
-        write_atomic(fn, lambda t: Path(t).write_text(to_json(dict(kind=kind, versions=_versions()))))
+        write_text(fn, to_json(dict(kind=kind, versions=_versions())))
     return out
 
-def _n_done(out:Path) -> int: return sum(1 for _ in out.glob(f'**/{RUN_FILES.metrics}'))
+def jobs_done(out:Path # a protocol's folder
+             ) -> int:
+    "The number of finished training jobs under `out` (their metrics.json files, at any depth)."
+    return sum(1 for _ in out.glob(f'**/{RUN_FILES.metrics}'))
 
 def _diverged(out:Path) -> list:
     "The job folders under `out` (relative) whose training diverged: `job.diverged` in their metrics.json."
     return [str(fn.parent.relative_to(out)) for fn in sorted(out.glob(f'**/{RUN_FILES.metrics}'))
             if json.loads(fn.read_text())['job'].get('diverged')]
 
-PROTOCOLS = dict(cv=cross_validate, compare=compare, sweep=sweep)
+# %% ../nbs/14_protocols.ipynb #aabaf660
+@dataclasses.dataclass
+class ProtocolSpec:
+    "One protocol of `protocol_run` and `medfast NAME`: its function, its help, its summary and its summary page."
+    fn:Callable # fn(items, out=..., **options): runs or resumes the protocol in `out`; its options are its arguments
+    help:str # one line of `medfast --help`
+    summarize:Callable # summarize(result, out, options, data, read_kw) -> dict of what `protocol_run` reports
+    page:Callable # page(out, metrics, digits) -> the summary page's HTML sections (`medfast.report.cv_page`, ...)
+    title:str # the summary page's heading, 'medfast TITLE: FOLDER'
+    lists:tuple=() # training settings `medfast NAME` takes as comma-separated lists (a sweep's grid, the backbones)
+    list_help:str='comma-separated values' # what such a list means, in the options' help
+    defaults:dict|None=None # settings the command starts from in place of `TrainConfig`'s (the sweep's `SWEEP_START`)
+
+PROTOCOLS = {}   # name -> ProtocolSpec: what `protocol_run`, `protocol_report` and `medfast NAME` run
+
+def register_protocol(name:str, # the name of `protocol_run(name, ...)` and of the command `medfast NAME`
+                      fn:Callable, # the protocol function, fn(items, out=..., **options) (see `ProtocolSpec`)
+                      **spec, # the other `ProtocolSpec` fields: help, summarize, page, title, lists, list_help, defaults
+                     ) -> ProtocolSpec:
+    "Add (or replace) a protocol; `TypeError` names a missing or unknown field. Returns its `ProtocolSpec`."
+    PROTOCOLS[name] = ProtocolSpec(fn, **spec)
+    return PROTOCOLS[name]
+
+def _cv_summary(res, out:Path, kw:dict, data, read_kw:dict) -> dict:
+    "What `protocol_run` reports of `cross_validate` (its scores) or `compare` (a dict): jobs, accuracy per model, tests."
+    sc = res['scores'] if isinstance(res, dict) else res
+    k, repeats = _fold_design(pd.read_csv(out/PROTOCOL_FILES.folds))
+    n_exp = k * repeats * (len(_variants(kw['variants'])) if 'variants' in kw else 1)
+    s = dict(finished=len(sc) == n_exp, jobs_expected=n_exp,
+             accuracy={m: dict(mean=float(g.accuracy.mean()), std=float(g.accuracy.std()), n=len(g))
+                       for m, g in sc.groupby('model', sort=False)})
+    if isinstance(res, dict) and res.get('tests') is not None:
+        cols = ['model_a', 'model_b', 'statistic', 'p_value', 'p_holm', 'p_corrected']
+        s['tests'] = res['tests'][cols].to_dict('records')
+    return s
+
+def _sweep_summary(res:dict, out:Path, kw:dict, data, read_kw:dict) -> dict:
+    "What `protocol_run` reports of a sweep; best.json also names the data (`medfast train --config OUT/best.json`)."
+    if res['finished']:
+        write_text(out/PROTOCOL_FILES.best, to_json(json.loads((out/PROTOCOL_FILES.best).read_text())
+                                                    | {'data': _data_record(data, read_kw)}))
+    return dict(finished=res['finished'], best=res['best'])
+
+register_protocol('cv', cross_validate, help='cross-validate one configuration (k folds, repeated), resumable',
+                  summarize=_cv_summary, page=cv_page, title='cross-validation')
+register_protocol('compare', compare, summarize=_cv_summary, page=cv_page, title='cross-validation', lists=('arch',),
+                  help='cross-validate backbones (--arch a,b) or configurations (--variant) on the same folds, '
+                       'with paired tests', list_help='comma-separated: the backbones to compare')
+register_protocol('sweep', sweep, summarize=_sweep_summary, page=sweep_page, title='sweep', defaults=SWEEP_START,
+                  help="staged search from the brain-tumour study's settings: backbone + batch size, then lr, then "
+                       "augmentation, then fine-tuning", lists=tuple(dict.fromkeys(k for st in SWEEP_STAGES for k in st)),
+                  list_help='comma-separated values: one stage of the sweep');
 
 # %% ../nbs/14_protocols.ipynb #3c8af585
 @claims_out
-def protocol_run(kind:str, # 'cv', 'compare' or 'sweep'
+def protocol_run(kind:str, # a `PROTOCOLS` name: 'cv', 'compare' or 'sweep'
                  data, # a class folder, a CSV file, a MedMNIST .npz or an items DataFrame
                  out, # the protocol's folder: created, or resumed when it holds the same protocol
                  read_kw:dict|None=None, # options of `read_items` (path_col, label_col, patient_col, split_col, base)
                  quiet:bool=False, # no printout
-                 **kw, # arguments of `cross_validate` / `compare` / `sweep`, with the `TrainConfig` settings
+                 **kw, # the protocol function's arguments (`cross_validate`, ...), with `TrainConfig` settings
                 ) -> dict:
     "Run or resume `medfast cv|compare|sweep` on `data` in `out` and write out/summary.html; returns a summary."
     t0 = time.time()
@@ -414,30 +469,17 @@ def protocol_run(kind:str, # 'cv', 'compare' or 'sweep'
     items = read_items(data, **(read_kw or {}))   # read and checked before the folder is touched
     verify_images(items)
     kw['run_kw'] = {'progress': not quiet, **(kw.get('run_kw') or {})}   # a line per job, for logs
-    with undo_new_folder(out, keep=lambda: _n_done(out) > 0):   # nothing to search, no weights: no half-written folder
+    with undo_new_folder(out, keep=lambda: jobs_done(out) > 0):   # nothing to search, no weights: no half-written folder
         out = _protocol_folder(out, kind)
-        before = _n_done(out)
-        res = PROTOCOLS[kind](items, out=out, **kw)
+        before = jobs_done(out)
+        res = PROTOCOLS[kind].fn(items, out=out, **kw)
     s = dict(kind=kind, out=str(out), data=str(data) if not isinstance(data, pd.DataFrame) else 'DataFrame',
-             n_items=len(items), jobs_kept=before, jobs_trained=_n_done(out) - before, diverged=_diverged(out),
-             seconds=round(time.time() - t0, 1))
-    if kind == 'sweep':
-        s.update(finished=res['finished'], best=res['best'])
-        if res['finished']:   # best.json names the data too, so that `medfast train --config OUT/best.json` trains the winner
-            b = json.loads((out/PROTOCOL_FILES.best).read_text()) | {'data': _data_record(data, read_kw or {})}
-            write_atomic(out/PROTOCOL_FILES.best, lambda t: Path(t).write_text(to_json(b)))
-    else:
-        sc = res if kind == 'cv' else res['scores']
-        k, repeats = _fold_design(pd.read_csv(out/PROTOCOL_FILES.folds))
-        n_exp = k * repeats * (1 if kind == 'cv' else len(_variants(kw['variants'])))
-        s.update(finished=len(sc) == n_exp, jobs_expected=n_exp,
-                 accuracy={m: dict(mean=float(g.accuracy.mean()), std=float(g.accuracy.std()), n=len(g)) for m, g in sc.groupby('model', sort=False)})
-        if kind == 'compare' and res['tests'] is not None:
-            s['tests'] = res['tests'][['model_a', 'model_b', 'statistic', 'p_value', 'p_holm', 'p_corrected']].to_dict('records')
+             n_items=len(items), jobs_kept=before, jobs_trained=jobs_done(out) - before, diverged=_diverged(out),
+             seconds=round(time.time() - t0, 1), **PROTOCOLS[kind].summarize(res, out, kw, data, read_kw or {}))
     if kw.get('final', 'none') != 'none' and (out/RUN_FILES.model/META_FN).is_file():
         s.update(model=str(out/RUN_FILES.model), final=kw['final'])
     s['summary_html'] = str(protocol_report(out))
-    write_atomic(out/PROTOCOL_FILES.run, lambda t: Path(t).write_text(to_json(s)))
+    write_text(out/PROTOCOL_FILES.run, to_json(s))
     if not quiet: print(format_protocol(s))
     return s
 
@@ -458,7 +500,7 @@ def format_protocol(s:dict # the dictionary `protocol_run` returns
                      f"(Holm {t['p_holm']:.3g}); {ct}")
     if s.get('model'):
         lines.append(f"  model   : {s['model']} ({FINALS[s['final']]}; use it with medfast predict {s['out']} IMAGES)")
-    if s['kind'] == 'sweep' and s['best']:
+    if s.get('best'):
         lines.append(f"  best    : {_brief(s['best'])}")
     if s.get('diverged'):
         lines.append(f"  WARNING : training diverged in {len(s['diverged'])} job(s), {', '.join(s['diverged'])}: each "

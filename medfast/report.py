@@ -23,7 +23,7 @@ from .experiment import cv_scores, summarize, paired_tests, plot_compare, _fold_
 
 # %% auto #0
 __all__ = ['SECTIONS', 'PROTOCOL_METRICS', 'SWEEP_CHARTS', 'fig_uri', 'png_uri', 'ci_table', 'eval_source', 'ReportContext',
-           'register_section', 'report', 'protocol_report']
+           'register_section', 'report', 'cv_page', 'sweep_page', 'protocol_kind', 'protocol_report']
 
 # %% ../nbs/11_report.ipynb #98d0645d
 def fig_uri(fig:Figure, # a matplotlib figure; it is closed afterwards
@@ -116,11 +116,11 @@ def _sec_training(run:Path) -> str:
     out = [_note(run, RUN_FILES.history) or _img(fig_uri(plot_history(run/RUN_FILES.history)), 'training curves')]
     out.append('<h3>Learning-rate finder</h3>')
     s = _summary(run)
-    if not (run/RUN_FILES.lr_find).is_file() and s.get('lr') is not None and s.get('lr_find', 0) is None:   # given, or the default
+    if not (run/RUN_FILES.lr_find).is_file() and s.get('lr_used') is not None and s.get('lr_find', 0) is None:   # given, or the default
         why = ("is fastai's fine-tuning default for pretrained weights" if s.get('lr_from') == 'fine_tune default' else 'was given')
-        out.append(_p(f"The learning rate {why} (lr = {s['lr']:g}), so lr_find did not run (--lr valley runs it and uses its suggestion)."))
+        out.append(_p(f"The learning rate {why} (lr = {s['lr_used']:g}), so lr_find did not run (--lr valley runs it and uses its suggestion)."))
     else:
-        if s.get('lr_from') == 'valley': out.append(_p(f"The run used lr_find's valley suggestion, lr = {s['lr']:.2e}{_lr_find_words(s['lr_find'])}."))
+        if s.get('lr_from') == 'valley': out.append(_p(f"The run used lr_find's valley suggestion, lr = {s['lr_used']:.2e}{_lr_find_words(s['lr_find'])}."))
         out.append(_note(run, RUN_FILES.lr_find) or _img(png_uri(run/RUN_FILES.lr_find), 'lr_find'))
     return ''.join(out)
 
@@ -313,8 +313,11 @@ def _configs(out:Path, pattern:str) -> pd.DataFrame:
         cols.setdefault(json.dumps(c, sort_keys=True), (job.get('name') or c.get('arch', fn.parent.parent.name), c))
     return pd.DataFrame({a: pd.Series({k: str(v) for k, v in c.items()}) for a, c in cols.values()}).rename_axis('setting')
 
-def _cv_page(out:Path, metrics:list, digits:int) -> list:
-    "The sections of a `cross_validate` / `compare` folder."
+def cv_page(out:Path, # a folder of `cross_validate` or `compare`
+            metrics:list, # the metrics to show, of those the folds have
+            digits:int, # decimals of the metrics
+           ) -> list:
+    "The HTML sections (a list of strings) of a `cross_validate` / `compare` folder's summary page; `DataError` before any fold."
     sc = cv_scores(out)
     if sc.empty: raise DataError(f"{out} has no finished fold yet (no */repeat*_fold*/metrics.json).")
     mets = [m for m in metrics if m in sc.columns and sc[m].notna().any()]
@@ -372,8 +375,11 @@ def _stage_bars(res:pd.DataFrame, metric:str) -> Figure:
     axs[0][0].set_ylabel(f'valid {metric}'); fig.tight_layout()
     return fig
 
-def _sweep_page(out:Path, metrics:list, digits:int) -> list:
-    "The sections of a `sweep` folder."
+def sweep_page(out:Path, # a folder of `sweep`
+               metrics:list, # the metrics to show, of those the results have
+               digits:int, # decimals of the metrics
+              ) -> list:
+    "The HTML sections (a list of strings) of a `sweep` folder's summary page; `DataError` without its results.csv."
     fn = out/PROTOCOL_FILES.results
     if not fn.is_file(): raise DataError(f"{out} has no {PROTOCOL_FILES.results}: run the sweep (rerunning it resumes).")
     try: res = pd.read_csv(fn)
@@ -400,19 +406,26 @@ def _sweep_page(out:Path, metrics:list, digits:int) -> list:
     if best: parts += ['<h2>Best configuration</h2>', _tab(pd.Series({k: str(v) for k, v in best['config'].items()}).rename('value').to_frame())]
     return parts
 
+def protocol_kind(out:Path # a protocol's folder
+                 ) -> str:
+    "The protocol that made `out`: the `kind` of its protocol.json, else 'sweep' or 'cv' by the files it holds."
+    if (fn := out/PROTOCOL_FILES.protocol).is_file(): return json.loads(fn.read_text())['kind']
+    return 'sweep' if (out/PROTOCOL_FILES.configs).is_dir() or (out/PROTOCOL_FILES.results).is_file() else 'cv'
+
 def protocol_report(out:str|Path, # a folder of `cross_validate`, `compare` or `sweep` (or `medfast cv|compare|sweep`)
                     fname:str|Path|None=None, # the HTML file (default: out/'summary.html')
                     metrics:tuple=PROTOCOL_METRICS, # metrics to show (those the results have)
                     digits:int=3, # decimals of the metrics (settings such as learning rates are shown in full)
                    ) -> Path:
-    "One self-contained HTML summary of a protocol folder, rebuilt from its files alone; returns its path."
+    "One self-contained HTML summary of a protocol folder, rebuilt from its files alone (the page of its `PROTOCOLS` entry); returns its path."
     out = Path(out).expanduser()
     if not out.is_dir(): raise DataError(f"{out} is not a folder. Pass the folder of a cv, compare or sweep run.")
     fname = Path(fname) if fname is not None else out/PROTOCOL_FILES.report
     check_writable(fname.parent, "the report's folder")   # a read-only folder: one error now, not after the work
-    sweep = (out/PROTOCOL_FILES.configs).is_dir() or (out/PROTOCOL_FILES.results).is_file()
-    parts = (_sweep_page if sweep else _cv_page)(out, list(metrics), digits)
-    title = f"medfast {'sweep' if sweep else 'cross-validation'}: {out.resolve().name}"
+    from medfast.protocols import PROTOCOLS   # here: medfast.protocols imports this module
+    spec = PROTOCOLS[protocol_kind(out)]
+    parts = spec.page(out, list(metrics), digits)
+    title = f"medfast {spec.title}: {out.resolve().name}"
     page = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title><style>{_CSS}</style></head><body>',
             f'<h1>{_e(title)}</h1>', _p(f"Folder: {out.resolve()}"), *parts, '</body></html>']
     write_text(fname, '\n'.join(page))

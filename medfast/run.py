@@ -269,7 +269,7 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
         if not full:   # a job keeps its results, not the copies and checkpoints it can make again
             for d in (RUN_FILES.augmented, RUN_FILES.checkpoints): shutil.rmtree(out/d, ignore_errors=True)
         m['job']['seconds'] = round(time.time() - t0, 1)
-        write_atomic(out/RUN_FILES.metrics, lambda t: Path(t).write_text(to_json(m)))
+        write_text(out/RUN_FILES.metrics, to_json(m))
         return m
 
 # %% ../nbs/13_run.ipynb #c4833b80
@@ -288,9 +288,9 @@ def _summary(data, items:pd.DataFrame, cfg:TrainConfig, m:dict, out:Path, leaks:
     sp = m['splits']
     s = dict(out=str(out), data=str(data) if not isinstance(data, pd.DataFrame) else 'DataFrame', n_items=len(items),
              classes=m['classes'], splits={k: int(v) for k, v in items['split'].value_counts().items()})
-    return s | config_dict(cfg) | dict(   # the settings, then the values they resolved to (freeze_epochs, tta, lr)
+    return s | config_dict(cfg) | dict(   # the settings, then the values they resolved to (freeze_epochs, tta; lr_used: the rate itself)
         classes=m['classes'], cautions=cautions(cfg), epochs_run=m['job']['epochs_run'],
-        weights=m['job']['weights'], freeze_epochs=m['job']['freeze_epochs'], tta=tta_passes(cfg), lr=m['job']['lr'], lr_from=m['job']['lr_from'], lr_find=m['job']['lr_find'],
+        weights=m['job']['weights'], freeze_epochs=m['job']['freeze_epochs'], tta=tta_passes(cfg), lr_used=m['job']['lr'], lr_from=m['job']['lr_from'], lr_find=m['job']['lr_find'],
         diverged=m['job']['diverged'], warnings=m['job']['warnings'] + m.get('warnings', []),   # run's, evaluation's
         precision_used=m['job']['precision'], precision_reason=m['job']['precision_reason'],
         loss_kw=_loss_kw(cfg), train_counts=m['job']['train_counts'], leaks=leaks, metrics={s: v['overall'] for s, v in sp.items()},
@@ -336,7 +336,7 @@ def format_summary(s:dict # the dictionary `train_run` returns
     splits = ' / '.join(f"{k} {v}" for k, v in sorted(s['splits'].items(), key=lambda kv: ['train','valid','test'].index(kv[0])))
     lines = [f"medfast: run finished in {s['seconds']:.0f} s",
              f"  data    : {s['data']} - {s['n_items']} images, {len(s['classes'])} classes ({', '.join(s['classes'])}); {splits}",
-             f"  model   : {s['arch']} at {s['size']} px, {_plan(s)}, lr {s['lr']:.2e}{_LR_FROM.get(s.get('lr_from'), '')}",
+             f"  model   : {s['arch']} at {s['size']} px, {_plan(s)}, lr {s['lr_used']:.2e}{_LR_FROM.get(s.get('lr_from'), '')}",
              f"  weights : {s['weights']}"]
     if s.get('epochs_run') is not None and s['epochs_run'] < s['freeze_epochs'] + s['epochs'] and not s.get('diverged'):
         lines[-2] += f" (early stopping: {s['epochs_run']} run)"

@@ -64,7 +64,7 @@ def test_retinamnist_ordinal_run(tmp_path, data, weights, medfast):
     assert 'threshold' not in m and m['calibration']['temperature'] > 0          # no single threshold for 5 grades
     summ = json.loads((out/'summary.json').read_text())
     assert (summ['tta'], summ['kappa_weights']) == (2, 'quadratic')
-    assert (out/'lr_find.png').is_file() and (summ['lr_from'], summ['lr']) == ('valley', summ['lr_find']['valley'])   # --lr valley
+    assert (out/'lr_find.png').is_file() and (summ['lr_from'], summ['lr_used']) == ('valley', summ['lr_find']['valley'])   # --lr valley
     _check_report(out, n_splits=2)
     assert 'quadratic-weighted' in (out/'report.html').read_text()
 

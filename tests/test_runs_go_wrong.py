@@ -39,7 +39,7 @@ def test_lr_1e8_stops_cleanly_and_says_so(tmp_path, data, capsys):
     warn = [l for l in so.splitlines() if l.startswith('  WARNING : Training diverged')]
     assert len(warn) == 1 and 'at learning rate 1e+08' in warn[0] and '--lr 1e+07' in warn[0], so
     s = json.loads((out/'summary.json').read_text())
-    assert s['diverged']['epoch'] == 1 and s['diverged']['kept'] == 0 and s['lr'] == 1e8
+    assert s['diverged']['epoch'] == 1 and s['diverged']['kept'] == 0 and s['lr_used'] == 1e8
     assert 'early stopping' not in so
     p = load_preds(out/'predictions.csv')
     assert np.isfinite(p.filter(like='prob_').to_numpy()).all()                    # the kept model predicts
