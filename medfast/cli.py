@@ -83,6 +83,12 @@ def _plugin_arg(p:argparse.ArgumentParser):
                    help="import this Python file or module first: the losses, schedules and report sections it registers "
                         "(register_loss, register_schedule, register_section) can then be named (repeatable)")
 
+def _choice_help(choices) -> str:
+    "A setting's choices for --help: each name, with its one line where the registry has one (PRECISIONS, HEADS ...)."
+    def line(v): return v if isinstance(v, str) else getattr(v, 'help', None)
+    items = choices.items() if isinstance(choices, dict) else ((c, None) for c in choices)
+    return ', '.join(f"{k} ({line(v)})" if line(v) else str(k) for k, v in items).replace('%', '%%')
+
 def add_config_args(p:argparse.ArgumentParser, # the parser (or sub-parser) to add the options to
                     lists:tuple=(), # settings that take comma-separated lists (a sweep's stages, compare's backbones)
                     show_defaults:bool=True, # say each setting's default in its help
@@ -93,7 +99,7 @@ def add_config_args(p:argparse.ArgumentParser, # the parser (or sub-parser) to a
     helps, g = config_help(), p.add_argument_group('training settings (medfast.config.TrainConfig)')
     for f in fields(TrainConfig):
         h = helps[f.name].replace('%', '%%') + (f" (default: {(defaults or {}).get(f.name, f.default)})" if show_defaults else '')
-        if f.name in CHOICES: h += f"; one of: {', '.join(CHOICES[f.name])}"
+        if f.name in CHOICES: h += f"; one of: {_choice_help(CHOICES[f.name])}"
         if f.name in lists: h += '; ' + list_help
         if f.type.startswith('bool') and f.name != 'aug':
             g.add_argument(_opt(f.name), action=argparse.BooleanOptionalAction, default=argparse.SUPPRESS, help=h)
@@ -291,6 +297,7 @@ def _parser() -> argparse.ArgumentParser:
                     'their reason in an error column (default: stop, listing every unreadable file)')
     pr.add_argument('--tta', type=int, default=None, help="test-time augmentation passes (default: the model's own, as it was "
                     "validated, e.g. a run trained with --tta 4; 0: none)")
+    _plugin_arg(pr)   # a model with a head of one's own (medfast.train.register_head) needs its module to load
     rp = sub.add_parser('report', help=f"rebuild the HTML page of a finished run (RUN_DIR/{RUN_FILES.report}) or protocol "
                                        f"({PROTOCOL_FILES.report}) from its files")
     rp.add_argument('run', help='the output folder of `medfast train`, or of `medfast cv`, `compare` or `sweep`')

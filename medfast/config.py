@@ -17,7 +17,7 @@ from .segment import SEG_PRESETS
 from .augment import FIXED_VARIANTS
 import difflib
 from .losses import LOSSES, WEIGHT_METHODS
-from .train import HEADS, SCHEDULES, OPTIMIZERS, PRECISIONS, MONITORS
+from .train import HEADS, SCHEDULES, OPTIMIZERS, PRECISIONS, MONITORS, check_head
 
 # %% auto #0
 __all__ = ['DEFAULTS_CHOSEN', 'TTA_DEFAULT', 'CHOICES', 'RANGES', 'TrainConfig', 'tta_passes', 'check_config', 'config_dict',
@@ -38,10 +38,10 @@ class TrainConfig:
     lr_find_iters:int|None=None # steps of lr_find, when it runs (lr 'valley', or lr unset from random weights); unset: 50 from 1e-6 for a pretrained body, fastai's 100 from 1e-7 from random weights
     unfreeze:float=1.0 # fraction of the body fine-tuned: 1 all of it, 0.5 its second half, 0 the head only
     unfreeze_lr:float|None=None # one learning rate for the fine-tuning after unfreezing (the brain-tumour study: 1e-5); None: lr/200 to lr/2 by layer
-    opt:str='adam' # optimiser (fastai's): 'adam', 'sgd' (momentum 0.9) or 'rmsprop'
+    opt:str='adam' # optimiser, a `medfast.train.OPTIMIZERS` name (medfast.train.register_optimizer adds one)
     wd:float|None=None # decoupled weight decay, fastai's meaning (None: fastai's default, 0.01)
     l2:float=0.0 # L2 penalty on the dense layers' weights added to the loss, Keras' kernel_regularizer (0: off; the scleroderma study: 0.001)
-    precision:str='fp32' # 'fp32', 'bf16' (GPU, or CPU autocast), 'fp16' (GPU only) or 'auto' (medfast.train.auto_precision: fp16 on CUDA, bf16 on a CPU with bf16 matrix units, else fp32); the exported weights are fp32
+    precision:str='fp32' # training precision, a `medfast.train.PRECISIONS` name; the exported weights are fp32
     channels_last:bool=True # train in the channels-last memory format (fastai's ChannelsLast; about 1.6x faster convolutions on a CPU), same results up to rounding
     retain_memory:bool=False # on a CPU with glibc (Linux), keep freed memory for the next step instead of returning it (medfast.train.retain_freed_memory): about 1.5x faster steps, 0.1-1 GB more peak memory (over 4 GB at 224 px, batch 32); once on, it stays on for the rest of the process
     classes:list|None=None # the order of the classes, e.g. No_DR,Mild,Moderate,Severe,Proliferate_DR (the outputs, kappa's distances); None: integer labels numerically, else alphabetically
@@ -71,7 +71,7 @@ class TrainConfig:
     segment_output:str='masked' # with segment: 'masked' (background black), 'mask', or 'four_channel' (image + mask)
     dual:bool=False # with segment: two inputs, the original and the segmented image (two-branch model)
     shared:bool=False # with dual: one backbone for both inputs
-    head:str='fastai' # 'fastai' (fastai's head), 'brain' (the brain-MRI study's: Dense 128, Dense 64, dropout 0.35) or 'linear' (pooling + one linear layer: the glomeruli and scleroderma studies)
+    head:str='fastai' # the head on the backbone, a `medfast.train.HEADS` name (medfast.train.register_head adds one)
     dropout:float|None=None # dropout of the head (None: the head's own: 0.5 fastai, 0.35 brain, 0 linear)
     lin_ftrs:list|None=None # sizes of the head's hidden layers (None: the head's own: [512] fastai, [128, 64] brain)
     schedule:str='one_cycle' # learning-rate schedule: 'one_cycle', 'constant' (the Keras studies; with reduce_lr), 'cosine' (annealing; the leukemia reference pipeline), 'flat_cos' or 'multistep' (÷10 at 50 % and 75 % of the epochs, MedMNIST v2)
@@ -106,7 +106,7 @@ def tta_passes(c:TrainConfig) -> int:
     "The test-time augmentation passes a run of `c` makes: `c.tta`; unset, `TTA_DEFAULT` with augmentation and 0 without."
     return c.tta if c.tta is not None else TTA_DEFAULT if c.aug is not False else 0
 
-CHOICES = dict(opt=tuple(OPTIMIZERS), precision=PRECISIONS, fixed_aug=tuple(FIXED_VARIANTS), loss=LOSSES,
+CHOICES = dict(opt=OPTIMIZERS, precision=PRECISIONS, fixed_aug=tuple(FIXED_VARIANTS), loss=LOSSES,
                class_weights=tuple(WEIGHT_METHODS), balance=('under', 'over'), balance_scope=('train', 'all'), sampler=('weighted',),
                segment=tuple(SEG_PRESETS), segment_output=('masked', 'mask', 'four_channel'), head=HEADS, schedule=SCHEDULES, monitor=tuple(MONITORS),
                kappa_weights=('linear', 'quadratic'), missing_classes=('error', 'warn'),
@@ -135,6 +135,9 @@ def _loss_kw(c) -> dict:
     if c.label_smoothing is not None: kw['eps' if 'eps' in LOSSES[c.loss].options else 'label_smoothing'] = c.label_smoothing
     return kw
 
+_OWN = dict(loss=('A loss', 'medfast.losses.register_loss'), head=('A head', 'medfast.train.register_head'),
+            opt=('An optimiser', 'medfast.train.register_optimizer'))   # settings a user can extend, and how
+
 def check_config(c:TrainConfig):
     "Raise `MedfastError` naming the setting, its value and the allowed values for the first bad setting of `c`."
     for f in fields(c):
@@ -145,8 +148,9 @@ def check_config(c:TrainConfig):
         if allowed is not None and v not in allowed:
             close = difflib.get_close_matches(str(v), list(map(str, allowed)), n=1)
             raise MedfastError(f"{f.name}={v!r} is not one of {', '.join(map(repr, allowed))}."
-                               + (f" Did you mean {close[0]!r}?" if close else '') + (" A loss of your own: register it "
-                               "(medfast.losses.register_loss) in a file given with --plugin FILE." if f.name == 'loss' else ''))
+                               + (f" Did you mean {close[0]!r}?" if close else '')
+                               + (f" {_OWN[f.name][0]} of your own: register it ({_OWN[f.name][1]}) in a file given "
+                                  "with --plugin FILE." if f.name in _OWN else ''))
         if f.name in RANGES and not RANGES[f.name][1](v):
             h = docments(TrainConfig).get(f.name)   # the setting's help (None where the source cannot be read)
             raise MedfastError(f"{f.name}={v!r} (--{f.name.replace('_', '-')}): must be {RANGES[f.name][0]}"
@@ -162,7 +166,7 @@ def check_config(c:TrainConfig):
     if c.mixup and c.cutmix: raise MedfastError(f"mixup={c.mixup} and cutmix={c.cutmix}: choose one of MixUp (--mixup) and CutMix (--cutmix).")
     if c.dual and not c.segment: raise MedfastError("dual=True needs segment=PRESET (--segment): the second input is the segmented image.")
     if c.shared and not c.dual: raise MedfastError("shared=True is for two-input models: pass dual=True (--dual) too.")
-    if c.lin_ftrs and c.head == 'linear': raise MedfastError("head='linear' has no hidden layers: drop lin_ftrs, or use head='fastai' or 'brain'.")
+    check_head(c.head, c.lin_ftrs, c.dropout)   # a head setting its head does not take (lin_ftrs for 'linear')
     if c.offline_aug and not isinstance(c.aug, str):
         raise MedfastError(f"offline_aug={c.offline_aug} needs an augmentation preset: set aug (--aug) to one of {', '.join(AUG_PRESETS)}.")
     if c.augment_valid and not (c.offline_aug or c.fixed_aug):

@@ -27,6 +27,7 @@ from .augment import _aug_kw
 from .config import tta_passes
 from fastai.vision.all import aug_transforms, Pipeline
 from .models import in_channels, DualModel, create_dual_model, brain_head, head_nf, small_input_stem, FoldEnsemble
+from .train import HEADS
 
 # %% auto #0
 __all__ = ['EXPORT_FORMAT', 'EXPORT_VERSION', 'WEIGHTS_FN', 'META_FN', 'ENSEMBLE_VERSION', 'TTA_BETA', 'export_meta',
@@ -66,11 +67,19 @@ def _brain_kw(head:nn.Module) -> dict|None:
 
 def _shapes(sd:dict) -> dict: return {k: tuple(v.shape) for k,v in sd.items()}
 
+def _make_head(arch:str, n_out:int, head:dict) -> nn.Module:
+    "The head `{kind: a HEADS name, **settings}` describes, from its registered `make`; unregistered, a `MedfastError`."
+    kind = head['kind']
+    if kind not in HEADS:
+        raise MedfastError(f"the model's head {kind!r} is not registered here (the heads are: {', '.join(HEADS)}). "
+                           "Import the module that registers it (medfast.train.register_head) before load_model; "
+                           "on the command line, give it with --plugin FILE.py|MODULE.")
+    return HEADS[kind].make(head_nf(arch), n_out, **{k: v for k, v in head.items() if k != 'kind'})
+
 def _build(arch:str, n_out:int, n_in:int, head:dict, dual:dict|None=None) -> nn.Module:
-    "The untrained model `export_model` describes: fastai's timm model (fastai's or the brain-MRI head), or a `DualModel`."
-    if head.get('kind') == 'brain':
-        bh = brain_head(head_nf(arch), n_out, ps=head['ps'], lin_ftrs=tuple(head['lin_ftrs']), pool=head['pool'])
-        return create_timm_model(arch, n_out, pretrained=False, n_in=n_in, custom_head=bh)[0]
+    "The untrained model `export_model` describes: fastai's timm model (fastai's or a `HEADS` head), or a `DualModel`."
+    if 'kind' in head:   # a head built by a `HEADS` entry's make (the brain-MRI head, or a user's)
+        return create_timm_model(arch, n_out, pretrained=False, n_in=n_in, custom_head=_make_head(arch, n_out, head))[0]
     if dual is None: return create_timm_model(arch, n_out, pretrained=False, n_in=n_in, **head)[0]
     head = {k: v for k, v in head.items() if k != 'concat_pool'}
     return create_dual_model(arch, n_out, pretrained='none', n_in=n_in, shared=dual['shared'], concat_pool=dual['concat_pool'], **head)[0]
@@ -89,8 +98,9 @@ def _head_settings(model:nn.Module, arch:str, n_out:int, n_in:int, dual:dict|Non
     for head in (_head_kw(h), None if dual else _brain_kw(h)):
         if _rebuilds(model, arch, n_out, n_in, head, dual): return head
     raise MedfastError(f"This model cannot be exported: its head is neither one that fastai's create_timm_model builds "
-                       f"for {arch!r} (read settings: {_head_kw(h)}) nor medfast.models.brain_head. export_model supports "
-                       "medical_learner/vision_learner models with those heads; save a custom model with safetensors yourself.")
+                       f"for {arch!r} (read settings: {_head_kw(h)}) nor medfast.models.brain_head. Register the head "
+                       "(medfast.train.register_head) and build the learner with medical_learner(head=NAME), or save a "
+                       "custom model with safetensors yourself.")
 
 # %% ../nbs/10_inference.ipynb #d6b7fafd
 def _export_target(dirname, overwrite:bool, extra:dict|None, who:str) -> Path:
@@ -183,6 +193,7 @@ def _load_weights(fn:Path) -> dict:
 def _rebuild(meta:dict, dirname) -> nn.Module:
     "The model `meta` describes (from `dirname`'s JSON), with timm's random weights."
     try: model = _build(meta['arch'], meta['n_out'], meta['n_in'], meta['head'], meta.get('dual'))
+    except MedfastError as e: raise MedfastError(f"{Path(dirname)/META_FN}: {e}") from None
     except Exception as e:
         raise MedfastError(f"Cannot build {meta['arch']!r} from {Path(dirname)/META_FN} with timm {timm.__version__} "
                            f"({type(e).__name__}: {e}); install the timm version that wrote it ({meta.get('timm_version')}).") from None

@@ -113,7 +113,7 @@ def build_learner(dls, # from `build_dls`
     "`medical_learner` for `cfg`, its path the run folder; the configuration is kept as `learn.config`."
     kw = {k: v for k, v in dict(wd=cfg.wd, ps=cfg.dropout, lin_ftrs=cfg.lin_ftrs).items() if v is not None}
     learn = medical_learner(dls, cfg.arch, pretrained=cfg.pretrained, seed=cfg.seed, loss_func=cfg.loss,
-                            loss_kw=_loss_kw(cfg) or None, shared=cfg.shared, head=cfg.head, opt_func=OPTIMIZERS[cfg.opt],
+                            loss_kw=_loss_kw(cfg) or None, shared=cfg.shared, head=cfg.head, opt_func=cfg.opt,
                             channels_last=cfg.channels_last, retain_memory=cfg.retain_memory, small_stem=cfg.small_stem, **kw)
     if cfg.l2: learn.add_cb(L2Penalty(cfg.l2))
     if cfg.ema: learn.add_cb(WeightEMA(cfg.ema))

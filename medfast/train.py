@@ -7,6 +7,8 @@ Docs: https://medfast.github.io/medfast/train.html.md"""
 # %% ../nbs/06_train.ipynb #ad710e01
 from __future__ import annotations
 import ctypes, inspect, math, platform, sys, time, warnings
+from dataclasses import dataclass
+from typing import Callable
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -35,10 +37,10 @@ from .losses import get_loss, FocalLoss
 __all__ = ['MONITORS', 'DIVERGENCE_FACTOR', 'MALLOC_THRESHOLD', 'HEADS', 'LINEAR_HEAD', 'OPTIMIZERS', 'PRECISIONS',
            'LR_FIND_START', 'LR_FIND_ITERS', 'FASTAI_LR_FIND', 'FINE_TUNE_LR', 'SCHEDULES', 'MULTISTEP', 'MIXES',
            'roc_auc_score_macro', 'medical_metrics', 'EpochHistory', 'history', 'divergence_message',
-           'TerminateOnDivergence', 'retain_freed_memory', 'medical_learner', 'L2Penalty', 'auto_precision',
-           'CPUAutocast', 'set_precision', 'plot_lr_find', 'find_lr', 'register_schedule', 'fit_multistep',
-           'fine_tune_recipe', 'RunLog', 'SaveBest', 'study_callbacks', 'plain_progress', 'PlainProgress', 'WeightEMA',
-           'progressive_size', 'ProgressiveResize']
+           'TerminateOnDivergence', 'retain_freed_memory', 'HeadSpec', 'register_head', 'check_head', 'OptimizerSpec',
+           'register_optimizer', 'medical_learner', 'L2Penalty', 'auto_precision', 'CPUAutocast', 'set_precision',
+           'plot_lr_find', 'find_lr', 'register_schedule', 'fit_multistep', 'fine_tune_recipe', 'RunLog', 'SaveBest',
+           'study_callbacks', 'plain_progress', 'PlainProgress', 'WeightEMA', 'progressive_size', 'ProgressiveResize']
 
 # %% ../nbs/06_train.ipynb #b456e1a6
 def roc_auc_score_macro(y, probs) -> float:
@@ -147,22 +149,6 @@ class TerminateOnDivergence(Callback):
         warnings.warn(divergence_message(self.learn.divergence))
         raise CancelFitException()
 
-# %% ../nbs/06_train.ipynb #0cb8d8db
-_HEAD_ARGS = ('concat_pool', 'lin_ftrs', 'ps', 'first_bn', 'bn_final', 'lin_first', 'y_range')
-
-def _plain(v): return list(v) if isinstance(v, tuple) else v
-
-def _model_spec(head:str, kw:dict, dual:bool=False, shared:bool=False, brain_kw:dict|None=None) -> dict|None:
-    "The head's arguments and the two-input layout of the model being built (None for a custom head)."
-    if head == 'brain':
-        d = {k: p.default for k, p in inspect.signature(brain_head).parameters.items()} | (brain_kw or {})
-        return dict(head=dict(kind='brain', lin_ftrs=list(d['lin_ftrs']), ps=d['ps'], pool=d['pool']), dual=None)
-    if 'custom_head' in kw: return None
-    sig = inspect.signature(create_head).parameters
-    h = {k: _plain(kw.get(k, sig[k].default)) for k in _HEAD_ARGS}
-    if not dual: return dict(head=h, dual=None)
-    return dict(head={k: v for k, v in h.items() if k != 'concat_pool'}, dual=dict(shared=shared, concat_pool=h['concat_pool']))
-
 # %% ../nbs/06_train.ipynb #58802257
 MALLOC_THRESHOLD = 1 << 30   # bytes: glibc keeps freed blocks up to this size for reuse (mallopt M_MMAP_THRESHOLD, M_TRIM_THRESHOLD)
 
@@ -175,22 +161,131 @@ def retain_freed_memory(threshold:int=MALLOC_THRESHOLD, # bytes; blocks up to th
     return bool(libc.mallopt(M_MMAP_THRESHOLD, threshold)) and bool(libc.mallopt(M_TRIM_THRESHOLD, threshold))
 
 # %% ../nbs/06_train.ipynb #e46a4a00
-HEADS = ('fastai', 'brain', 'linear')
+_GIVEN = ('lin_ftrs', 'ps')   # the head settings medical_learner passes on (TrainConfig's lin_ftrs and dropout)
+_SETTING = dict(lin_ftrs='hidden layers (lin_ftrs, --lin-ftrs)', ps='dropout (ps; dropout, --dropout)')
+
+@dataclass
+class HeadSpec:
+    "One entry of `HEADS`: how `medical_learner` builds the head of that name, and `load_model` rebuilds it."
+    help:str # one line for --help and error messages
+    make:Callable|None=None # make(nf, n_out, **settings) -> a module, (B, nf, H, W) -> (B, n_out); None: create_head
+    fastai_kw:dict|None=None # with make=None: the `create_head` arguments the head fixes (a given `ps` is kept)
+    @property
+    def options(self) -> tuple:
+        "Which of the settings `lin_ftrs` and `ps` (the dropout) the head takes."
+        if self.make is None: return tuple(k for k in _GIVEN if k == 'ps' or k not in (self.fastai_kw or {}))
+        return tuple(k for k in _GIVEN if k in inspect.signature(self.make).parameters)
+
+HEADS = {}   # name -> HeadSpec: every head medical_learner, TrainConfig(head=...), --head and load_model know
+
+def _checked_head(name:str, spec:HeadSpec) -> HeadSpec:
+    "`spec` if `register_head` can record and rebuild it, else a `MedfastError` saying why."
+    if spec.make is None:
+        bad = set(spec.fastai_kw or {}) - set(inspect.signature(create_head).parameters)
+        if bad: raise MedfastError(f"register_head({name!r}): fastai_kw has {sorted(bad)}, not create_head arguments.")
+        return spec
+    if not callable(spec.make): raise MedfastError(f"register_head({name!r}): {spec.make!r} is not a function.")
+    ps = list(inspect.signature(spec.make).parameters.values())
+    nodef = [p.name for p in ps[2:] if p.default is p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    if len(ps) < 2 or nodef or 'kind' in [p.name for p in ps]:
+        raise MedfastError(f"register_head({name!r}): make must be make(nf, n_out, ...) with a default for every other "
+                           f"setting (model.json records them), none named 'kind'; {spec.make.__name__} has "
+                           f"({', '.join(p.name for p in ps)}).")
+    return spec
+
+def register_head(name:str, # the name for medical_learner(head=...), TrainConfig(head=...) and --head
+                  help:str, # one line saying what it is (and its source)
+                  fastai_kw:dict|None=None, # make=None: the `create_head` arguments the head fixes, e.g. `LINEAR_HEAD`
+                 ):
+    "Decorator: register `make(nf, n_out, **settings)` (None: `create_head` with `fastai_kw`) as the head `name`."
+    def _register(make):
+        HEADS[str(name)] = _checked_head(str(name), HeadSpec(help, make, dict(fastai_kw) if fastai_kw else None))
+        return make
+    return _register
+
+def check_head(head:str, # a `HEADS` name
+               lin_ftrs:list|None=None, # hidden-layer sizes asked for (medical_learner's lin_ftrs, --lin-ftrs)
+               ps:float|None=None, # dropout asked for (medical_learner's ps, TrainConfig's dropout, --dropout)
+              ) -> HeadSpec:
+    "The `HEADS` entry of `head`; a `MedfastError` for an unknown name (listing the heads) or a setting it lacks."
+    if head not in HEADS:
+        raise MedfastError(f"head={head!r} (--head) is not one of {', '.join(map(repr, HEADS))}. A head of your own: "
+                           "register it (medfast.train.register_head), on the command line in a file given with "
+                           "--plugin FILE.")
+    spec = HEADS[head]
+    for k, v in dict(lin_ftrs=lin_ftrs, ps=ps).items():
+        if v is not None and not (k == 'lin_ftrs' and len(v) == 0) and k not in spec.options:
+            takes = ', '.join(repr(h) for h, s in HEADS.items() if k in s.options)
+            raise MedfastError(f"head={head!r} takes no {_SETTING[k]}: drop it, or use a head that does ({takes}).")
+    return spec
+
 LINEAR_HEAD = dict(lin_ftrs=[], ps=0.0, first_bn=False, concat_pool=False)   # pool -> flatten -> Linear
-OPTIMIZERS = dict(adam=Adam, sgd=partial(SGD, mom=0.9), rmsprop=RMSProp)
+register_head('fastai', "fastai's create_head: pooling, batch norm, dropout 0.5, a hidden layer of 512")(None)
+register_head('brain', "the brain-MRI study's, models.brain_head: Dense 128, Dense 64, dropout 0.35")(brain_head)
+register_head('linear', 'pooling + one linear layer, as the glomeruli and scleroderma studies',
+              fastai_kw=LINEAR_HEAD)(None)
 
 def _set_head(head:str, arch:str, n:int, kw:dict, n_inp:int) -> dict|None:
-    "Put the head `head` into the `vision_learner` arguments `kw` (in place); returns the brain head's settings."
-    if head not in HEADS: raise MedfastError(f"head={head!r}: use {', '.join(map(repr, HEADS[:-1]))} or {HEADS[-1]!r}.")
-    if head == 'linear':
-        if kw.get('lin_ftrs'): raise MedfastError("head='linear' has no hidden layers; drop lin_ftrs, or use head='fastai'.")
-        kw.update({k: v for k, v in LINEAR_HEAD.items() if not (k == 'ps' and kw.get('ps') is not None)})   # a given ps stays
-    if head != 'brain': return None
-    if 'custom_head' in kw: raise MedfastError("head='brain' and custom_head both give a head; pass one of them.")
-    if n_inp == 2: raise MedfastError("head='brain' is for one-input models; a two-input model takes fastai's head.")
-    bk = {k: kw.pop(k) for k in ('ps', 'lin_ftrs') if kw.get(k) is not None}
-    kw['custom_head'] = brain_head(head_nf(arch), n, **bk)
-    return bk
+    "Put the head `head` into the `vision_learner` arguments `kw` (in place); a `make` head's settings, else None."
+    spec = check_head(head, kw.get('lin_ftrs'), kw.get('ps'))
+    if spec.make is None:   # a create_head head: its fixed arguments, but a given ps stays
+        kw.update({k: v for k, v in (spec.fastai_kw or {}).items() if not (k == 'ps' and kw.get('ps') is not None)})
+        return None
+    if 'custom_head' in kw: raise MedfastError(f"head={head!r} and custom_head both give a head; pass one of them.")
+    if n_inp == 2: raise MedfastError(f"head={head!r} is for one-input models; a two-input model takes fastai's head.")
+    given = {k: kw.pop(k) for k in spec.options if kw.get(k) is not None}
+    kw['custom_head'] = spec.make(head_nf(arch), n, **given)
+    return given
+
+@dataclass
+class OptimizerSpec:
+    "One entry of `OPTIMIZERS`: a fastai optimiser by name."
+    help:str # one line for --help
+    make:Callable # fastai's opt_func: make(params, lr, **hypers) -> a `fastai.optimizer.Optimizer`
+
+OPTIMIZERS = {}   # name -> OptimizerSpec: what TrainConfig(opt=...), --opt and medical_learner(opt_func=) know
+
+def register_optimizer(name:str, # the name for TrainConfig(opt=...), --opt and medical_learner(opt_func=...)
+                       make:Callable, # a fastai opt_func, e.g. `fastai.optimizer.Lamb` or `partial(SGD, mom=0.9)`
+                       help:str, # one line saying what it is
+                      ) -> Callable:
+    "Add the fastai optimiser `make` to `OPTIMIZERS` as `name` (a name taken is replaced); returns `make`."
+    if not callable(make): raise MedfastError(f"register_optimizer({name!r}): {make!r} is not a fastai opt_func.")
+    OPTIMIZERS[str(name)] = OptimizerSpec(help, make)
+    return make
+
+def _opt_func(opt):
+    "The fastai opt_func `opt` names in `OPTIMIZERS` (anything else is returned as it is)."
+    if not isinstance(opt, str): return opt
+    if opt not in OPTIMIZERS:
+        raise MedfastError(f"opt={opt!r} (--opt) is not one of {', '.join(map(repr, OPTIMIZERS))}; register_optimizer "
+                           "adds one.")
+    return OPTIMIZERS[opt].make
+
+register_optimizer('adam', Adam, "Adam, fastai's default, with AdamW's decoupled weight decay")
+register_optimizer('sgd', partial(SGD, mom=0.9), 'SGD with momentum 0.9')
+register_optimizer('rmsprop', RMSProp, 'RMSProp')
+
+# %% ../nbs/06_train.ipynb #0cb8d8db
+_HEAD_ARGS = ('concat_pool', 'lin_ftrs', 'ps', 'first_bn', 'bn_final', 'lin_first', 'y_range')
+
+def _plain(v): return list(v) if isinstance(v, tuple) else v
+
+def _head_record(head:str, make:Callable, given:dict|None=None) -> dict:
+    "What `model.json` keeps of a `make` head: kind (its `HEADS` name), then lin_ftrs and ps, then its other settings."
+    d = {k: p.default for k, p in list(inspect.signature(make).parameters.items())[2:]} | (given or {})
+    order = [*(k for k in _GIVEN if k in d), *(k for k in d if k not in _GIVEN)]
+    return dict(kind=head, **{k: _plain(d[k]) for k in order})
+
+def _model_spec(head:str, kw:dict, dual:bool=False, shared:bool=False, given:dict|None=None) -> dict|None:
+    "The head's arguments and the two-input layout of the model being built (None for a custom head)."
+    make = HEADS[head].make if head in HEADS else None
+    if make is not None: return dict(head=_head_record(head, make, given), dual=None)
+    if 'custom_head' in kw: return None
+    sig = inspect.signature(create_head).parameters
+    h = {k: _plain(kw.get(k, sig[k].default)) for k in _HEAD_ARGS}
+    if not dual: return dict(head=h, dual=None)
+    return dict(head={k: v for k, v in h.items() if k != 'concat_pool'}, dual=dict(shared=shared, concat_pool=h['concat_pool']))
 
 # %% ../nbs/06_train.ipynb #d42ea155
 def medical_learner(dls, # DataLoaders, e.g. from `medfast.data.get_dls`
@@ -203,11 +298,11 @@ def medical_learner(dls, # DataLoaders, e.g. from `medfast.data.get_dls`
                     splitter=None, # parameter groups (default: `body_splitter(0.5)`)
                     check_hub:bool=True, # fail fast when hub weights are asked for and the hub cannot be reached
                     shared:bool=False, # two-input DataLoaders (`get_dls(..., dual_tfms=...)`): one backbone for both inputs
-                    head:str='fastai', # one of `HEADS`: 'fastai', 'brain' (`medfast.models.brain_head`) or 'linear' (`LINEAR_HEAD`)
+                    head:str='fastai', # a `HEADS` name: 'fastai', 'brain' (`brain_head`), 'linear' or one registered
                     channels_last:bool=True, # train in the channels-last memory format (fastai's `ChannelsLast`)
                     retain_memory:bool=False, # on a CPU, `retain_freed_memory`: faster steps, higher peak memory
                     small_stem:bool=False, # `small_input_stem`: first convolution at stride 1, no stem max-pooling (28-64 px inputs)
-                    **kw, # passed to fastai's `vision_learner` (e.g. `cbs`, `lin_ftrs`, `ps`, `wd`, `opt_func`, `normalize`)
+                    **kw, # to fastai's `vision_learner`: `cbs`, `lin_ftrs`, `ps`, `wd`, `opt_func` (or its name)...
                    ) -> Learner:
     "fastai `vision_learner` over a timm backbone with medical metrics, a 3-group splitter and traceable weights."
     w = resolve_weights(arch, pretrained)
@@ -217,7 +312,8 @@ def medical_learner(dls, # DataLoaders, e.g. from `medfast.data.get_dls`
         loss_func = get_loss(loss_func, items=dls.train.items, vocab=list(dls.vocab), **(loss_kw or {}))
     elif loss_kw: raise MedfastError("loss_kw is for a loss given by name, e.g. loss_func='focal'.")
     n = get_c(dls)
-    brain_kw = _set_head(head, arch, n, kw, getattr(dls, 'n_inp', 1))
+    if 'opt_func' in kw: kw['opt_func'] = _opt_func(kw['opt_func'])
+    given = _set_head(head, arch, n, kw, getattr(dls, 'n_inp', 1))
     if metrics is None: metrics = medical_metrics(n)
     if splitter is None: splitter = body_splitter(0.5)
     if seed is not None: seed_everything(seed)
@@ -231,7 +327,7 @@ def medical_learner(dls, # DataLoaders, e.g. from `medfast.data.get_dls`
         if w['pretrained']: learn.freeze()
     else:
         if shared: raise MedfastError("shared=True is for two-input DataLoaders (get_dls(..., dual_tfms=[...])).")
-        spec = _model_spec(head, kw, brain_kw=brain_kw)
+        spec = _model_spec(head, kw, given=given)
         with weights_guard(arch, w, check_hub=check_hub):
             learn = vision_learner(dls, arch, pretrained=w['pretrained'], metrics=metrics, loss_func=loss_func,
                                    splitter=splitter, **{**w['timm_kwargs'], **kw})
@@ -261,7 +357,10 @@ class L2Penalty(Callback):
         self.learn.loss = self.learn.loss + pen.detach()
 
 # %% ../nbs/06_train.ipynb #a7f13331
-PRECISIONS = ('fp32', 'fp16', 'bf16', 'auto')
+PRECISIONS = dict(fp32='float32 throughout',   # name -> what it means (set_precision, TrainConfig.precision)
+                  fp16="fastai's fp16 mixed precision, CUDA GPUs only",
+                  bf16='bfloat16 mixed precision on a GPU, bfloat16 autocast on a CPU: slow without bf16 units',
+                  auto='fp16 on CUDA, bf16 on a CPU with AMX or AVX-512 BF16 units, else fp32: auto_precision')
 
 def auto_precision(device:str|torch.device='cpu', # where the model trains
                   ) -> tuple:
