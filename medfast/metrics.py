@@ -28,8 +28,8 @@ from .core import *
 __all__ = ['PROB_PREFIX', 'METRICS', 'PER_CLASS_CI', 'CI_METHODS', 'get_preds_df', 'predict_splits', 'pred_classes',
            'check_preds', 'save_preds', 'load_preds', 'specificity_cm', 'specificity', 'roc_auc_ovr',
            'expected_calibration_error', 'fit_temperature', 'apply_temperature', 'MetricSpec', 'register_metric',
-           'predict_labels', 'classification_metrics', 'evaluate', 'pick_threshold', 'wilson_ci', 'bootstrap_ci',
-           'fmt_ci', 'confidence_intervals', 'metrics_table', 'evaluate_run']
+           'MetricNames', 'predict_labels', 'classification_metrics', 'evaluate', 'pick_threshold', 'wilson_ci',
+           'bootstrap_ci', 'fmt_ci', 'confidence_intervals', 'metrics_table', 'evaluate_run']
 
 # %% ../nbs/07_metrics.ipynb #41cf355e
 PROB_PREFIX = 'prob_'
@@ -296,6 +296,19 @@ def _boot_user(y, probs, yp, W) -> dict:
     idx = (np.repeat(np.arange(len(y)), w.astype(int)) for w in W)   # the items of each resample
     rs = [_user_metrics(y[i], probs[i], yp[i], strict=False) for i in idx]
     return {m: np.array([r[m] for r in rs]) for m in rs[0]}
+
+# %% ../nbs/07_metrics.ipynb #aad85edf
+class MetricNames:
+    "The names in `METRICS` whose `MetricSpec` has `flag` set (e.g. 'rank'), in order, read from `METRICS` when asked."
+    def __init__(self, flag:str): # a bool field of `MetricSpec`: 'rank', 'summary', 'study_chart', 'needs_probs', ...
+        bools = [f.name for f in fields(MetricSpec) if f.type in ('bool', bool)]
+        if flag not in bools: raise DataError(f"MetricNames({flag!r}): use one of {', '.join(bools)}.")
+        self.flag = flag
+    def names(self) -> tuple: return tuple(n for n, s in METRICS.items() if getattr(s, self.flag))
+    def __iter__(self): return iter(self.names())
+    def __contains__(self, name) -> bool: return name in self.names()
+    def __len__(self) -> int: return len(self.names())
+    def __repr__(self) -> str: return repr(self.names())
 
 # %% ../nbs/07_metrics.ipynb #bd0c9df1
 def predict_labels(probs:np.ndarray, # predicted probabilities, shape (n, K)

@@ -248,15 +248,7 @@ def cross_validate(items:pd.DataFrame, # items table (path, label, maybe patient
     return sc[sc.model == cfg.arch].reset_index(drop=True)
 
 # %% ../nbs/14_protocols.ipynb #092ea7d7
-class _RankMetrics:
-    "The names in `medfast.metrics.METRICS` with rank=True, read when asked: a metric registered later is one."
-    def names(self) -> tuple: return tuple(n for n, s in metrics.METRICS.items() if s.rank)
-    def __iter__(self): return iter(self.names())
-    def __contains__(self, name) -> bool: return name in self.names()
-    def __len__(self) -> int: return len(self.names())
-    def __repr__(self) -> str: return repr(self.names())
-
-METRICS = _RankMetrics()   # validation metrics that rank or pair the models (--metric's choices), a live view
+METRICS = metrics.MetricNames('rank')   # validation metrics that rank or pair the models (--metric's choices), live
 
 def _check_metric(metric:str):
     "Refuse an unknown `metric` before anything trains."
