@@ -22,8 +22,8 @@ from .data import open_image, MedImage, _norm_split
 
 # %% auto #0
 __all__ = ['AUG_PRESETS', 'VALID_AUG_WARNING', 'FIXED_VARIANTS', 'JpegCompress', 'Rot90', 'FlipHV', 'Desaturate', 'shift_mat',
-           'shear_mat', 'Shift', 'Shear', 'aug_params', 'describe_aug', 'aug_preset', 'augment_offline',
-           'augment_fixed']
+           'shear_mat', 'Shift', 'Shear', 'aug_params', 'describe_aug', 'aug_preset', 'register_aug_preset',
+           'augment_offline', 'augment_fixed', 'register_fixed_variants']
 
 # %% ../nbs/02_augment.ipynb #27624193
 class JpegCompress(RandTransform):
@@ -188,10 +188,12 @@ def _closest(word:str, options) -> str:
     m = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.5)
     return f" (did you mean {m[0]!r}?)" if m else ''
 
+def _norm_key(name) -> str: return re.sub(r'[\s_-]+', '', str(name).lower())   # ' X-Ray ' -> 'xray'
+
 def _preset_name(name:str) -> str:
-    "The key in `AUG_PRESETS` for `name` (case, spaces and dashes ignored); `DataError` naming the presets if none."
-    key = re.sub(r'[\s_-]+', '', str(name).lower())
-    if key in AUG_PRESETS: return key
+    "The key in `AUG_PRESETS` for `name` (case, spaces, '-' and '_' ignored); `DataError` naming the presets if none."
+    key, keys = _norm_key(name), {_norm_key(k): k for k in AUG_PRESETS}
+    if key in keys: return keys[key]
     raise DataError(f"Unknown augmentation preset {name!r}{_closest(key, AUG_PRESETS)}. The presets are "
                     f"{', '.join(AUG_PRESETS)}; describe_aug() lists their parameters.")
 
@@ -290,6 +292,33 @@ def _aug_kw(aug:bool|str|dict, size) -> dict:
     "`get_dls` arguments for `aug`: True / False (fastai's `aug_transforms` or none), or a preset (its transforms instead)."
     if isinstance(aug, bool): return dict(aug=aug, item_tfms=[], batch_tfms=[])
     return dict(aug=False, **aug_preset(aug, size=size))
+
+# %% ../nbs/02_augment.ipynb #3785e473
+_SWITCH_WORDS = ('true', 'on', 'yes', 'fastai', 'false', 'off', 'no', 'none')   # `aug` reads these as on/off
+
+def _check_name(name, who:str, taken) -> str:
+    "`name` if it can name a preset: a word of letters, digits, '_', '.' or '-' that no other key of `taken` reads as."
+    if not isinstance(name, str) or not re.fullmatch(r'[A-Za-z][\w.-]*', name) or name.lower() in _SWITCH_WORDS:
+        raise DataError(f"{who}({name!r}): a name is a word of letters, digits, '_', '.' or '-', starting with a "
+                        f"letter, and not one of the on/off words {', '.join(_SWITCH_WORDS)}.")
+    same = [k for k in taken if k != name and _norm_key(k) == _norm_key(name)]
+    if same: raise DataError(f"{who}({name!r}) reads as the existing {same[0]!r} (case, '_' and '-' are ignored); "
+                             "choose another name, or use that one to replace it.")
+    return name
+
+def register_aug_preset(name:str, # its name for aug_preset, TrainConfig(aug=...), --aug, config.json: 'smear_light'
+                        params:dict, # augmentation parameters (see `describe_aug`), e.g. dict(rotate=10, flip_h=True)
+                        study:str, # where the values come from (study, paper or reason), shown by `describe_aug`
+                       ) -> str:
+    "Add augmentation preset `name` to `AUG_PRESETS` (a name taken is replaced); `DataError`: a bad name or parameter."
+    _check_name(name, 'register_aug_preset', AUG_PRESETS)
+    if not isinstance(params, dict) or 'study' in params:
+        raise DataError(f"register_aug_preset({name!r}): params must be a dict of augmentation parameters, "
+                        f"e.g. dict(rotate=10, flip_h=True), with the study given as study=; got {params!r}.")
+    try: aug_params(params)
+    except DataError as e: raise DataError(f"register_aug_preset({name!r}): {e}") from None
+    AUG_PRESETS[name] = dict(study=str(study), **params)
+    return name
 
 # %% ../nbs/02_augment.ipynb #160d9ba8
 def _safe_name(s:str) -> str:
@@ -399,3 +428,24 @@ def augment_fixed(items:pd.DataFrame, # items table with path, label and split
     ops = FIXED_VARIANTS[variants]
     rows, paths = _offline_plan(items, dest, len(ops), overwrite, 'augment_fixed', _copy_splits(splits, 'augment_fixed'))
     return _append_copies(items, rows, paths, lambda im, k: _variant(im, *ops[k]))
+
+# %% ../nbs/02_augment.ipynb #2c365e41
+_VARIANT_OPS = {'rotate': ('counter-clockwise rotation by 90, 180 or 270 degrees', lambda v: _is_num(v) and v in _ROT),
+                'desaturate': ('blend towards grey by a fraction in [0, 1]', lambda v: _is_num(v) and 0 <= v <= 1)}
+
+def register_fixed_variants(name:str, # its name for augment_fixed(variants=), TrainConfig(fixed_aug=), --fixed-aug
+                            ops:list, # a (kind, value) pair per copy: ('rotate', 90|180|270), ('desaturate', fraction)
+                           ) -> str:
+    "Add fixed offline variants `name` to `FIXED_VARIANTS` (a name taken is replaced); `DataError` naming a bad pair."
+    _check_name(name, 'register_fixed_variants', FIXED_VARIANTS)
+    kinds = '; '.join(f"({k!r}, v): {h}" for k, (h, _) in _VARIANT_OPS.items())
+    if isinstance(ops, (str, dict)) or not hasattr(ops, '__len__') or not len(ops):
+        raise DataError(f"register_fixed_variants({name!r}): give a list of (kind, value) pairs, one per copy: "
+                        f"{kinds}.")
+    for i, op in enumerate(ops):
+        ok = isinstance(op, (tuple, list)) and len(op) == 2 and op[0] in _VARIANT_OPS
+        if not ok or not _VARIANT_OPS[op[0]][1](op[1]):
+            raise DataError(f"register_fixed_variants({name!r}): pair {i}, {op!r}, is not valid; the pairs are "
+                            f"{kinds}.")
+    FIXED_VARIANTS[name] = tuple((k, int(v) if k == 'rotate' else float(v)) for k, v in ops)
+    return name

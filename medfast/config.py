@@ -106,9 +106,9 @@ def tta_passes(c:TrainConfig) -> int:
     "The test-time augmentation passes a run of `c` makes: `c.tta`; unset, `TTA_DEFAULT` with augmentation and 0 without."
     return c.tta if c.tta is not None else TTA_DEFAULT if c.aug is not False else 0
 
-CHOICES = dict(opt=OPTIMIZERS, precision=PRECISIONS, fixed_aug=tuple(FIXED_VARIANTS), loss=LOSSES,
+CHOICES = dict(opt=OPTIMIZERS, precision=PRECISIONS, fixed_aug=FIXED_VARIANTS, loss=LOSSES,
                class_weights=tuple(WEIGHT_METHODS), balance=('under', 'over'), balance_scope=('train', 'all'), sampler=('weighted',),
-               segment=tuple(SEG_PRESETS), segment_output=('masked', 'mask', 'four_channel'), head=HEADS, schedule=SCHEDULES, monitor=tuple(MONITORS),
+               segment=SEG_PRESETS, segment_output=('masked', 'mask', 'four_channel'), head=HEADS, schedule=SCHEDULES, monitor=tuple(MONITORS),
                kappa_weights=('linear', 'quadratic'), missing_classes=('error', 'warn'),
                near_duplicates=('off', 'audit', 'group'))
 
@@ -135,8 +135,16 @@ def _loss_kw(c) -> dict:
     if c.label_smoothing is not None: kw['eps' if 'eps' in LOSSES[c.loss].options else 'label_smoothing'] = c.label_smoothing
     return kw
 
-_OWN = dict(loss=('A loss', 'medfast.losses.register_loss'), head=('A head', 'medfast.train.register_head'),
-            opt=('An optimiser', 'medfast.train.register_optimizer'))   # settings a user can extend, and how
+_REGISTER = dict(loss=('A loss', 'medfast.losses.register_loss'), aug=('A preset', 'medfast.augment.register_aug_preset'),
+                 fixed_aug=('A set of variants', 'medfast.augment.register_fixed_variants'),
+                 segment=('A preset', 'medfast.segment.register_seg_preset'), head=('A head', 'medfast.train.register_head'),
+                 opt=('An optimiser', 'medfast.train.register_optimizer'))   # settings a user can add names to
+
+def _register_hint(name:str) -> str:
+    "How to add a value of setting `name` of one's own (its register function, a --plugin file); '' if there is none."
+    if name not in _REGISTER: return ''
+    what, fn = _REGISTER[name]
+    return f" {what} of your own: register it ({fn}) in a file given with --plugin FILE."
 
 def check_config(c:TrainConfig):
     "Raise `MedfastError` naming the setting, its value and the allowed values for the first bad setting of `c`."
@@ -144,13 +152,11 @@ def check_config(c:TrainConfig):
         v = getattr(c, f.name)
         if not _type_ok(v, f.type): raise MedfastError(f"{f.name}={v!r}: expected {f.type.replace('|', ' or ')}.")
         if v is None or isinstance(v, bool) and f.name == 'aug': continue
-        allowed = CHOICES.get(f.name, tuple(AUG_PRESETS) if f.name == 'aug' else None)
+        allowed = CHOICES.get(f.name, AUG_PRESETS if f.name == 'aug' else None)   # the live lists: plugins' names too
         if allowed is not None and v not in allowed:
             close = difflib.get_close_matches(str(v), list(map(str, allowed)), n=1)
             raise MedfastError(f"{f.name}={v!r} is not one of {', '.join(map(repr, allowed))}."
-                               + (f" Did you mean {close[0]!r}?" if close else '')
-                               + (f" {_OWN[f.name][0]} of your own: register it ({_OWN[f.name][1]}) in a file given "
-                                  "with --plugin FILE." if f.name in _OWN else ''))
+                               + (f" Did you mean {close[0]!r}?" if close else '') + _register_hint(f.name))
         if f.name in RANGES and not RANGES[f.name][1](v):
             h = docments(TrainConfig).get(f.name)   # the setting's help (None where the source cannot be read)
             raise MedfastError(f"{f.name}={v!r} (--{f.name.replace('_', '-')}): must be {RANGES[f.name][0]}"

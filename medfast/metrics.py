@@ -6,7 +6,8 @@ Docs: https://medfast.github.io/medfast/metrics.html.md"""
 
 # %% ../nbs/07_metrics.ipynb #f1892b97
 from __future__ import annotations
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Callable
 import warnings
 from pathlib import Path
 import numpy as np
@@ -26,9 +27,9 @@ from .core import *
 # %% auto #0
 __all__ = ['PROB_PREFIX', 'METRICS', 'PER_CLASS_CI', 'CI_METHODS', 'get_preds_df', 'predict_splits', 'pred_classes',
            'check_preds', 'save_preds', 'load_preds', 'specificity_cm', 'specificity', 'roc_auc_ovr',
-           'expected_calibration_error', 'fit_temperature', 'apply_temperature', 'MetricSpec', 'predict_labels',
-           'classification_metrics', 'evaluate', 'pick_threshold', 'wilson_ci', 'bootstrap_ci', 'fmt_ci',
-           'confidence_intervals', 'metrics_table', 'evaluate_run']
+           'expected_calibration_error', 'fit_temperature', 'apply_temperature', 'MetricSpec', 'register_metric',
+           'MetricNames', 'predict_labels', 'classification_metrics', 'evaluate', 'pick_threshold', 'wilson_ci',
+           'bootstrap_ci', 'fmt_ci', 'confidence_intervals', 'metrics_table', 'evaluate_run']
 
 # %% ../nbs/07_metrics.ipynb #41cf355e
 PROB_PREFIX = 'prob_'
@@ -246,6 +247,7 @@ class MetricSpec:
     rank:bool=True # a protocol may rank or pair models by it (--metric)
     summary:bool=False # a column of a protocol's summary page
     study_chart:bool=False # one of the brain-tumour study's bar charts of a sweep
+    fn:Callable|None=None # a user's metric (`register_metric`): fn(y_true, probs, y_pred) -> float; None: medfast's own
 
 METRICS = dict(   # name in `overall` -> MetricSpec, in the order tables show them
     accuracy=MetricSpec(summary=True, study_chart=True), balanced_accuracy=MetricSpec(summary=True),
@@ -255,6 +257,58 @@ METRICS = dict(   # name in `overall` -> MetricSpec, in the order tables show th
     roc_auc=MetricSpec(needs_probs=True, summary=True), roc_auc_macro=MetricSpec(needs_probs=True, average='macro', summary=True),
     roc_auc_micro=MetricSpec(needs_probs=True, average='micro'), kappa=MetricSpec(low=-1.0, summary=True),
     mcc=MetricSpec(low=-1.0), ece=MetricSpec(higher_is_better=False, needs_probs=True, rank=False))
+
+# %% ../nbs/07_metrics.ipynb #687cb682
+_COUNTS = ('n', 'n_correct', 'n_incorrect')   # the counts of `overall` (no MetricSpec: not metrics)
+
+def register_metric(name:str, # its key in `overall` and a protocol's --metric, e.g. 'brier'
+                    fn:Callable, # fn(y_true (n,) class indices, probs (n, K), y_pred (n,) class indices) -> float
+                    **spec, # `MetricSpec` fields: low, high, higher_is_better, needs_probs, average, rank, summary, ...
+                   ) -> Callable:
+    "Add metric `name` to `METRICS` (a user's metric of that name is replaced); returns `fn`; `DataError` if bad."
+    if not isinstance(name, str) or not name.isidentifier():
+        raise DataError(f"register_metric({name!r}): a name is a word of letters, digits and '_', e.g. 'brier'.")
+    if name in _COUNTS or name in METRICS and METRICS[name].fn is None:
+        raise DataError(f"register_metric({name!r}): {name} is medfast's own; choose another name, e.g. 'my_{name}'.")
+    if not callable(fn):
+        raise DataError(f"register_metric({name!r}): fn must be a function fn(y_true, probs, y_pred) -> float.")
+    allowed = [f.name for f in fields(MetricSpec) if f.name != 'fn']
+    bad = sorted(set(spec) - set(allowed))
+    if bad: raise DataError(f"register_metric({name!r}) has no option(s) {bad}; the options are: {', '.join(allowed)}.")
+    METRICS[name] = MetricSpec(**spec, fn=fn)
+    return fn
+
+def _user_metrics(y, probs, yp, strict:bool=True) -> dict:
+    "name -> float of each registered metric on y (n,), probs (n, K), yp (n,); a failure raises (`strict=False`: NaN)."
+    out = {}
+    for name, s in METRICS.items():
+        if s.fn is None: continue
+        try: out[name] = float(s.fn(y, probs, yp))
+        except Exception as e:
+            if strict: raise MedfastError(f"The metric {name!r} (register_metric) failed on {len(y)} predictions: "
+                                          f"{type(e).__name__}: {e}. Fix its function, or remove it.") from e
+            out[name] = np.nan
+    return out
+
+def _boot_user(y, probs, yp, W) -> dict:
+    "name -> (B,) values of each registered metric, one per row of item counts W (B, n): the resample it describes."
+    if not any(s.fn is not None for s in METRICS.values()): return {}
+    idx = (np.repeat(np.arange(len(y)), w.astype(int)) for w in W)   # the items of each resample
+    rs = [_user_metrics(y[i], probs[i], yp[i], strict=False) for i in idx]
+    return {m: np.array([r[m] for r in rs]) for m in rs[0]}
+
+# %% ../nbs/07_metrics.ipynb #aad85edf
+class MetricNames:
+    "The names in `METRICS` whose `MetricSpec` has `flag` set (e.g. 'rank'), in order, read from `METRICS` when asked."
+    def __init__(self, flag:str): # a bool field of `MetricSpec`: 'rank', 'summary', 'study_chart', 'needs_probs', ...
+        bools = [f.name for f in fields(MetricSpec) if f.type in ('bool', bool)]
+        if flag not in bools: raise DataError(f"MetricNames({flag!r}): use one of {', '.join(bools)}.")
+        self.flag = flag
+    def names(self) -> tuple: return tuple(n for n, s in METRICS.items() if getattr(s, self.flag))
+    def __iter__(self): return iter(self.names())
+    def __contains__(self, name) -> bool: return name in self.names()
+    def __len__(self) -> int: return len(self.names())
+    def __repr__(self) -> str: return repr(self.names())
 
 # %% ../nbs/07_metrics.ipynb #bd0c9df1
 def predict_labels(probs:np.ndarray, # predicted probabilities, shape (n, K)
@@ -308,6 +362,7 @@ def classification_metrics(y_true:np.ndarray, # true class indices 0..K-1, shape
         yb = label_binarize(y, classes=labels)
         overall['roc_auc_macro'] = float(_macro(auc, present))
         overall['roc_auc_micro'] = float(roc_auc_score(yb, probs, average='micro')) if 0 < yb.sum() < yb.size else np.nan
+    overall |= _user_metrics(y, probs, yp)   # the registered ones (`register_metric`), after medfast's own
     per_class = pd.DataFrame(dict(precision=prec, recall=rec, specificity=specificity_cm(cm), f1=f1, roc_auc=auc,
                                   average_precision=ap, support=sup.astype(int)), index=pd.Index(classes, name='class'))
     confusion = pd.DataFrame(cm, index=pd.Index(classes, name='true'), columns=pd.Index(classes, name='predicted'))
@@ -436,7 +491,7 @@ def _boot_metrics(y, probs, yp, W, kappa_weights=None, auc=True, n_bins=15) -> d
                 res['roc_auc_micro'] = _auc_w(probs.ravel(), (y[:, None] == np.arange(K)).ravel(), np.repeat(W, K, axis=1))
         res['recall'], res['specificity'] = rec, np.where(neg > 0, (neg - fp) / neg, np.nan)
         res['precision'] = np.where(p > 0, tp / p, np.nan)
-    return res
+    return res | _boot_user(y, probs, yp, W)
 
 PER_CLASS_CI = ('recall', 'specificity', 'precision')   # the per-class metrics with an interval, rows 'recall[<class>]' ...
 

@@ -249,7 +249,7 @@ def cross_validate(items:pd.DataFrame, # items table (path, label, maybe patient
     return sc[sc.model == cfg.arch].reset_index(drop=True)
 
 # %% ../nbs/14_protocols.ipynb #092ea7d7
-METRICS = tuple(n for n, s in metrics.METRICS.items() if s.rank)   # validation metrics that rank or pair the models
+METRICS = metrics.MetricNames('rank')   # validation metrics that rank or pair the models (--metric's choices), live
 
 def _check_metric(metric:str):
     "Refuse an unknown `metric` before anything trains."

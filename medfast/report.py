@@ -296,7 +296,7 @@ def report(run_dir:str|Path, # a run folder written by `medfast train` / `medfas
     return write_text(fname, '\n'.join(parts))
 
 # %% ../nbs/11_report.ipynb #9e562da6
-PROTOCOL_METRICS = tuple(n for n, s in METRICS.items() if s.summary)   # the columns of a protocol's summary page
+PROTOCOL_METRICS = MetricNames('summary')   # the columns of a protocol's summary page (registered ones too)
 
 def _mean_sd(s:pd.DataFrame, digits:int) -> pd.DataFrame:
     "Model × metric table of 'mean ± std (95% CI low–high)' strings from `summarize`."
@@ -361,7 +361,7 @@ def cv_page(out:Path, # a folder of `cross_validate` or `compare`
               '<h2>Settings</h2>', _tab(_configs(out, '*/repeat*_fold*/metrics.json'))]
     return parts
 
-SWEEP_CHARTS = tuple(n for n, s in METRICS.items() if s.study_chart)   # the brain-tumour study's bar charts
+SWEEP_CHARTS = MetricNames('study_chart')   # the brain-tumour study's bar charts
 
 def _stage_bars(res:pd.DataFrame, metric:str) -> Figure:
     "Bars of `metric` for every configuration of every stage of a sweep, one panel per stage, the winner in orange."

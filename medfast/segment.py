@@ -21,7 +21,7 @@ from .data import open_image
 # %% auto #0
 __all__ = ['HSV_MAX', 'SEG_PRESETS', 'SEG_OUTPUTS', 'check_ranges', 'hsv_mask', 'stain_split', 'hsv_counts', 'hue_histogram',
            'plot_mask_grid', 'seg_preset', 'seg_params', 'reference_segment', 'segment_image', 'check_masks',
-           'mask_fraction', 'fraction_by_class', 'HSVSegment']
+           'mask_fraction', 'fraction_by_class', 'HSVSegment', 'register_seg_preset']
 
 # %% ../nbs/03_segment.ipynb #5bc94527
 HSV_MAX = (179, 255, 255)  # OpenCV 8-bit HSV: H is degrees/2, S and V are 0-255
@@ -420,3 +420,23 @@ class HSVSegment(Transform):
         return cls(params, output=d.get('output', 'masked'), **kwargs)
 
     def __repr__(self): return f"HSVSegment(preset={self.preset_name!r}, output={self.output!r})"
+
+# %% ../nbs/03_segment.ipynb #e989d1a3
+def register_seg_preset(name:str, # its name for seg_preset, HSVSegment, TrainConfig(segment=...) and --segment
+                        ranges:list, # ((h,s,v) lower, (h,s,v) upper) pairs on OpenCV's scale (H 0-179, S and V 0-255)
+                        why:str, # where the thresholds come from (measured on what, or published where)
+                        **options, # hsv_mask's open_kernel, close_kernel, min_area, fill_holes, hsv_from; notes
+                       ) -> str:
+    "Add segmentation preset `name` to `SEG_PRESETS` (a name taken is replaced); `DataError`: a bad range or option."
+    if not isinstance(name, str) or not name.isidentifier():
+        raise DataError(f"register_seg_preset({name!r}): a name is a word of letters, digits and '_', "
+                        "e.g. 'pale_nuclei'.")
+    if not isinstance(why, str) or not why.strip():
+        raise DataError(f"register_seg_preset({name!r}): say why= where the thresholds come from "
+                        "(measured on what, or published where).")
+    try:
+        p = dict(ranges=check_ranges(ranges), **options, why=why)
+        hsv_mask(np.zeros((2, 2, 3), np.uint8), **_mask_kwargs({k: v for k, v in p.items() if k not in _INFO_KEYS}))
+    except DataError as e: raise DataError(f"register_seg_preset({name!r}): {e}") from None
+    SEG_PRESETS[name] = p
+    return name

@@ -278,3 +278,32 @@ def test_dicom_run_window_patients_and_predict_folder(tmp_path, data, medfast):
     want = test.head(4).assign(name=lambda d: d['path'].map(lambda x: Path(x).stem)).set_index('name')
     cols = [c for c in want.columns if c.startswith('prob_')]
     assert abs(ok.loc[want.index, cols].astype(float).values - want[cols].values).max() < 1e-4   # the same window as training
+
+PLUGIN = '''
+from medfast.augment import register_aug_preset, register_fixed_variants
+from medfast.segment import register_seg_preset
+from medfast.metrics import register_metric
+register_aug_preset('smear_light', dict(rotate=10, brightness=0.05, flip_h=True), study='a milder smear preset')
+register_fixed_variants('rotations', [('rotate', 90), ('rotate', 180), ('rotate', 270)])
+register_seg_preset('blue_nuclei', [((120, 50, 50), (134, 255, 255))], why="the first range of 'blast' alone")
+register_metric('brier', lambda y, p, yp: ((p - (y[:, None] == range(p.shape[1]))) ** 2).sum(1).mean(), high=2.0,
+                higher_is_better=False)
+'''
+
+def test_plugin_names_are_options(tmp_path, data, capsys):
+    "A --plugin file's aug preset, fixed variants, segmentation preset and metric are accepted (in-process, no run)."
+    from medfast import augment, cli, metrics, segment
+    (tmp_path/'my_names.py').write_text(PLUGIN)
+    argv = ['compare', str(data/'all_leukemia_subset'), '--aug', 'smear_light', '--fixed-aug', 'rotations',
+            '--segment', 'blue_nuclei', '--metric', 'brier', '--out', str(tmp_path/'cv')]
+    for bad, says in ((['--aug', 'smear_light'], 'a preset (smear, '), (['--metric', 'brier'], "choice: 'brier'")):
+        with pytest.raises(SystemExit): cli._parser().parse_args(argv[:2] + bad + ['--out', str(tmp_path/'x')])
+        assert says in capsys.readouterr().err                      # without the plugin: refused, naming the choices
+    try:
+        cli.load_plugins(argv + ['--plugin', str(tmp_path/'my_names.py')])
+        a = cli._parser().parse_args(argv)
+        c = cli.config_from_args(a)
+        assert (c.aug, c.fixed_aug, c.segment, a.metric) == ('smear_light', 'rotations', 'blue_nuclei', 'brier')
+    finally:
+        for d, k in ((augment.AUG_PRESETS, 'smear_light'), (augment.FIXED_VARIANTS, 'rotations'),
+                     (segment.SEG_PRESETS, 'blue_nuclei'), (metrics.METRICS, 'brier')): d.pop(k, None)
