@@ -18,12 +18,12 @@ from fastai.vision.all import (PILImage, TensorImage, Pipeline, RandTransform, A
                                Zoom, Brightness, Contrast, RandomResizedCrop, PadMode, mask_tensor, affine_mat,
                                setup_aug_tfms, grayscale)
 from .core import *
-from .data import open_image, MedImage, _norm_split
+from .data import open_image, MedImage, normalize_split
 
 # %% auto #0
-__all__ = ['AUG_PRESETS', 'VALID_AUG_WARNING', 'FIXED_VARIANTS', 'JpegCompress', 'Rot90', 'FlipHV', 'Desaturate', 'shift_mat',
-           'shear_mat', 'Shift', 'Shear', 'aug_params', 'describe_aug', 'aug_preset', 'register_aug_preset',
-           'augment_offline', 'augment_fixed', 'register_fixed_variants']
+__all__ = ['AUG_PRESETS', 'AUG_SWITCH', 'VALID_AUG_WARNING', 'FIXED_VARIANTS', 'JpegCompress', 'Rot90', 'FlipHV', 'Desaturate',
+           'shift_mat', 'shear_mat', 'Shift', 'Shear', 'aug_params', 'describe_aug', 'aug_preset', 'aug_dls_kw',
+           'register_aug_preset', 'augment_offline', 'augment_fixed', 'register_fixed_variants']
 
 # %% ../nbs/02_augment.ipynb #27624193
 class JpegCompress(RandTransform):
@@ -288,13 +288,14 @@ def aug_preset(name:str|dict, # a preset in `AUG_PRESETS` ('smear', 'histology',
     q = aug_params(name, **overrides)
     return dict(item_tfms=_item_tfms(q, size, p), batch_tfms=_batch_tfms(q, p))
 
-def _aug_kw(aug:bool|str|dict, size) -> dict:
+def aug_dls_kw(aug:bool|str|dict, size) -> dict:
     "`get_dls` arguments for `aug`: True / False (fastai's `aug_transforms` or none), or a preset (its transforms instead)."
     if isinstance(aug, bool): return dict(aug=aug, item_tfms=[], batch_tfms=[])
     return dict(aug=False, **aug_preset(aug, size=size))
 
 # %% ../nbs/02_augment.ipynb #3785e473
-_SWITCH_WORDS = ('true', 'on', 'yes', 'fastai', 'false', 'off', 'no', 'none')   # `aug` reads these as on/off
+AUG_SWITCH = dict(on=('true', 'on', 'yes', 'fastai'), off=('false', 'off', 'no', 'none'))   # `aug` (--aug) reads these as on/off
+_SWITCH_WORDS = AUG_SWITCH['on'] + AUG_SWITCH['off']
 
 def _check_name(name, who:str, taken) -> str:
     "`name` if it can name a preset: a word of letters, digits, '_', '.' or '-' that no other key of `taken` reads as."
@@ -347,7 +348,7 @@ VALID_AUG_WARNING = ("Offline copies of validation images (splits=('train', 'val
 
 def _copy_splits(splits, who:str) -> tuple:
     "`splits` as a tuple of split names from ('train', 'valid'); the test split is refused, 'valid' is warned."
-    got = tuple(_norm_split(pd.Series(list(np.atleast_1d(splits)), dtype=object), f"{who}'s splits"))
+    got = tuple(normalize_split(pd.Series(list(np.atleast_1d(splits)), dtype=object), f"{who}'s splits"))
     if 'test' in got or not got: raise DataError(f"{who} splits={tuple(np.atleast_1d(splits))}: give 'train', or ('train', 'valid'); "
                                                  "test images are never augmented.")
     if 'valid' in got: warnings.warn(VALID_AUG_WARNING)
@@ -359,7 +360,7 @@ def _offline_plan(items:pd.DataFrame, dest, n:int, overwrite:bool, who:str, spli
         if c not in items.columns:
             raise DataError(f"{who} needs a {c!r} column" + (" (call split_items first)" if c == 'split' else '')
                             + f"; columns: {', '.join(map(str, items.columns))}.")
-    keep = _norm_split(items['split']).isin(splits).to_numpy()
+    keep = normalize_split(items['split']).isin(splits).to_numpy()
     if 'source' in items.columns: keep = keep & items['source'].isna().to_numpy()
     rows = items[keep]
     if not len(rows): raise DataError(f"{who}: the items table has no rows to augment in split {' or '.join(splits)}.")

@@ -12,9 +12,9 @@ warnings.filterwarnings('ignore', message="The 'mode.chained_assignment' option 
 from dataclasses import fields
 from pathlib import Path
 from .core import *
-from .augment import AUG_PRESETS
+from .augment import AUG_PRESETS, AUG_SWITCH
 from .config import *
-from .run import train_run, demo, predict_run, lr_plan, DEMO, DEMO_OUT, _reading
+from .run import train_run, demo, predict_run, lr_plan, DEMO, DEMO_OUT, read_options_for
 from .models import WEIGHTS_WORDS, weights_kind
 from contextlib import nullcontext
 from .report import report, protocol_report
@@ -29,8 +29,8 @@ __all__ = ['COMMANDS', 'add_config_args', 'config_from_args', 'load_plugins', 'm
 def _aug_value(v:str):
     "CLI spelling of an augmentation: on/off words, or a preset name."
     w = v.strip().lower()
-    if w in ('true', 'on', 'yes', 'fastai'): return True
-    if w in ('false', 'off', 'no', 'none'): return False
+    if w in AUG_SWITCH['on']: return True
+    if w in AUG_SWITCH['off']: return False
     if v.strip() in AUG_PRESETS: return v.strip()
     raise argparse.ArgumentTypeError(f"use on, off or a preset ({', '.join(AUG_PRESETS)}), not {v!r}")
 
@@ -80,8 +80,9 @@ def _opt(name:str) -> str: return '--' + name.replace('_', '-')
 def _plugin_arg(p:argparse.ArgumentParser):
     "The --plugin option (read by `load_plugins` before the options are built; here for --help and the parser)."
     p.add_argument('--plugin', action='append', metavar='FILE.py|MODULE', default=argparse.SUPPRESS,
-                   help="import this Python file or module first: the losses, schedules and report sections it registers "
-                        "(register_loss, register_schedule, register_section) can then be named (repeatable)")
+                   help="import this Python file or module first: the losses, heads, optimisers, schedules, presets, "
+                        "metrics, report sections and protocols it registers (medfast's register_* functions) can "
+                        "then be named (repeatable)")
 
 def _choice_help(choices) -> str:
     "A setting's choices for --help: each name, with its one line where the registry has one (PRECISIONS, HEADS ...)."
@@ -175,7 +176,7 @@ def _variant_settings(text:str, where:str) -> dict:
     if rest: raise MedfastError(f"{where}: {' '.join(rest)} is not a training option.")
     return vars(a)
 
-def _variants(a, archs:list, pairs:dict) -> dict:
+def _variants_from_args(a, archs:list, pairs:dict) -> dict:
     "name -> settings for `compare`: the backbones of --arch, crossed with the --variant / --variants configurations."
     vs = {}
     if a.variants: vs.update(json.loads(Path(a.variants).read_text()))
@@ -196,9 +197,9 @@ def _one_config(a, cfg, archs:list, pairs:dict) -> dict:
     return dict(cfg=c)
 
 def _compare_kw(a, cfg, archs:list, pairs:dict) -> dict:
-    "`compare`'s arguments: the base configuration and the variants (--arch backbones crossed with --variant/--variants)."
+    "`compare`'s arguments: the base configuration and the variants (--arch crossed with --variant / --variants)."
     if hasattr(a, 'arch'): del a.arch
-    return dict(variants=_variants(a, [x for x in archs if x] or [config_from_args(a, cfg).arch], pairs),
+    return dict(variants=_variants_from_args(a, [x for x in archs if x] or [config_from_args(a, cfg).arch], pairs),
                 cfg=config_from_args(a, cfg))
 
 def _sweep_kw(a, cfg, archs:list, pairs:dict) -> dict:
@@ -218,9 +219,10 @@ def _protocol(a):
     pairs = _pretrained_pairs(getattr(a, 'pretrained', None), [x for x in archs if x])
     if pairs: del a.pretrained
     elif len(archs) > 1 and weights_kind(getattr(a, 'pretrained', 'imagenet')) not in WEIGHTS_WORDS:   # a file
-        raise MedfastError(f"--pretrained {a.pretrained} is one backbone's weights; with several backbones give one value "
-                           f"per backbone: --pretrained {archs[0]}=FILE,{archs[1]}=none (or imagenet / none for all).")
-    kw = dict(read_kw=_read_kw(a), run_kw=_typed(a, run_jobs, _RUN_OPTIONS), **_typed(a, spec.fn, _own_options(spec.fn)))
+        raise MedfastError(f"--pretrained {a.pretrained} is one backbone's weights; with several backbones give one "
+                           f"value per backbone: --pretrained {archs[0]}=FILE,{archs[1]}=none (or imagenet / none for all).")
+    kw = dict(read_kw=_read_kw(a), run_kw=_typed(a, run_jobs, _RUN_OPTIONS),
+              **_typed(a, spec.fn, _own_options(spec.fn)))
     return protocol_run(a.cmd, a.data, a.out, **kwargs(a, cfg or spec.defaults, archs, pairs), **kw)
 
 # %% ../nbs/15_cli.ipynb #629b2e9c
@@ -328,7 +330,7 @@ def _report(a):
     run = Path(a.run)
     if (run/PROTOCOL_FILES.protocol).is_file(): fn = protocol_report(run)
     else:   # images read as the run read them (DICOM window, size limits)
-        with _reading(load_config(run/RUN_FILES.config)[0]) if (run/RUN_FILES.config).is_file() else nullcontext():
+        with read_options_for(load_config(run/RUN_FILES.config)[0]) if (run/RUN_FILES.config).is_file() else nullcontext():
             fn = report(run, n_boot=a.n_boot, cam_method=a.cam_method)
     print(f"medfast: report written to {fn}")
 

@@ -20,8 +20,8 @@ from .losses import LOSSES, WEIGHT_METHODS
 from .train import HEADS, SCHEDULES, OPTIMIZERS, PRECISIONS, MONITORS, check_head
 
 # %% auto #0
-__all__ = ['DEFAULTS_CHOSEN', 'TTA_DEFAULT', 'CHOICES', 'RANGES', 'TrainConfig', 'tta_passes', 'check_config', 'config_dict',
-           'changed_settings', 'non_default', 'make_config', 'save_config', 'load_config', 'config_help']
+__all__ = ['DEFAULTS_CHOSEN', 'TTA_DEFAULT', 'CHOICES', 'RANGES', 'TrainConfig', 'tta_passes', 'loss_options', 'check_config',
+           'config_dict', 'changed_settings', 'non_default', 'make_config', 'save_config', 'load_config', 'config_help']
 
 # %% ../nbs/12_config.ipynb #e6678896
 @dataclass
@@ -129,7 +129,7 @@ def _type_ok(v, ann:str) -> bool:
     ok = tuple(t for a in ann.replace(' ', '').split('|') for t in _TYPES[a])
     return isinstance(v, ok) and not (isinstance(v, bool) and bool not in ok)
 
-def _loss_kw(c) -> dict:
+def loss_options(c) -> dict:
     "The options of `c.loss` for `medfast.losses.get_loss`, from the config's loss fields."
     kw = {k: v for k, v in dict(gamma=c.gamma, alpha=c.alpha, weights=c.class_weights).items() if v is not None}
     if c.label_smoothing is not None: kw['eps' if 'eps' in LOSSES[c.loss].options else 'label_smoothing'] = c.label_smoothing
@@ -177,7 +177,7 @@ def check_config(c:TrainConfig):
         raise MedfastError(f"offline_aug={c.offline_aug} needs an augmentation preset: set aug (--aug) to one of {', '.join(AUG_PRESETS)}.")
     if c.augment_valid and not (c.offline_aug or c.fixed_aug):
         raise MedfastError("augment_valid=True copies validation images offline: set offline_aug (--offline-aug N) or fixed_aug (--fixed-aug) too.")
-    bad = sorted(set(_loss_kw(c)) - LOSSES[c.loss].accepts)
+    bad = sorted(set(loss_options(c)) - LOSSES[c.loss].accepts)
     names = dict(weights='class_weights', eps='label_smoothing')
     if bad: raise MedfastError(f"loss={c.loss!r} takes no {', '.join(names.get(b, b) for b in bad)}; " + '; '.join(
         f"{names.get(b, b)} is a setting of loss={' or '.join(repr(n) for n, s in LOSSES.items() if b in s.accepts)}" for b in bad) + '.')

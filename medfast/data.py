@@ -29,11 +29,13 @@ from .core import *
 
 # %% auto #0
 __all__ = ['DICOM_EXTS', 'JPEG2000_EXTS', 'IMAGE_EXTS', 'SPLITS', 'MAX_PIXELS', 'READ_OPTIONS', 'WINDOWS', 'IMAGE_CACHE_MB',
-           'MEDMNIST_CLASSES', 'NEAR_DUP_DISTANCE', 'LeakageError', 'read_options', 'dicom_window', 'read_dicom',
-           'open_image', 'clear_image_cache', 'MedImage', 'verify_images', 'is_image_file', 'from_folder', 'from_csv',
-           'from_npz', 'read_items', 'image_hashes', 'near_duplicates', 'near_duplicate_groups', 'split_items',
-           'audit_splits', 'class_counts', 'balance_items', 'sampler_weights', 'backbone_stats', 'class_order',
-           'get_dls', 'test_dl', 'eval_preprocessing', 'eval_pipes', 'eval_batch']
+           'MEDMNIST_CLASSES', 'NEAR_DUP_DISTANCE', 'LeakageError', 'first_few', 'normalize_split', 'read_options',
+           'dicom_window', 'read_dicom', 'open_image', 'content_key', 'clear_image_cache', 'MedImage',
+           'unreadable_message', 'verify_images', 'is_image_file', 'from_folder', 'from_csv', 'from_npz', 'read_items',
+           'image_hashes', 'near_duplicates', 'near_duplicate_groups', 'file_hashes', 'merge_groups',
+           'holdout_positions', 'split_items', 'audit_splits', 'class_counts', 'balance_items', 'sampler_weights',
+           'backbone_stats', 'as_whole_number', 'class_order', 'get_dls', 'test_dl', 'eval_preprocessing', 'eval_pipes',
+           'eval_batch']
 
 # %% ../nbs/01_data.ipynb #4fd36166
 DICOM_EXTS = ('.dcm', '.dicom', '.ima')   # .ima: Siemens; DICOM files with other names are recognised by their content
@@ -45,16 +47,16 @@ _SPLIT_NAMES = {'train': 'train', 'valid': 'valid', 'val': 'valid', 'validation'
 class LeakageError(DataError):
     "The same patient or the same image appears in more than one split."
 
-def _few(xs, n:int=5) -> str:
+def first_few(xs, n:int=5) -> str:
     "The first `n` of `xs` as a comma-separated string, with '…' when there are more."
     xs = [str(x) for x in xs]
     return ', '.join(xs[:n]) + (f', … ({len(xs)-n} more)' if len(xs) > n else '')
 
-def _norm_split(s:pd.Series, where:str='the split column') -> pd.Series:
+def normalize_split(s:pd.Series, where:str='the split column') -> pd.Series:
     "`s` as split names train/valid/test ('val'/'validation' become 'valid'); unknown values raise `DataError`."
     low = s.astype(str).str.strip().str.lower()
     bad = sorted(set(s[~low.isin(list(_SPLIT_NAMES)) | s.isna()].astype(str)))
-    if bad: raise DataError(f"Unknown split value(s) in {where}: {_few(bad)}. Use train, valid (or val/validation) "
+    if bad: raise DataError(f"Unknown split value(s) in {where}: {first_few(bad)}. Use train, valid (or val/validation) "
                             "or test, or drop the column and call split_items.")
     return low.map(_SPLIT_NAMES).astype(str)
 
@@ -379,7 +381,7 @@ def open_image(fn, # an image file (any format PIL reads, whatever its extension
 IMAGE_CACHE_MB = int(os.environ.get('MEDFAST_IMAGE_CACHE_MB', 1024))   # decoded images kept per process (MB); 0: none
 _PIXELS, _PIXELS_USED = {}, [0]   # (content hash, read options) -> decoded image; bytes held
 
-def _content_key(fn:Path) -> tuple:
+def content_key(fn:Path) -> tuple:
     "`fn`'s identity for `_PIXELS`: the BLAKE2b hash of its bytes and the current `READ_OPTIONS`."
     h = hashlib.blake2b(digest_size=16)
     with open(fn, 'rb') as f:
@@ -389,7 +391,7 @@ def _content_key(fn:Path) -> tuple:
 def _decoded(fn:Path) -> Image.Image:
     "`_open_file(fn)`, decoded once per process while `IMAGE_CACHE_MB` allows (`_PIXELS`); a copy each time."
     if IMAGE_CACHE_MB <= 0: return _open_file(fn)
-    key = _content_key(fn)
+    key = content_key(fn)
     im = _PIXELS.get(key)
     if im is None:
         im = _open_file(fn)
@@ -426,7 +428,7 @@ def _remember(key:tuple|None, value=None):
     if len(_DECODED) >= _DECODED_MAX: _DECODED.clear()
     _DECODED[key] = value
 
-def _unreadable(errors:list, n:int) -> str:
+def unreadable_message(errors:list, n:int) -> str:
     "'K of N images cannot be read: ...' from the `ImageError` messages of K files of N: each one's first sentence (it names the file)."
     why = [str(e).split('. ')[0].rstrip('.') for e in errors]
     return f"{len(why)} of {n} images cannot be read: " + '; '.join(why[:20]) + ('; ...' if len(why) > 20 else '') + '.'
@@ -443,7 +445,7 @@ def _read_each(paths, read) -> list:
         if large: fix.append(f"Over the pixel limit that guards against decompression bombs: {large}. If they are yours, "
                              "read them with --allow-large-images (read_options(allow_large=True)) and downscale them on reading "
                              "with --max-side 2048.")
-        raise ImageError(_unreadable(bad, len(paths)) + ' ' + ' '.join(fix))
+        raise ImageError(unreadable_message(bad, len(paths)) + ' ' + ' '.join(fix))
     return out
 
 def _verify(fn):
@@ -476,7 +478,7 @@ def _alike(s:pd.Series, what:str, fix:str):
     v = pd.Series(s.dropna().astype(str).unique())
     key = v.str.replace(r'\s+', '', regex=True).str.casefold()
     same = [' / '.join(map(repr, sorted(g))) for _, g in v.groupby(key) if len(g) > 1]
-    if same: warnings.warn(f"{what[0].upper() + what[1:]} that differ only in case or spaces: {_few(same, 3)}. {fix}")
+    if same: warnings.warn(f"{what[0].upper() + what[1:]} that differ only in case or spaces: {first_few(same, 3)}. {fix}")
 
 _RESCALE = ('RescaleSlope', 'RescaleIntercept', 'ModalityLUTSequence')   # tags mapping stored values to modality units
 
@@ -487,11 +489,11 @@ def _check_rescale(paths:list, hdr:list, name:str):
     bare = [p for p, h in zip(paths, hdr) if h is not None and not any(t in h for t in _RESCALE)]
     if not bare or not any(mapped): return
     icpt = sorted({float(h.RescaleIntercept) for h, m in zip(hdr, mapped) if m and 'RescaleIntercept' in h})
-    icpt = _few([f'{v:g}' for v in icpt], 3)
+    icpt = first_few([f'{v:g}' for v in icpt], 3)
     warnings.warn(f"{len(bare)} of {len(paths)} DICOM files of {name} have no Rescale Slope/Intercept, while the "
                   f"others map their stored values to modality units (intercept {icpt}): theirs are read as stored, so "
                   f"their CT numbers would be raw and a window would see them shifted: "
-                  f"{_few([Path(p).name for p in bare], 3)}. Check how they were exported (a converter may have "
+                  f"{first_few([Path(p).name for p in bare], 3)}. Check how they were exported (a converter may have "
                   "dropped the tags), or leave them out.")
 
 def _dicom_tags(df:pd.DataFrame, name:str) -> pd.DataFrame:
@@ -535,7 +537,7 @@ def from_folder(root:str|Path, # folder holding one sub-folder per class: root/<
             else: rows.append((str(p), d.relative_to(root).parts[0]))
     if not rows:
         raise DataError(f"No images found in {root}: expected class folders root/<label>/<image> with extensions "
-                        f"{', '.join(sorted(exts))}" + (f"; skipped {len(skipped)}: {_few(skipped, 3)}" if skipped else " (the folder is empty)") + '.')
+                        f"{', '.join(sorted(exts))}" + (f"; skipped {len(skipped)}: {first_few(skipped, 3)}" if skipped else " (the folder is empty)") + '.')
     df = _dicom_tags(pd.DataFrame(sorted(rows, key=lambda r: (r[1], r[0])), columns=['path', 'label']), root)
     _alike(df['label'], f"class folders of {root}", "They are different classes; if they are one, put their images "
            "in one folder.")
@@ -543,7 +545,7 @@ def from_folder(root:str|Path, # folder holding one sub-folder per class: root/<
     df.attrs['skipped'] = sorted(skipped)
     if skipped:
         warnings.warn(f"from_folder skipped {len(skipped)} hidden, non-image or unlabelled (not in a class folder) "
-                      f"entries in {root}: {_few([Path(s).relative_to(root) for s in sorted(skipped)], 3)}; "
+                      f"entries in {root}: {first_few([Path(s).relative_to(root) for s in sorted(skipped)], 3)}; "
                       "all of them are in df.attrs['skipped'] of the table from_folder returns.")
     return df
 
@@ -579,12 +581,12 @@ def _repeated(df:pd.DataFrame, shown:pd.Series, name:str, path_col:str) -> pd.Da
     clash = [g for g in groups if any(g[c].astype(str).nunique() > 1 for c in cols)]
     if clash:
         raise DataError(f"Image files listed more than once in {name} with different labels, patients or splits: "
-                        f"{_few([say(g) for g in clash], 3)}. An image has one label, patient and split: keep the "
+                        f"{first_few([say(g) for g in clash], 3)}. An image has one label, patient and split: keep the "
                         f"right row of each (e.g. df.drop_duplicates({path_col!r}, keep='last')) and read the table "
                         "again.")
     n = len(df) - int(df['path'].duplicated().sum())
     warnings.warn(f"Image files listed more than once in {name}, with the same label: "
-                  f"{_few([say(g) for g in groups], 3)}. Each is kept once: {n} images from {len(df)} rows.")
+                  f"{first_few([say(g) for g in groups], 3)}. Each is kept once: {n} images from {len(df)} rows.")
     return df[~df['path'].duplicated()]
 
 def from_csv(src:str|Path|pd.DataFrame, # a CSV file, or a DataFrame with one row per image
@@ -611,7 +613,7 @@ def from_csv(src:str|Path|pd.DataFrame, # a CSV file, or a DataFrame with one ro
     for role, c in dict(path_col=path_col, label_col=label_col).items():
         if text[c].isna().any():
             raise DataError(f"{int(text[c].isna().sum())} rows of {name} have no value in column {c!r} ({role}), "
-                            f"e.g. rows {_few(list(raw.index[text[c].isna()]), 3)}. Fill or drop them.")
+                            f"e.g. rows {first_few(list(raw.index[text[c].isna()]), 3)}. Fill or drop them.")
     multi = text[label_col].str.contains('|', regex=False)
     if multi.any():
         eg = text[label_col][multi].iloc[0]
@@ -623,11 +625,11 @@ def from_csv(src:str|Path|pd.DataFrame, # a CSV file, or a DataFrame with one ro
     df = pd.DataFrame({'path': [_resolve(p, base) for p in text[path_col]], 'label': text[label_col].to_numpy()},
                       index=raw.index)
     if patient_col is not None: df['patient'] = text[patient_col].to_numpy()   # a missing id stays missing (not 'nan')
-    if split_col is not None: df['split'] = _norm_split(raw[split_col], f"column {split_col!r} of {name}").to_numpy()
+    if split_col is not None: df['split'] = normalize_split(raw[split_col], f"column {split_col!r} of {name}").to_numpy()
     missing = [p for p, full in zip(text[path_col], df.path) if not os.path.isfile(full)]
     if missing:
         win = [p for p in missing if '\\' in p or re.match(r'[A-Za-z]:', p)]
-        raise DataError(f"{len(missing)} files listed in {name} do not exist: {_few(missing, 10)} (relative paths "
+        raise DataError(f"{len(missing)} files listed in {name} do not exist: {first_few(missing, 10)} (relative paths "
                         f"are taken from {base}; if they live elsewhere, give that folder with --base FOLDER, base= in "
                         "Python)." + (f" {len(win)} of them are Windows paths ('\\' or a drive letter, e.g. {win[0]}): "
                                       "relative ones are read with '/' where that file exists; write absolute ones "
@@ -688,7 +690,7 @@ def from_npz(fn:str|Path, # a MedMNIST-style .npz (train/val/test _images and _l
     if isinstance(classes, (list, tuple)): classes = dict(enumerate(classes))
     ys = sorted({int(v) for _, y in arrs.values() for v in np.unique(y)})
     classes = {i: str(i) for i in ys} if classes is None else {int(k): str(v) for k, v in classes.items()}
-    if set(ys) - set(classes): raise DataError(f"Labels {_few(sorted(set(ys) - set(classes)))} of {fn.name} have no name in `classes`.")
+    if set(ys) - set(classes): raise DataError(f"Labels {first_few(sorted(set(ys) - set(classes)))} of {fn.name} have no name in `classes`.")
     dest = Path(dest).expanduser() if dest is not None else cache_dir('npz', f'{fn.stem}-{md5[:8]}')
     marker, counts = dest/'.medfast-npz.json', {s: len(y) for s, (_, y) in arrs.items()}
     rows = [(str((dest/s/f'{i:05d}.png').absolute()), classes[int(v)], s) for s, (_, y) in arrs.items() for i, v in enumerate(y)]
@@ -769,16 +771,16 @@ def near_duplicate_groups(df:pd.DataFrame, # items table with a `path` column
     return connected_components(coo_matrix((np.ones(len(i)), (i, j)), shape=(len(h), len(h))), directed=False)[1]
 
 # %% ../nbs/01_data.ipynb #866364de
-def _file_hashes(paths:pd.Series, missing_ok:bool=False) -> pd.Series:
+def file_hashes(paths:pd.Series, missing_ok:bool=False) -> pd.Series:
     "md5 of each file's bytes, computed only for files whose size another file shares (else a unique marker)."
     exists = paths.map(os.path.isfile)
     if not exists.all() and not missing_ok:
-        raise DataError(f"{(~exists).sum()} files of the items table do not exist: {_few(list(paths[~exists]))}.")
+        raise DataError(f"{(~exists).sum()} files of the items table do not exist: {first_few(list(paths[~exists]))}.")
     size = pd.Series([os.path.getsize(p) if e else -1 - i for i, (p, e) in enumerate(zip(paths, exists))], index=paths.index)
     dup = size.duplicated(keep=False)
     return pd.Series([_md5(p) if d else f'size:{i}' for i, (p, d) in enumerate(zip(paths, dup))], index=paths.index)
 
-def _merge_groups(*keys) -> np.ndarray:
+def merge_groups(*keys) -> np.ndarray:
     "One group id per item; items sharing a value in any of `keys` (sequences, None = no value) share a group."
     n = len(keys[0]); parent = list(range(n))
     def find(i):
@@ -792,7 +794,7 @@ def _merge_groups(*keys) -> np.ndarray:
             else: first[k] = i
     return np.array([f'g{find(i)}' for i in range(n)])
 
-def _holdout(idx:np.ndarray, y:np.ndarray, groups:np.ndarray|None, frac:float, stratify:bool, seed:int) -> np.ndarray:
+def holdout_positions(idx:np.ndarray, y:np.ndarray, groups:np.ndarray|None, frac:float, stratify:bool, seed:int) -> np.ndarray:
     "Positions in `idx` held out (about `frac` of them), stratified by `y` and grouped by `groups` when asked."
     if groups is None:
         if stratify:
@@ -822,7 +824,7 @@ def split_items(df:pd.DataFrame, # items table with `path` and `label` (and mayb
     "A copy of `df` with a `split` column (train/valid/test), stratified by label, grouped by patient and by identical files."
     df = df.copy()
     if 'split' in df.columns and not overwrite:
-        df['split'] = _norm_split(df['split']).to_numpy(); return df
+        df['split'] = normalize_split(df['split']).to_numpy(); return df
     for n, v in dict(valid_pct=valid_pct, test_pct=test_pct).items():
         if not 0 <= v < 1: raise DataError(f"{n}={v} must be a fraction in [0, 1).")
     if not 0 < valid_pct + test_pct < 1:
@@ -836,14 +838,14 @@ def split_items(df:pd.DataFrame, # items table with `path` and `label` (and mayb
     if by_patient:  # items without a patient id are their own group
         keys.append([None if pd.isna(p) else str(p) for p in df['patient']])
     if group_duplicates and 'path' in df.columns:
-        h = _file_hashes(df['path'], missing_ok=True)
+        h = file_hashes(df['path'], missing_ok=True)
         if h.duplicated().any(): keys.append([None if k.startswith('size:') else k for k in h])
     if group_near_duplicates: keys.append([f'near{g}' for g in near_duplicate_groups(df, max_distance)])
-    groups = _merge_groups(*keys) if keys else None
+    groups = merge_groups(*keys) if keys else None
     split, rest = np.full(len(df), 'train', dtype=object), np.arange(len(df))
     for name, frac in [('test', test_pct), ('valid', valid_pct / (1 - test_pct))]:
         if frac == 0: continue
-        hold = _holdout(rest, y[rest], None if groups is None else groups[rest], frac, stratify, seed)
+        hold = holdout_positions(rest, y[rest], None if groups is None else groups[rest], frac, stratify, seed)
         if len(hold) == 0 or len(hold) == len(rest):
             raise DataError(f"Too few items{' or patients' if by_patient else ''} ({len(rest)}) to make a {name} split of {frac:.0%}.")
         split[hold] = name; rest = np.setdiff1d(rest, hold)
@@ -870,10 +872,10 @@ def audit_splits(df:pd.DataFrame, # items table with `path`, `split` (and maybe 
     "One row per patient, identical image or near-duplicate group found in more than one split (columns check, key, splits, n_items, paths)."
     if on_leak not in ('warn', 'raise', 'ignore'): raise DataError(f"on_leak={on_leak!r}: use 'warn', 'raise' or 'ignore'.")
     if 'split' not in df.columns: raise DataError("audit_splits needs a 'split' column: call split_items first.")
-    df = df.reset_index(drop=True).assign(split=lambda d: _norm_split(d['split']))
+    df = df.reset_index(drop=True).assign(split=lambda d: normalize_split(d['split']))
     rows = []
     if 'patient' in df.columns: rows += _leaks(df[df.patient.notna()], df.patient[df.patient.notna()].astype(str), 'patient')
-    if check_images: rows += _leaks(df, _file_hashes(df['path']), 'duplicate image')
+    if check_images: rows += _leaks(df, file_hashes(df['path']), 'duplicate image')
     if near_duplicates: rows += _leaks(df, pd.Series(near_duplicate_groups(df, max_distance)).map('near{}'.format), 'near-duplicate images')
     res = pd.DataFrame(rows, columns=_AUDIT_COLS)
     if len(res) and on_leak != 'ignore':
@@ -886,7 +888,7 @@ def audit_splits(df:pd.DataFrame, # items table with `path`, `split` (and maybe 
                                 're-split with split_items(df, group_near_duplicates=True, overwrite=True) (--near-duplicates group)')]:
             r = res[res.check == chk]
             if len(r): parts.append(f"{len(r)} {what} in more than one split (" +
-                                    _few([k if chk == 'patient' else ' = '.join(Path(p).name for p in ps[:3])
+                                    first_few([k if chk == 'patient' else ' = '.join(Path(p).name for p in ps[:3])
                                           for k, ps in zip(r.key, r.paths)], 3) + f"): {fix}")
         msg = 'Split leakage: ' + '; '.join(parts) + '. The table audit_splits returns lists every case.'
         if on_leak == 'raise': raise LeakageError(msg)
@@ -911,7 +913,7 @@ def class_counts(df:pd.DataFrame, # items table with `label` (and `split`)
 def _train_mask(df:pd.DataFrame, fn:str) -> np.ndarray:
     "Boolean mask of the training rows, with a clear error when there is no split column or no training row."
     _check_cols(df, dict(label='label', split='split'), fn)
-    m = (_norm_split(df['split']) == 'train').to_numpy()
+    m = (normalize_split(df['split']) == 'train').to_numpy()
     if not m.any(): raise DataError(f"{fn}: the table has no training rows (split == 'train').")
     return m
 
@@ -967,7 +969,7 @@ def backbone_stats(arch:str|None=None, # timm architecture name (with or without
     return list(cfg.mean), list(cfg.std)
 
 # %% ../nbs/01_data.ipynb #b83b8ebd
-def _as_number(s:str):
+def as_whole_number(s:str):
     "`s` as an int, or None when it is not a whole number."
     try: return int(str(s).strip())
     except ValueError: return None
@@ -982,9 +984,9 @@ def class_order(labels, # the labels of the items table (any iterable)
         classes = [str(c).strip() for c in classes]
         if len(set(classes)) < len(classes): raise DataError(f"classes={classes} names a class twice.")
         unknown = [l for l in found if l not in classes]
-        if unknown: raise DataError(f"The labels {_few(unknown)} are not in classes={classes}; list every class, in order.")
+        if unknown: raise DataError(f"The labels {first_few(unknown)} are not in classes={classes}; list every class, in order.")
         order = classes
-    elif all(_as_number(l) is not None for l in found): order = sorted(found, key=_as_number)
+    elif all(as_whole_number(l) is not None for l in found): order = sorted(found, key=as_whole_number)
     else: order = found
     if positive is not None:
         if str(positive) not in order: raise DataError(f"positive={positive!r} is not a class; the classes are {order}.")
@@ -1044,7 +1046,7 @@ def get_dls(df:pd.DataFrame, # items table with path, label and split
     _need_split(df, 'get_dls')
     if resize not in (ResizeMethod.Squish, ResizeMethod.Crop, ResizeMethod.Pad):
         raise DataError(f"resize={resize!r}: use 'squish', 'crop' or 'pad'.")
-    split = _norm_split(df['split'])
+    split = normalize_split(df['split'])
     n_tr, n_va = int((split == 'train').sum()), int((split == 'valid').sum())
     if not n_tr or need_valid and not n_va:
         raise DataError(f"get_dls needs train and valid rows; the table has {n_tr} train and {n_va} valid rows. "
@@ -1087,10 +1089,10 @@ def test_dl(dls, # DataLoaders from get_dls
            ):
     "A labelled `DataLoader` over the test rows of `df`, with the transforms of `dls`."
     _need_split(df, 'test_dl')
-    t = df[_norm_split(df['split']).to_numpy() == 'test']
+    t = df[normalize_split(df['split']).to_numpy() == 'test']
     if not len(t): raise DataError("test_dl: the table has no test rows. Use split_items(df, test_pct=...) or a table with a test split.")
     unknown = sorted(set(t['label'].astype(str)) - set(dls.vocab))
-    if unknown: raise DataError(f"test_dl: labels {_few(unknown)} are not in the DataLoaders' vocab {list(dls.vocab)}.")
+    if unknown: raise DataError(f"test_dl: labels {first_few(unknown)} are not in the DataLoaders' vocab {list(dls.vocab)}.")
     return dls.test_dl(t.assign(label=t['label'].astype(str)).reset_index(drop=True), with_labels=True)
 
 test_dl.__test__ = False  # not a pytest test, though its name starts with test_

@@ -16,11 +16,12 @@ from matplotlib.figure import Figure
 from scipy import stats
 from sklearn.model_selection import StratifiedGroupKFold
 from .core import *
-from .data import _file_hashes, _merge_groups, _holdout, _few, near_duplicate_groups
+from .data import file_hashes, merge_groups, holdout_positions, first_few, near_duplicate_groups
 from .metrics import METRICS
 
 # %% auto #0
-__all__ = ['cv_folds', 'fold_items', 'holm', 'paired_tests', 'summarize', 'select', 'plot_compare', 'cv_scores']
+__all__ = ['cv_folds', 'fold_items', 'holm', 'paired_tests', 'summarize', 'select', 'plot_compare', 'job_record', 'job_scores',
+           'cv_scores', 'fold_design']
 
 # %% ../nbs/09_experiment.ipynb #5e322808
 def _cv_groups(df:pd.DataFrame, by_patient:bool, group_duplicates:bool, group_near_duplicates:bool=False) -> np.ndarray:
@@ -29,17 +30,17 @@ def _cv_groups(df:pd.DataFrame, by_patient:bool, group_duplicates:bool, group_ne
     if group_near_duplicates: keys.append([f'near{g}' for g in near_duplicate_groups(df)])
     if by_patient: keys.append([None if pd.isna(p) else str(p) for p in df['patient']])
     if group_duplicates and 'path' in df.columns:
-        h = _file_hashes(df['path'], missing_ok=True)
+        h = file_hashes(df['path'], missing_ok=True)
         keys.append([None if k.startswith('size:') else k for k in h])
     keys.append([None] * len(df))  # no key at all: every row its own group
-    return _merge_groups(*keys)
+    return merge_groups(*keys)
 
 def _check_groups_per_class(y:np.ndarray, groups:np.ndarray, k:int, what:str):
     "Raise `DataError` when a class has fewer than `k` distinct groups (some fold would have none of it)."
     n = pd.Series(groups).groupby(y).nunique()
     few = n[n < k]
     if len(few):
-        raise DataError(f"Cannot make {k} folds: class(es) {_few([f'{c!r} ({v} {what})' for c, v in few.items()])} "
+        raise DataError(f"Cannot make {k} folds: class(es) {first_few([f'{c!r} ({v} {what})' for c, v in few.items()])} "
                         f"have fewer than {k} {what}, so some fold would have none of them. Use a smaller k, "
                         "or gather more data for those classes.")
 
@@ -69,7 +70,7 @@ def cv_folds(items:pd.DataFrame, # items table with `path` and `label` (and mayb
     what = 'patients' if by_patient else 'groups of images'
     split = np.full(len(df), 'cv', dtype=object)
     if test_pct > 0:
-        hold = _holdout(np.arange(len(df)), y, groups, test_pct, True, seed)
+        hold = holdout_positions(np.arange(len(df)), y, groups, test_pct, True, seed)
         if len(hold) == 0 or len(hold) == len(df):
             raise DataError(f"Too few items or {what} ({len(df)} rows) to hold out a test split of {test_pct:.0%}.")
         split[hold] = 'test'
@@ -125,10 +126,10 @@ def _paired(scores:pd.DataFrame, metric:str, model_col:str, pair_cols:list) -> p
     dup = scores.duplicated([model_col, *pair_cols], keep=False)
     if dup.any():
         k = scores.loc[dup, [model_col, *pair_cols]].drop_duplicates().astype(str).agg(', '.join, axis=1)
-        raise DataError(f"More than one row per {model_col} × {tuple(pair_cols)}: {_few(list(k), 3)}. "
+        raise DataError(f"More than one row per {model_col} × {tuple(pair_cols)}: {first_few(list(k), 3)}. "
                         "Each model needs one score per fold.")
     if scores[metric].isna().any():
-        raise DataError(f"Column {metric!r} has missing values (rows {_few(list(scores.index[scores[metric].isna()]), 3)}).")
+        raise DataError(f"Column {metric!r} has missing values (rows {first_few(list(scores.index[scores[metric].isna()]), 3)}).")
     return scores.pivot(index=pair_cols, columns=model_col, values=metric)
 
 def paired_tests(scores:pd.DataFrame, # long results: one row per model × repeat × fold, one column per metric
@@ -150,7 +151,7 @@ def paired_tests(scores:pd.DataFrame, # long results: one row per model × repea
             keys = [tuple(v.item() if hasattr(v, 'item') else v for v in (k if isinstance(k, tuple) else (k,))) for k in miss]
             who = [f"{b if pd.notna(wide.loc[i, a]) else a!r} has no score for {tuple(pair_cols)} = {k}"
                    for i, k in zip(miss, keys)]
-            raise DataError(f"Unmatched scores between {a!r} and {b!r}: {_few(who, 3)}. Both models need a score "
+            raise DataError(f"Unmatched scores between {a!r} and {b!r}: {first_few(who, 3)}. Both models need a score "
                             "for every fold (rerun the missing folds or drop them from both).")
         x, y = wide[a].dropna().to_numpy(float), wide[b].dropna().to_numpy(float)
         if (x == y).all(): stat, p = 0.0, 1.0  # no difference at all: what scipy returns, without its warning
@@ -230,7 +231,7 @@ def select(results:pd.DataFrame, # one row per candidate: a metric column and a 
     if tie_break is None: return tied.iloc[0]
     tb = pd.to_numeric(tied[tie_break], errors='coerce')
     if tb.isna().any():
-        raise DataError(f"Column {tie_break!r} has no numeric value for tied row(s) {_few(list(tied.index[tb.isna()]), 3)}; "
+        raise DataError(f"Column {tie_break!r} has no numeric value for tied row(s) {first_few(list(tied.index[tb.isna()]), 3)}; "
                         "fill it in or pass tie_break=None.")
     return tied.loc[tb.idxmin()]
 
@@ -258,7 +259,13 @@ def plot_compare(scores:pd.DataFrame, # long results: one row per model × repea
     return fig
 
 # %% ../nbs/09_experiment.ipynb #f939e4ff
-def _job_scores(fn:Path) -> dict:
+def job_record(fn:Path # a finished job's metrics.json, or the job's folder
+              ) -> dict:
+    "The `job` record of a finished job (`medfast.run.run_training`): name, arch, params, seconds, lr, config, ..."
+    fn = Path(fn)
+    return json.loads((fn/RUN_FILES.metrics if fn.is_dir() else fn).read_text())['job']
+
+def job_scores(fn:Path) -> dict:
     "The valid metrics of a finished job's metrics.json (undefined ones as NaN), with its parameters and seconds."
     m = json.loads(Path(fn).read_text())
     ov = {k: (np.nan if v is None else v) for k, v in m['splits']['valid']['overall'].items()}
@@ -270,11 +277,11 @@ def cv_scores(out:str|Path, # the folder of `cross_validate` / `compare`
     rows = []
     for fn in sorted(Path(out).glob(f'*/repeat*_fold*/{RUN_FILES.metrics}')):
         r, f = (int(x) for x in fn.parent.name.replace('repeat', '').split('_fold'))
-        job = json.loads(fn.read_text())['job']
-        rows.append(dict(model=job.get('name') or job['arch'], repeat=r, fold=f, **_job_scores(fn)))
+        job = job_record(fn)
+        rows.append(dict(model=job.get('name') or job['arch'], repeat=r, fold=f, **job_scores(fn)))
     return pd.DataFrame(rows)
 
-def _fold_design(folds:pd.DataFrame) -> tuple:
+def fold_design(folds:pd.DataFrame) -> tuple:
     "`(k, repeats)` of a `cv_folds` table (or of a protocol's folds.csv)."
     fc = [c for c in folds.columns if str(c).startswith('fold_')]
     return (len(set(folds[fc[0]]) - {-1}) if fc else 0), len(fc)

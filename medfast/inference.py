@@ -20,10 +20,10 @@ from PIL import Image
 from safetensors.torch import save_file, load_file
 import medfast
 from .core import *
-from .data import eval_preprocessing, eval_pipes, eval_batch, _unreadable, _content_key
+from .data import eval_preprocessing, eval_pipes, eval_batch, unreadable_message, content_key
 from fastai.torch_core import no_random
 from functools import partial
-from .augment import _aug_kw
+from .augment import aug_dls_kw
 from .config import tta_passes
 from fastai.vision.all import aug_transforms, Pipeline
 from .models import in_channels, DualModel, create_dual_model, brain_head, head_nf, small_input_stem, FoldEnsemble
@@ -252,7 +252,7 @@ def tta_pipes(meta:dict, # an export's `model.json`; its `augment` is the traini
              ) -> tuple:
     "The (item, batch) pipelines of one test-time-augmented pass: `eval_pipes` plus the training augmentation, in training mode."
     item, batch = eval_pipes(meta, branch=branch)
-    kw = _aug_kw(True if meta.get('augment') is None else meta['augment'], tuple(meta['size']))
+    kw = aug_dls_kw(True if meta.get('augment') is None else meta['augment'], tuple(meta['size']))
     it = Pipeline([*item.fs, *kw['item_tfms']], split_idx=0); it.read = item.read
     return it, Pipeline([*batch.fs, *(aug_transforms() if kw['aug'] else []), *kw['batch_tfms']], split_idx=0)
 
@@ -264,7 +264,7 @@ def tta_batch(fns:list, # image paths
     "The inputs of augmented pass `k` of the images `fns`, each drawn from its own seed (its content, `k`, `seed`): whatever its batch."
     xs = []
     for fn in fns:
-        key = f"{seed}:{k}:{_content_key(Path(fn))[0]}"   # the image's bytes, not its path or its neighbours in the batch
+        key = f"{seed}:{k}:{content_key(Path(fn))[0]}"   # the image's bytes, not its path or its neighbours in the batch
         with no_random(int(hashlib.blake2b(key.encode(), digest_size=4).hexdigest(), 16)): xs.append(eval_batch([fn], pipes))
     return torch.cat(xs)
 
@@ -297,7 +297,7 @@ def predict(model_or_dir, # an export folder, or the `(model, meta)` pair return
     model.eval()
     probs, errors = _probs(model, fns, bs, [eval_pipes(meta, branch=b) for b in [0, *two]], dev, progress)
     if errors and on_error == 'raise':
-        raise ImageError(_unreadable(list(errors.values()), len(fns))
+        raise ImageError(unreadable_message(list(errors.values()), len(fns))
                          + " Remove them, or predict the readable ones with on_error='skip' (--skip-unreadable).")
     if n and probs:   # as fastai's Learner.tta: the mean of n augmented passes, blended with the plain one
         sd, aug = meta.get('tta_seed', 0) if seed is None else seed, [tta_pipes(meta, b) for b in [0, *two]]

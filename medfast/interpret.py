@@ -17,7 +17,7 @@ from sklearn.metrics import roc_curve, roc_auc_score, precision_recall_curve, av
 from sklearn.preprocessing import label_binarize
 from .core import *
 from .data import open_image
-from .metrics import evaluate, load_preds, check_preds, pred_classes, expected_calibration_error, PROB_PREFIX
+from .metrics import evaluate, load_preds, check_preds, pred_classes, expected_calibration_error, PROB_PREFIX, select_preds
 
 # %% auto #0
 __all__ = ['plot_confusion', 'plot_roc', 'plot_pr', 'plot_history', 'plot_predictions', 'top_losses', 'plot_top_losses',
@@ -63,15 +63,7 @@ def _rows(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV file wr
           split:str|None=None, # keep only this split (None: all rows)
          ) -> tuple:
     "(table, classes, y, probs): the checked rows of `split`, the class names, true class indices and probabilities."
-    if isinstance(preds, (str, Path)): preds = load_preds(preds)
-    else: check_preds(preds)
-    if split is not None:
-        if 'split' not in preds: raise DataError(f"split={split!r} was asked for, but the predictions have no split column.")
-        keep = preds['split'].astype(str) == split
-        if not keep.any(): raise DataError(f"There are no predictions with split == {split!r}; the splits present are "
-                                           f"{sorted(preds['split'].astype(str).unique())}.")
-        preds = preds[keep]
-    preds = preds.reset_index(drop=True)
+    preds = select_preds(preds, split, warn_pooled=False).reset_index(drop=True)
     classes = pred_classes(preds)
     y = pd.Categorical(preds['target'].astype(str), categories=classes).codes.astype(int)
     return preds, classes, y, preds[[PROB_PREFIX+c for c in classes]].to_numpy(dtype=float)

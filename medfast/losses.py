@@ -17,7 +17,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from fastai.losses import BaseLoss, CrossEntropyLossFlat
 from .core import *
-from .data import _norm_split
+from .data import normalize_split
 
 # %% auto #0
 __all__ = ['WEIGHT_METHODS', 'LOSSES', 'class_weights', 'focal_loss', 'FocalLoss', 'LossSpec', 'register_loss', 'get_loss']
@@ -33,7 +33,7 @@ def _train_labels(items:pd.DataFrame) -> pd.Series:
         warnings.warn("The items table has no 'split' column, so the class weights are computed from all its rows; "
                       "assign splits first (`split_items`) so that validation and test rows do not shape training.")
         return items['label'].astype(str)
-    train = items.loc[(_norm_split(items['split']) == 'train').to_numpy(), 'label'].astype(str)
+    train = items.loc[(normalize_split(items['split']) == 'train').to_numpy(), 'label'].astype(str)
     if not len(train): raise DataError("The items table has no rows with split == 'train' to compute class weights from.")
     return train
 

@@ -28,8 +28,9 @@ from .core import *
 __all__ = ['PROB_PREFIX', 'METRICS', 'PER_CLASS_CI', 'CI_METHODS', 'get_preds_df', 'predict_splits', 'pred_classes',
            'check_preds', 'save_preds', 'load_preds', 'specificity_cm', 'specificity', 'roc_auc_ovr',
            'expected_calibration_error', 'fit_temperature', 'apply_temperature', 'MetricSpec', 'register_metric',
-           'MetricNames', 'predict_labels', 'classification_metrics', 'evaluate', 'pick_threshold', 'wilson_ci',
-           'bootstrap_ci', 'fmt_ci', 'confidence_intervals', 'metrics_table', 'evaluate_run']
+           'MetricNames', 'predict_labels', 'classification_metrics', 'select_preds', 'evaluate', 'pick_threshold',
+           'wilson_ci', 'bootstrap_ci', 'fmt_ci', 'confidence_intervals', 'pred_splits', 'metrics_table',
+           'evaluate_run']
 
 # %% ../nbs/07_metrics.ipynb #41cf355e
 PROB_PREFIX = 'prob_'
@@ -368,8 +369,11 @@ def classification_metrics(y_true:np.ndarray, # true class indices 0..K-1, shape
     confusion = pd.DataFrame(cm, index=pd.Index(classes, name='true'), columns=pd.Index(classes, name='predicted'))
     return dict(overall=overall, per_class=per_class, confusion=confusion)
 
-def _select(preds, split):
-    "The checked predictions table (read from file if a path) restricted to `split`."
+def select_preds(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV file written by `save_preds`
+                 split:str|None=None, # keep only this split (None: all rows)
+                 warn_pooled:bool=True, # warn when split is None and the table holds several splits
+                ) -> pd.DataFrame:
+    "The checked predictions table (read if a path) restricted to `split`; `DataError` naming the splits present."
     if isinstance(preds, (str, Path)): preds = load_preds(preds)
     check_preds(preds)
     if split is not None:
@@ -378,14 +382,14 @@ def _select(preds, split):
         if not (got == split).any(): raise DataError(f"There are no predictions with split == {split!r}; the splits "
                                                      f"present are {sorted(got.unique())}.")
         preds = preds[got == split]
-    elif 'split' in preds and preds['split'].nunique() > 1:
+    elif warn_pooled and 'split' in preds and preds['split'].nunique() > 1:
         warnings.warn(f"Pooling the splits {sorted(preds['split'].astype(str).unique())} into one evaluation; "
                       "pass split='valid' or split='test' to evaluate one of them.")
     return preds
 
 def _arrays(preds, split=None):
     "(y_true indices, probs, classes) of a checked predictions table or file, restricted to `split`."
-    preds = _select(preds, split)
+    preds = select_preds(preds, split)
     classes = pred_classes(preds)
     y = pd.Categorical(preds['target'].astype(str), categories=classes).codes.astype(int)
     return y, preds[[PROB_PREFIX+c for c in classes]].to_numpy(dtype=float), classes
@@ -582,7 +586,7 @@ def confidence_intervals(preds:pd.DataFrame|str|Path|tuple, # a predictions tabl
     return ci
 
 # %% ../nbs/07_metrics.ipynb #f3030c1c
-def _splits(preds:pd.DataFrame) -> list:
+def pred_splits(preds:pd.DataFrame) -> list:
     "The splits of a predictions table in order of appearance ([None] when it has no split column)."
     return list(pd.unique(preds['split'].astype(str))) if 'split' in preds else [None]
 
@@ -592,7 +596,7 @@ def metrics_table(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV
                  ) -> pd.DataFrame:
     "Long table (split, class, metric, value) of `evaluate` for each split; overall numbers have class '(overall)'."
     if isinstance(preds, (str, Path)): preds = load_preds(preds)
-    if splits is None: splits = _splits(preds)
+    if splits is None: splits = pred_splits(preds)
     out = []
     for s in splits:
         r = evaluate(preds, s, kappa_weights=kappa_weights)
@@ -617,7 +621,7 @@ def evaluate_run(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV 
     "Per split: metrics, per-class table and confidence intervals; plus the binary threshold and temperature scaling fitted on `fit_split`."
     if isinstance(preds, (str, Path)): preds = load_preds(preds)
     check_preds(preds)
-    classes, splits = pred_classes(preds), _splits(preds)
+    classes, splits = pred_classes(preds), pred_splits(preds)
     res = dict(classes=classes, splits={}, settings=dict(n_boot=n_boot, seed=seed, kappa_weights=kappa_weights,
                ci_level=0.95, stratified=False, n_bins=n_bins, fit_split=fit_split,
                tta=int(preds['tta'].max()) if 'tta' in preds else 0))

@@ -15,13 +15,13 @@ import torch
 from .core import *
 from .data import read_items, verify_images
 from .config import *
-from .run import run_training, split_for, lr_plan, _versions, _data_record, _reading, prepare_out, training_table, build_dls, build_learner, fit
+from .run import run_training, split_for, lr_plan, package_versions, data_record, read_options_for, prepare_out, training_table, build_dls, build_learner, fit
 from .train import MONITORS, history
 from .models import check_input_size
 from .inference import export_ensemble, export_model, META_FN
 from . import metrics
 from .experiment import *
-from .experiment import _fold_design, _job_scores
+from .experiment import fold_design, job_scores
 from .report import protocol_report, cv_page, sweep_page
 from typing import Callable
 
@@ -50,7 +50,7 @@ def _finished(d:Path, cfg:TrainConfig, export:bool=False) -> bool:
     "True when `d` holds a finished job of `cfg` (and its model, if `export`); a finished job of other settings raises."
     fn = d/RUN_FILES.metrics
     if not fn.is_file() or export and not (d/RUN_FILES.model/META_FN).is_file(): return False
-    old = json.loads(fn.read_text())['job'].get('config', {})
+    old = job_record(fn).get('config', {})
     diff = [f"{k}: {a!r} there, {b!r} now" for k, (a, b) in changed_settings(old, cfg).items()]
     if diff: raise MedfastError(f"{d} holds a finished result of other settings ({'; '.join(diff[:4])}). Resume with the "
                                 "same settings, or write the new protocol to another folder; finished results are never overwritten.")
@@ -165,7 +165,7 @@ def refit_epochs(job_dirs:list, # the folders of finished fold jobs
     if not (cfg.early_stopping or cfg.save_best): return cfg.epochs
     col, kept = MONITORS.get(cfg.monitor, cfg.monitor), []
     for d in map(Path, job_dirs):
-        frozen = json.loads((d/RUN_FILES.metrics).read_text())['job']['freeze_epochs']
+        frozen = job_record(d)['freeze_epochs']
         h = pd.read_csv(d/RUN_FILES.history).iloc[frozen:].reset_index(drop=True)
         if col in h and h[col].notna().any(): kept.append(int(h[col].idxmin() if 'loss' in col else h[col].idxmax()) + 1)
     return max(1, int(np.median(kept) + 0.5)) if kept else cfg.epochs
@@ -183,7 +183,7 @@ def refit(items:pd.DataFrame, # items table: every row but the test rows trains
     "Train `cfg` for `epochs` on every non-test row of `items`, with no validation rows, and export it to `dirname`."
     t0, rows = time.time(), items[items['split'].astype(str) != 'test'] if 'split' in items else items
     cfg = _refit_config(cfg, epochs)
-    with _reading(cfg):
+    with read_options_for(cfg):
         out = prepare_out(out, overwrite=True)
         save_config(cfg, out/RUN_FILES.config)
         train = training_table(rows.assign(split='train').reset_index(drop=True), cfg, out)
@@ -360,8 +360,8 @@ def sweep(items:pd.DataFrame, # items table; its `split` column is used, else on
         mfn = lambda c: out/PROTOCOL_FILES.configs/_cfg_id(c)/RUN_FILES.metrics
         t = pd.DataFrame([dict(stage=len(tables) + 1, step='+'.join(keys), arch=c.arch,
                                **{k: getattr(c, k) for k in dict.fromkeys([*grid, *SWEEP_SHOWN]) if k != 'arch'},
-                               lr_used=json.loads(mfn(c).read_text())['job']['lr'],   # the rate itself where lr is 'valley' or unset
-                               **_job_scores(mfn(c)), config=_cfg_id(c))
+                               lr_used=job_record(mfn(c))['lr'],   # the rate itself where lr is 'valley' or unset
+                               **job_scores(mfn(c)), config=_cfg_id(c))
                           for c in cands])
         win = select(t, metric, tie_break='params', tol=tol)
         t['chosen'] = t.index == win.name
@@ -387,7 +387,7 @@ def _protocol_folder(out:Path, kind:str) -> Path:
                            "Choose a new folder with --out; nothing in it was changed.")
     else:
         out.mkdir(parents=True, exist_ok=True)
-        write_text(fn, to_json(dict(kind=kind, versions=_versions())))
+        write_text(fn, to_json(dict(kind=kind, versions=package_versions())))
     return out
 
 def jobs_done(out:Path # a protocol's folder
@@ -398,7 +398,7 @@ def jobs_done(out:Path # a protocol's folder
 def _diverged(out:Path) -> list:
     "The job folders under `out` (relative) whose training diverged: `job.diverged` in their metrics.json."
     return [str(fn.parent.relative_to(out)) for fn in sorted(out.glob(f'**/{RUN_FILES.metrics}'))
-            if json.loads(fn.read_text())['job'].get('diverged')]
+            if job_record(fn).get('diverged')]
 
 # %% ../nbs/14_protocols.ipynb #aabaf660
 @dataclasses.dataclass
@@ -417,16 +417,16 @@ PROTOCOLS = {}   # name -> ProtocolSpec: what `protocol_run`, `protocol_report` 
 
 def register_protocol(name:str, # the name of `protocol_run(name, ...)` and of the command `medfast NAME`
                       fn:Callable, # the protocol function, fn(items, out=..., **options) (see `ProtocolSpec`)
-                      **spec, # the other `ProtocolSpec` fields: help, summarize, page, title, lists, list_help, defaults
+                      **spec, # the other `ProtocolSpec` fields (help, summarize, page, title, ...)
                      ) -> ProtocolSpec:
     "Add (or replace) a protocol; `TypeError` names a missing or unknown field. Returns its `ProtocolSpec`."
     PROTOCOLS[name] = ProtocolSpec(fn, **spec)
     return PROTOCOLS[name]
 
 def _cv_summary(res, out:Path, kw:dict, data, read_kw:dict) -> dict:
-    "What `protocol_run` reports of `cross_validate` (its scores) or `compare` (a dict): jobs, accuracy per model, tests."
+    "What `protocol_run` reports of `cross_validate` (scores) or `compare` (a dict): jobs, accuracy per model, tests."
     sc = res['scores'] if isinstance(res, dict) else res
-    k, repeats = _fold_design(pd.read_csv(out/PROTOCOL_FILES.folds))
+    k, repeats = fold_design(pd.read_csv(out/PROTOCOL_FILES.folds))
     n_exp = k * repeats * (len(_variants(kw['variants'])) if 'variants' in kw else 1)
     s = dict(finished=len(sc) == n_exp, jobs_expected=n_exp,
              accuracy={m: dict(mean=float(g.accuracy.mean()), std=float(g.accuracy.std()), n=len(g))
@@ -440,7 +440,7 @@ def _sweep_summary(res:dict, out:Path, kw:dict, data, read_kw:dict) -> dict:
     "What `protocol_run` reports of a sweep; best.json also names the data (`medfast train --config OUT/best.json`)."
     if res['finished']:
         write_text(out/PROTOCOL_FILES.best, to_json(json.loads((out/PROTOCOL_FILES.best).read_text())
-                                                    | {'data': _data_record(data, read_kw)}))
+                                                    | {'data': data_record(data, read_kw)}))
     return dict(finished=res['finished'], best=res['best'])
 
 register_protocol('cv', cross_validate, help='cross-validate one configuration (k folds, repeated), resumable',
@@ -450,8 +450,8 @@ register_protocol('compare', compare, summarize=_cv_summary, page=cv_page, title
                        'with paired tests', list_help='comma-separated: the backbones to compare')
 register_protocol('sweep', sweep, summarize=_sweep_summary, page=sweep_page, title='sweep', defaults=SWEEP_START,
                   help="staged search from the brain-tumour study's settings: backbone + batch size, then lr, then "
-                       "augmentation, then fine-tuning", lists=tuple(dict.fromkeys(k for st in SWEEP_STAGES for k in st)),
-                  list_help='comma-separated values: one stage of the sweep');
+                       "augmentation, then fine-tuning", list_help='comma-separated values: one stage of the sweep',
+                  lists=tuple(dict.fromkeys(k for st in SWEEP_STAGES for k in st)));
 
 # %% ../nbs/14_protocols.ipynb #3c8af585
 @claims_out

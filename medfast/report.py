@@ -15,11 +15,11 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from .core import *
 from .metrics import *
-from .metrics import _splits
+from .metrics import pred_splits
 from .interpret import *
 from .inference import load_model, META_FN
 from .config import DEFAULTS_CHOSEN
-from .experiment import cv_scores, summarize, paired_tests, plot_compare, _fold_design
+from .experiment import cv_scores, summarize, paired_tests, plot_compare, fold_design, job_record
 
 # %% auto #0
 __all__ = ['SECTIONS', 'PROTOCOL_METRICS', 'SWEEP_CHARTS', 'fig_uri', 'png_uri', 'ci_table', 'eval_source', 'ReportContext',
@@ -77,7 +77,7 @@ def _note(run:Path, *files) -> str|None:
     miss = [f for f in files if not (run/f).is_file()]
     return _p(f"Skipped: {', '.join(miss)} not found in {run}.", 'note') if miss else None
 
-def _summary(run:Path) -> dict:
+def _read_summary(run:Path) -> dict:
     fn = run/RUN_FILES.summary
     return json.loads(fn.read_text()) if fn.is_file() else {}
 
@@ -115,7 +115,7 @@ def _lr_find_words(found:dict) -> str:
 def _sec_training(run:Path) -> str:
     out = [_note(run, RUN_FILES.history) or _img(fig_uri(plot_history(run/RUN_FILES.history)), 'training curves')]
     out.append('<h3>Learning-rate finder</h3>')
-    s = _summary(run)
+    s = _read_summary(run)
     if not (run/RUN_FILES.lr_find).is_file() and s.get('lr_used') is not None and s.get('lr_find', 0) is None:   # given, or the default
         why = ("is fastai's fine-tuning default for pretrained weights" if s.get('lr_from') == 'fine_tune default' else 'was given')
         out.append(_p(f"The learning rate {why} (lr = {s['lr_used']:g}), so lr_find did not run (--lr valley runs it and uses its suggestion)."))
@@ -148,7 +148,7 @@ def _sec_metrics(er:dict) -> str:
     return ''.join(out)
 
 def _sec_plots(preds, plot, alt:str, **kw) -> str:
-    return ''.join(_img(fig_uri(plot(preds, split=s, **kw)), f'{alt}: {s}') for s in _splits(preds))
+    return ''.join(_img(fig_uri(plot(preds, split=s, **kw)), f'{alt}: {s}') for s in pred_splits(preds))
 
 def _sec_calib(preds, er:dict) -> str:
     nb, cal, out = er['settings']['n_bins'], er.get('calibration'), []
@@ -158,7 +158,7 @@ def _sec_calib(preds, er:dict) -> str:
                    f"split (T > 1: the model was over-confident). Scaling changes the probabilities, never the predicted class."),
                 _tab(ece.round(3))]
     else: out.append(_p(f"No {er['settings']['fit_split']} split: no temperature scaling was fitted.", 'note'))
-    for s in _splits(preds):
+    for s in pred_splits(preds):
         out.append(_img(fig_uri(plot_reliability(preds, n_bins=nb, split=s)), f'reliability: {s}'))
     return ''.join(out)
 
@@ -168,7 +168,7 @@ def _skip_images(s, ex) -> str:
 
 def _sec_images(preds, n:int) -> str:
     out = []
-    for s in _splits(preds):
+    for s in pred_splits(preds):
         try:
             out += [f'<h3>{_e(s)}</h3>', _img(fig_uri(plot_predictions(preds, n=n, split=s)), f'predictions: {s}'),
                     _img(fig_uri(plot_top_losses(preds, k=n, split=s)), f'top losses: {s}')]
@@ -190,7 +190,7 @@ def _sec_cam(run:Path, preds, model, k:int, method:str) -> str:
         except Exception as ex: return _cam_note(f"the Grad-CAM: the exported model in {run/RUN_FILES.model} cannot be loaded", ex)
     out = [_p(f"{method} heat maps of the predicted class (red: the regions that pushed the model towards it) on the {k} "
               "images of each split with the highest loss, next to the images themselves.")]
-    for s in _splits(preds):
+    for s in pred_splits(preds):
         try: out += [f'<h3>{_e(s)}</h3>', _img(fig_uri(plot_cam_grid(preds, model, k=k, split=s, method=method)), f'{method}: {s}')]
         except (OSError, ImageError) as ex: out.append(_skip_images(s, ex))
         except Exception as ex: out.append(_cam_note(f"the Grad-CAM of the {s} split", ex))   # MedfastError (CamError ...), or any other
@@ -277,7 +277,7 @@ def report(run_dir:str|Path, # a run folder written by `medfast train` / `medfas
                         + (f" It holds a protocol: its page is {PROTOCOL_FILES.report} (protocol_report)." if proto else ''))
     fname = Path(fname) if fname is not None else run/RUN_FILES.report
     check_writable(fname.parent, "the report's folder")   # a read-only folder: one error now, not after the work
-    summ = _summary(run)
+    summ = _read_summary(run)
     pf = run/RUN_FILES.predictions
     preds = load_preds(pf) if pf.is_file() else None
     kw, ts = kappa_weights or summ.get('kappa_weights'), target_sensitivity or summ.get('target_sensitivity')
@@ -308,7 +308,7 @@ def _configs(out:Path, pattern:str) -> pd.DataFrame:
     "Setting × job table of the training configurations found under `out` (one column per distinct configuration)."
     cols = {}
     for fn in sorted(out.glob(pattern)):
-        job = json.loads(fn.read_text())['job']
+        job = job_record(fn)
         c = job.get('config', {})
         cols.setdefault(json.dumps(c, sort_keys=True), (job.get('name') or c.get('arch', fn.parent.parent.name), c))
     return pd.DataFrame({a: pd.Series({k: str(v) for k, v in c.items()}) for a, c in cols.values()}).rename_axis('setting')
@@ -322,7 +322,7 @@ def cv_page(out:Path, # a folder of `cross_validate` or `compare`
     if sc.empty: raise DataError(f"{out} has no finished fold yet (no */repeat*_fold*/metrics.json).")
     mets = [m for m in metrics if m in sc.columns and sc[m].notna().any()]
     folds = pd.read_csv(out/PROTOCOL_FILES.folds) if (out/PROTOCOL_FILES.folds).is_file() else None
-    parts, (k, repeats) = [], _fold_design(folds) if folds is not None else (None, None)
+    parts, (k, repeats) = [], fold_design(folds) if folds is not None else (None, None)
     if folds is not None:
         n_exp = k * repeats * sc.model.nunique()
         parts += ['<h2>Folds</h2>', _p(f"{repeats} repeat(s) of {k} folds; "

@@ -15,8 +15,8 @@ import torch, fastai, timm
 import medfast
 from .core import *
 from .data import *
-from .data import _as_number
-from .augment import augment_offline, augment_fixed, _aug_kw, VALID_AUG_WARNING
+from .data import as_whole_number
+from .augment import augment_offline, augment_fixed, aug_dls_kw, VALID_AUG_WARNING
 from .segment import HSVSegment
 from .models import count_params, check_input_size, weights_kind
 from .train import *
@@ -25,12 +25,12 @@ from .interpret import plot_confusion
 from .inference import export_model, export_meta, predict
 from .report import report, eval_source
 from .config import *
-from .config import _loss_kw
+from .config import loss_options
 
 # %% auto #0
 __all__ = ['BALANCE_ALL_WARNING', 'OUTPUTS', 'DEMO', 'DEMO_OUT', 'prepare_out', 'cautions', 'split_for', 'training_table',
-           'build_dls', 'build_learner', 'lr_plan', 'fit', 'predict_and_evaluate', 'run_training', 'train_run',
-           'format_summary', 'demo', 'predict_run']
+           'build_dls', 'build_learner', 'lr_plan', 'fit', 'predict_and_evaluate', 'read_options_for', 'run_training',
+           'package_versions', 'data_record', 'train_run', 'format_summary', 'demo', 'predict_run']
 
 # %% ../nbs/13_run.ipynb #73bb8936
 def prepare_out(out, # the run's output folder
@@ -94,12 +94,12 @@ def build_dls(train:pd.DataFrame, # the training table (with valid and test rows
               need_valid:bool=True, # False: `train` may have training rows only (`medfast.protocols.refit`)
              ):
     "fastai DataLoaders of `train` with the augmentation and segmentation of `cfg`."
-    tfms = _aug_kw(cfg.aug, cfg.size)
+    tfms = aug_dls_kw(cfg.aug, cfg.size)
     if cfg.segment:
         seg = HSVSegment(cfg.segment, output=cfg.segment_output)
         if cfg.dual: tfms['dual_tfms'] = [seg]
         else: tfms['item_tfms'] = [seg, *tfms['item_tfms']]
-    if cfg.kappa_weights and cfg.classes is None and not all(_as_number(l) is not None for l in train['label'].astype(str)):
+    if cfg.kappa_weights and cfg.classes is None and not all(as_whole_number(l) is not None for l in train['label'].astype(str)):
         warnings.warn(f"kappa_weights={cfg.kappa_weights!r} weighs a disagreement by the distance between the classes in their "
                       f"order, and no order was given: it is alphabetical, {class_order(train['label'])}. If the classes "
                       "are ordered grades, give their order with classes=[...] (--classes a,b,c).")
@@ -113,7 +113,7 @@ def build_learner(dls, # from `build_dls`
     "`medical_learner` for `cfg`, its path the run folder; the configuration is kept as `learn.config`."
     kw = {k: v for k, v in dict(wd=cfg.wd, ps=cfg.dropout, lin_ftrs=cfg.lin_ftrs).items() if v is not None}
     learn = medical_learner(dls, cfg.arch, pretrained=cfg.pretrained, seed=cfg.seed, loss_func=cfg.loss,
-                            loss_kw=_loss_kw(cfg) or None, shared=cfg.shared, head=cfg.head, opt_func=cfg.opt,
+                            loss_kw=loss_options(cfg) or None, shared=cfg.shared, head=cfg.head, opt_func=cfg.opt,
                             channels_last=cfg.channels_last, retain_memory=cfg.retain_memory, small_stem=cfg.small_stem, **kw)
     if cfg.l2: learn.add_cb(L2Penalty(cfg.l2))
     if cfg.ema: learn.add_cb(WeightEMA(cfg.ema))
@@ -211,7 +211,7 @@ def _progress(learn, quiet:bool):
         elif plain_progress(): st.enter_context(learn.added_cbs(PlainProgress()))
         yield
 
-def _reading(cfg:TrainConfig):
+def read_options_for(cfg:TrainConfig):
     "The `read_options` of `cfg` (window, allow_large_images, max_side), as a context manager."
     return read_options(allow_large=cfg.allow_large_images, max_side=cfg.max_side, window=cfg.window)
 
@@ -246,7 +246,7 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
     size = check_input_size(cfg.arch, cfg.size, cfg.small_stem)   # a size the backbone cannot take fails here, before any work
     if size['note']: warnings.warn(size['note'])
     full = outputs == 'full'
-    with _reading(cfg):   # DICOM window and image size limits, for every image this run reads
+    with read_options_for(cfg):   # DICOM window and image size limits, for every image this run reads
         with undo_new_folder(out):   # bad images, weights that cannot be had: a new folder is not left half-written
             out = prepare_out(out, overwrite)
             train, learn = _setup(items, cfg, out, full, data)
@@ -273,17 +273,18 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
         return m
 
 # %% ../nbs/13_run.ipynb #c4833b80
-def _versions() -> dict:
+def package_versions() -> dict:
+    "The versions of medfast, fastai, timm, torch, pandas and Python, by name (recorded in summary.json and protocol.json)."
     return dict(medfast=medfast.__version__, fastai=fastai.__version__, timm=timm.__version__,
                 torch=torch.__version__, pandas=pd.__version__, python=platform.python_version())
 
-def _data_record(data, read_kw:dict) -> dict|None:
+def data_record(data, read_kw:dict) -> dict|None:
     "Where the data came from, with absolute paths, for config.json (None for a DataFrame)."
     if isinstance(data, pd.DataFrame): return None
     return dict(source=str(Path(data).expanduser().absolute()),
                 **{k: str(Path(v).expanduser().absolute()) if k == 'base' else v for k, v in read_kw.items()})
 
-def _summary(data, items:pd.DataFrame, cfg:TrainConfig, m:dict, out:Path, leaks:int) -> dict:
+def _make_summary(data, items:pd.DataFrame, cfg:TrainConfig, m:dict, out:Path, leaks:int) -> dict:
     "The short record of a finished run (summary.json): data, settings as used, metrics with the accuracy interval."
     sp = m['splits']
     s = dict(out=str(out), data=str(data) if not isinstance(data, pd.DataFrame) else 'DataFrame', n_items=len(items),
@@ -293,8 +294,8 @@ def _summary(data, items:pd.DataFrame, cfg:TrainConfig, m:dict, out:Path, leaks:
         weights=m['job']['weights'], freeze_epochs=m['job']['freeze_epochs'], tta=tta_passes(cfg), lr_used=m['job']['lr'], lr_from=m['job']['lr_from'], lr_find=m['job']['lr_find'],
         diverged=m['job']['diverged'], warnings=m['job']['warnings'] + m.get('warnings', []),   # run's, evaluation's
         precision_used=m['job']['precision'], precision_reason=m['job']['precision_reason'],
-        loss_kw=_loss_kw(cfg), train_counts=m['job']['train_counts'], leaks=leaks, metrics={s: v['overall'] for s, v in sp.items()},
-        accuracy_ci={s: [v['ci']['accuracy']['low'], v['ci']['accuracy']['high']] for s, v in sp.items()}, versions=_versions())
+        loss_kw=loss_options(cfg), train_counts=m['job']['train_counts'], leaks=leaks, metrics={s: v['overall'] for s, v in sp.items()},
+        accuracy_ci={s: [v['ci']['accuracy']['low'], v['ci']['accuracy']['high']] for s, v in sp.items()}, versions=package_versions())
 
 # %% ../nbs/13_run.ipynb #87af7e7f
 @claims_out
@@ -312,10 +313,10 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
     # Ctrl-C or a full disk before the summary: a new folder is removed (a folder that held files keeps them)
     with undo_new_folder(out, keep=lambda: (out/RUN_FILES.summary).is_file(), on=(KeyboardInterrupt, WriteError)):
         items = split_for(read_items(data, **read_kw), cfg)
-        m = run_training(items, cfg, out, overwrite=overwrite, data=_data_record(data, read_kw))
-        s = _summary(data, items, cfg, m, out, leaks=len(pd.read_csv(out/RUN_FILES.audit)))
+        m = run_training(items, cfg, out, overwrite=overwrite, data=data_record(data, read_kw))
+        s = _make_summary(data, items, cfg, m, out, leaks=len(pd.read_csv(out/RUN_FILES.audit)))
         write_text(out/RUN_FILES.summary, to_json(s))
-        with _reading(cfg): report(out, n_boot=cfg.n_boot)
+        with read_options_for(cfg): report(out, n_boot=cfg.n_boot)
     s['seconds'] = round(time.time() - t0, 1)
     write_text(out/RUN_FILES.summary, to_json(s))
     if not quiet: print(format_summary(s))
