@@ -226,7 +226,7 @@ def _protocol(a):
     return protocol_run(a.cmd, a.data, a.out, **kwargs(a, cfg or spec.defaults, archs, pairs), **kw)
 
 # %% ../nbs/15_cli.ipynb #629b2e9c
-_RUN_OPTIONS = ('address', 'cpus_per_job', 'gpus_per_job')   # `run_jobs` arguments (the protocols' `run_kw`)
+_RUN_OPTIONS = ('executor', 'max_jobs', 'address', 'cpus_per_job', 'gpus_per_job')   # `run_jobs`' (a protocol's run_kw)
 _ARG_CHOICES = dict(final=FINALS, executor=EXECUTORS, metric=METRICS)
 _PLAIN = {'int', 'float', 'str'}   # the argument types an option of a protocol can have
 

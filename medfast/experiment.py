@@ -20,10 +20,13 @@ from .data import file_hashes, merge_groups, holdout_positions, first_few, near_
 from .metrics import METRICS
 
 # %% auto #0
-__all__ = ['cv_folds', 'fold_items', 'holm', 'paired_tests', 'summarize', 'select', 'plot_compare', 'job_record', 'job_scores',
-           'cv_scores', 'fold_design']
+__all__ = ['K_FOLDS', 'REPEATS', 'TIE_TOL', 'cv_folds', 'fold_items', 'holm', 'paired_tests', 'summarize', 'select',
+           'plot_compare', 'job_record', 'job_scores', 'cv_scores', 'fold_design']
 
 # %% ../nbs/09_experiment.ipynb #5e322808
+K_FOLDS, REPEATS = 5, 1   # a cross-validation's folds and repetitions, unless told (cv_folds, the protocols, --k, --repeats)
+TIE_TOL = 0.0   # `select` (and a sweep's stages): candidates within this of the best tie
+
 def _cv_groups(df:pd.DataFrame, by_patient:bool, group_duplicates:bool, group_near_duplicates:bool=False) -> np.ndarray:
     "One group id per row of `df`: rows sharing a patient, identical file bytes or (optionally) a near-duplicate group."
     keys = []
@@ -49,8 +52,8 @@ def _repeat_seed(seed:int, r:int) -> int:
     return int(np.random.SeedSequence([seed, r]).generate_state(1)[0])
 
 def cv_folds(items:pd.DataFrame, # items table with `path` and `label` (and maybe `patient`)
-             k:int=5, # number of folds (at least 2)
-             repeats:int=1, # number of repeated partitions into folds, each in a column `fold_<r>`
+             k:int=K_FOLDS, # number of folds (at least 2)
+             repeats:int=REPEATS, # number of repeated partitions into folds, each in a column `fold_<r>`
              by_patient:bool|None=None, # keep each patient in one fold; None: if there is a `patient` column
              test_pct:float=0.0, # fraction of the items (or patients) held out as a fixed outer test split
              seed:int=42, # random seed: the same seed gives the same folds
@@ -217,7 +220,7 @@ def summarize(scores:pd.DataFrame, # long results: one row per model Ã— repeat Ã
 def select(results:pd.DataFrame, # one row per candidate: a metric column and a `tie_break` column
            metric:str='accuracy', # the validation metric that ranks the candidates
            tie_break:str|None='params', # among the tied, the smallest value of this column wins (None: table order)
-           tol:float=0.0, # candidates within `tol` of the best (inclusive) count as tied
+           tol:float=TIE_TOL, # candidates within `tol` of the best (inclusive) count as tied
            higher_is_better:bool=True, # False for losses and errors
           ) -> pd.Series:
     "The chosen row of `results`: best `metric`, then within `tol` of it the smallest `tie_break`, then table order."

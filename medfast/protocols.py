@@ -6,7 +6,7 @@ Docs: https://medfast.github.io/medfast/protocols.html.md"""
 
 # %% ../nbs/14_protocols.ipynb #1a6db308
 from __future__ import annotations
-import dataclasses, hashlib, json, tempfile, time
+import dataclasses, hashlib, inspect, json, tempfile, time
 import numpy as np
 from itertools import product
 from pathlib import Path
@@ -144,6 +144,11 @@ def run_jobs(jobs:list, # `(items, cfg, folder, name)` tuples; a folder with a f
             if started: ray.shutdown()
     return dict(kept=kept, run=len(todo), left=left)
 
+def _run_options(kw:dict) -> dict:
+    "The `run_jobs` options among a protocol's keyword arguments (executor, max_jobs, threads, ...), taken out of `kw`."
+    names = set(inspect.signature(run_jobs).parameters) - {'jobs', 'label', 'export'}
+    return {k: kw.pop(k) for k in list(kw) if k in names}
+
 # %% ../nbs/14_protocols.ipynb #24b8fe29
 FINALS = dict(none='no model: the folds estimate the recipe only',   # what a cross-validation leaves in out/model (--final)
               ensemble="the fold models of repeat 0 as one model that averages their class probabilities",
@@ -229,20 +234,19 @@ def _cv_jobs(folds:pd.DataFrame, out:Path, k:int, repeats:int, cfg:TrainConfig, 
 def cross_validate(items:pd.DataFrame, # items table (path, label, maybe patient)
                    out:str|Path, # results folder (created; rerunning the same call resumes it)
                    cfg:TrainConfig|dict|None=None, # the training configuration (its seed, test_pct and by_patient make the folds)
-                   k:int=5, # number of folds
-                   repeats:int=1, # repetitions of the k folds with other assignments
-                   executor:str='sequential', # run the jobs one by one in this process, or as Ray tasks (pip install 'medfast[ray]')
-                   max_jobs:int|None=None, # stop after training this many folds (None: all; rerun to go on)
-                   run_kw:dict|None=None, # more `run_jobs` options (address, cpus_per_job, gpus_per_job, threads)
+                   k:int=K_FOLDS, # number of folds
+                   repeats:int=REPEATS, # repetitions of the k folds with other assignments
+                   run_kw:dict|None=None, # `run_jobs` options (executor, max_jobs, threads, ...), also accepted as keywords
                    final:str='none', # the model left in out/model: 'none', 'ensemble' (the fold models averaged) or 'refit' (one model trained again on every training row)
-                   **settings, # `TrainConfig` settings that override `cfg` (arch, pretrained, size, loss, ...)
+                   **settings, # `TrainConfig` settings that override `cfg` (arch, size, loss, ...), and `run_jobs` options
                   ) -> pd.DataFrame:
     "Train the configuration on every fold of `cv_folds(items, k, repeats, ...)`; finished folds are kept; returns its scores."
     if final not in FINALS: raise MedfastError(f"final={final!r} (--final): use one of {', '.join(FINALS)}.")
+    run = (run_kw or {}) | _run_options(settings)
     out, cfg = Path(out), make_config(cfg, **settings)
     folds = _cv_setup(items, out, k, repeats, cfg)
     jobs = _cv_jobs(folds, out, k, repeats, cfg, cfg.arch)
-    run_jobs(jobs, executor=executor, max_jobs=max_jobs, export=final == 'ensemble', **(run_kw or {}))
+    run_jobs(jobs, export=final == 'ensemble', **run)
     if final == 'ensemble': fold_ensemble([d for _, _, d, _ in jobs[:k]], out/RUN_FILES.model)
     if final == 'refit': _refit_once(items, cfg, [d for _, _, d, _ in jobs], out)
     sc = cv_scores(out)
@@ -270,20 +274,19 @@ def compare(items:pd.DataFrame, # items table
             out:str|Path, # results folder (resumable)
             cfg:TrainConfig|dict|None=None, # the base configuration of every variant (its seed, test_pct, by_patient make the folds)
             metric:str='accuracy', # the validation metric of the paired tests
-            k:int=5, # number of folds
-            repeats:int=1, # repetitions of the k folds with other assignments
-            executor:str='sequential', # run the jobs (every fold of every variant) one by one, or as Ray tasks
-            max_jobs:int|None=None, # stop after training this many jobs (None: all; rerun to go on)
-            run_kw:dict|None=None, # more `run_jobs` options (address, cpus_per_job, gpus_per_job, threads)
-            **settings, # `TrainConfig` settings of the base configuration
+            k:int=K_FOLDS, # number of folds
+            repeats:int=REPEATS, # repetitions of the k folds with other assignments
+            run_kw:dict|None=None, # `run_jobs` options (executor, max_jobs, threads, ...), also accepted as keywords
+            **settings, # `TrainConfig` settings of the base configuration, and `run_jobs` options
            ) -> dict:
     "Cross-validate each variant on the same folds: dict(scores, summary, tests), also saved as CSV files in `out`."
+    run = (run_kw or {}) | _run_options(settings)
     v, out, base = _variants(variants), Path(out), make_config(cfg, **settings)
     _check_metric(metric)
     cfgs = {n: make_config(base, **s) for n, s in v.items()}   # every variant checked before anything trains
     folds = _cv_setup(items, out, k, repeats, base)
     jobs = [j for n, c in cfgs.items() for j in _cv_jobs(folds, out, k, repeats, c, n)]
-    ran = run_jobs(jobs, executor=executor, max_jobs=max_jobs, **(run_kw or {}))
+    ran = run_jobs(jobs, **run)
     scores = cv_scores(out)
     order = {n: i for i, n in enumerate(v)}   # the variants' order, not the folders'
     scores = scores[scores.model.isin(list(v))].sort_values(['model', 'repeat', 'fold'], key=lambda c: c.map(order) if c.name == 'model' else c)
@@ -328,15 +331,14 @@ def sweep(items:pd.DataFrame, # items table; its `split` column is used, else on
           grid:dict, # values to try per setting, e.g. dict(arch=[...], bs=[16, 32], lr=[1e-2, 1e-3], aug=[False, True], unfreeze=[0, 1])
           cfg:TrainConfig|dict|None=None, # the starting configuration (None: the study's, `SWEEP_START`); settings not in the grid keep its values
           metric:str='accuracy', # the validation metric that picks each stage's winner
-          tol:float=0.0, # `select`: configurations within `tol` of the best tie; the fewer parameters win, then grid order
+          tol:float=TIE_TOL, # `select`: configurations within `tol` of the best tie; the fewer parameters win, then grid order
           stages:tuple=SWEEP_STAGES, # the order of the stages; each stage tries every combination of its settings
           arch_weights:dict|None=None, # {arch: pretrained value} for backbones of the grid (default: the configuration's)
-          executor:str='sequential', # run a stage's configurations one by one, or in parallel as Ray tasks
-          max_jobs:int|None=None, # stop after training this many configurations (None: all; rerun to go on)
-          run_kw:dict|None=None, # more `run_jobs` options (address, cpus_per_job, gpus_per_job, threads)
-          **settings, # `TrainConfig` settings of the starting configuration
+          run_kw:dict|None=None, # `run_jobs` options (executor, max_jobs: over all stages, ...), also accepted as keywords
+          **settings, # `TrainConfig` settings of the starting configuration, and `run_jobs` options
          ) -> dict:
     "Staged search: each stage tries its `grid` values on the winner so far; dict(results, best, finished), saved in `out`."
+    run = (run_kw or {}) | _run_options(settings)
     grid, base, out = _check_grid(grid, stages), make_config(SWEEP_START if cfg is None else cfg, **settings), Path(out)
     if not grid:
         staged = ', '.join(dict.fromkeys(k for st in stages for k in st))
@@ -347,14 +349,14 @@ def sweep(items:pd.DataFrame, # items table; its `split` column is used, else on
     out.mkdir(parents=True, exist_ok=True)
     items = _sweep_items(items, out, base)
     start = config_dict(base)   # until its stage, a searched setting keeps its starting value if the grid has it, else its first
-    best, tables, left = start | {k: start[k] if start[k] in v else v[0] for k, v in grid.items()}, [], max_jobs
+    best, tables, left = start | {k: start[k] if start[k] in v else v[0] for k, v in grid.items()}, [], run.pop('max_jobs', None)
     for st in stages:
         keys = [k for k in st if k in grid]
         if not keys: continue
         cands = [{**best, **dict(zip(keys, vals))} for vals in product(*(grid[k] for k in keys))]
         cands = [make_config(c, pretrained=aw.get(c['arch'], c['pretrained'])) for c in cands]
-        ran = run_jobs([(items, c, out/PROTOCOL_FILES.configs/_cfg_id(c), None) for c in cands], executor=executor,
-                       max_jobs=left, label=f"stage {len(tables) + 1} ({'+'.join(keys)})", **(run_kw or {}))
+        ran = run_jobs([(items, c, out/PROTOCOL_FILES.configs/_cfg_id(c), None) for c in cands], max_jobs=left,
+                       label=f"stage {len(tables) + 1} ({'+'.join(keys)})", **run)
         if left is not None: left -= ran['run']
         if ran['left']: break
         mfn = lambda c: out/PROTOCOL_FILES.configs/_cfg_id(c)/RUN_FILES.metrics

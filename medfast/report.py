@@ -81,6 +81,7 @@ def _read_summary(run:Path) -> dict:
     fn = run/RUN_FILES.summary
     return json.loads(fn.read_text()) if fn.is_file() else {}
 
+# %% ../nbs/11_report.ipynb #cc818726
 def _sec_data(run:Path, summ:dict) -> str:
     out = []
     if (run/RUN_FILES.items).is_file():
@@ -124,6 +125,7 @@ def _sec_training(run:Path) -> str:
         out.append(_note(run, RUN_FILES.lr_find) or _img(png_uri(run/RUN_FILES.lr_find), 'lr_find'))
     return ''.join(out)
 
+# %% ../nbs/11_report.ipynb #f0fbc802
 def _sec_metrics(er:dict) -> str:
     st = er['settings']
     used = dict.fromkeys(c.get('method') for r in er['splits'].values() for c in r['ci'].values())
@@ -162,6 +164,7 @@ def _sec_calib(preds, er:dict) -> str:
         out.append(_img(fig_uri(plot_reliability(preds, n_bins=nb, split=s)), f'reliability: {s}'))
     return ''.join(out)
 
+# %% ../nbs/11_report.ipynb #2438eb3b
 def _skip_images(s, ex) -> str:
     plt.close('all')
     return _p(f"Skipped the {s} images: {ex} (were the images moved?)", 'note')
@@ -196,6 +199,7 @@ def _sec_cam(run:Path, preds, model, k:int, method:str) -> str:
         except Exception as ex: out.append(_cam_note(f"the Grad-CAM of the {s} split", ex))   # MedfastError (CamError ...), or any other
     return ''.join(out)
 
+# %% ../nbs/11_report.ipynb #d342206c
 def _sec_settings(summ:dict, run:Path) -> str:
     if not summ: return _note(run, RUN_FILES.summary)
     fmt = lambda v: v if isinstance(v, str) else json.dumps(v)
