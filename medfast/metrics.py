@@ -7,6 +7,7 @@ Docs: https://medfast.github.io/medfast/metrics.html.md"""
 # %% ../nbs/07_metrics.ipynb #f1892b97
 from __future__ import annotations
 from dataclasses import dataclass, fields
+from functools import cached_property
 from typing import Callable
 import warnings
 from pathlib import Path
@@ -16,21 +17,18 @@ from sklearn.exceptions import UndefinedMetricWarning
 from scipy.optimize import minimize_scalar
 from scipy.stats import norm
 from scipy.special import log_softmax, softmax
-from sklearn.metrics import (accuracy_score, average_precision_score, balanced_accuracy_score, cohen_kappa_score,
-                             confusion_matrix, matthews_corrcoef, precision_recall_fscore_support, roc_auc_score,
-                             roc_curve)
-from sklearn.preprocessing import label_binarize
+from sklearn.metrics import average_precision_score, confusion_matrix, precision_recall_fscore_support, roc_auc_score, roc_curve
 from fastai.data.load import DataLoader
 from fastai.learner import Learner
 from .core import *
 
 # %% auto #0
-__all__ = ['PROB_PREFIX', 'METRICS', 'PER_CLASS_CI', 'CI_METHODS', 'get_preds_df', 'predict_splits', 'pred_classes',
-           'check_preds', 'save_preds', 'load_preds', 'specificity_cm', 'specificity', 'roc_auc_ovr',
-           'expected_calibration_error', 'fit_temperature', 'apply_temperature', 'MetricSpec', 'register_metric',
-           'MetricNames', 'predict_labels', 'classification_metrics', 'select_preds', 'evaluate', 'pick_threshold',
-           'wilson_ci', 'bootstrap_ci', 'fmt_ci', 'confidence_intervals', 'pred_splits', 'metrics_table',
-           'evaluate_run']
+__all__ = ['PROB_PREFIX', 'METRICS', 'RANK_METRIC', 'PER_CLASS_CI', 'CI_METHODS', 'get_preds_df', 'predict_splits',
+           'pred_classes', 'check_preds', 'save_preds', 'load_preds', 'specificity_cm', 'specificity', 'roc_auc_ovr',
+           'expected_calibration_error', 'fit_temperature', 'apply_temperature', 'MetricContext', 'MetricSpec',
+           'register_metric', 'MetricNames', 'predict_labels', 'classification_metrics', 'select_preds', 'evaluate',
+           'pick_threshold', 'wilson_ci', 'bootstrap_ci', 'fmt_ci', 'confidence_intervals', 'pred_splits',
+           'metrics_table', 'evaluate_run']
 
 # %% ../nbs/07_metrics.ipynb #41cf355e
 PROB_PREFIX = 'prob_'
@@ -199,6 +197,12 @@ def _conf_bins(probs, n_bins):
     conf = probs.max(1)
     return conf, np.clip(np.ceil(conf * n_bins).astype(int) - 1, 0, n_bins - 1)
 
+def _ece_w(probs, y, W, n_bins) -> np.ndarray:
+    "Top-label ECE for each row of item counts W (B, n): per bin |sum of (correct - confidence)|, summed, over n."
+    conf, b = _conf_bins(probs, n_bins)
+    gaps = W @ (np.eye(n_bins)[b] * ((probs.argmax(1) == y) - conf)[:, None])   # (B, n_bins)
+    with np.errstate(invalid='ignore', divide='ignore'): return np.abs(gaps).sum(1) / W.sum(1)
+
 def expected_calibration_error(probs:np.ndarray, # predicted probabilities, shape (n, K)
                                targets:np.ndarray, # true class indices, shape (n,)
                                n_bins:int=15, # number of equal-width confidence bins
@@ -206,10 +210,7 @@ def expected_calibration_error(probs:np.ndarray, # predicted probabilities, shap
     "Top-label expected calibration error: bin-size-weighted mean |accuracy - confidence| over confidence bins."
     y, probs, _ = _check_arrays(targets, probs, None)
     if not len(y): return float('nan')
-    conf, b = _conf_bins(probs, n_bins)
-    ok = (probs.argmax(1) == y).astype(float)
-    gap = np.bincount(b, ok, n_bins) - np.bincount(b, conf, n_bins)   # per bin: n_b * (accuracy - confidence)
-    return float(np.abs(gap).sum() / len(y))
+    return float(_ece_w(probs, y, np.ones((1, len(y))), n_bins)[0])
 
 # %% ../nbs/07_metrics.ipynb #31be03fc
 def _as_logits(x) -> np.ndarray:
@@ -236,10 +237,73 @@ def apply_temperature(probs:np.ndarray, # probabilities (or logits), shape (n, K
     if not T > 0: raise DataError(f"The temperature must be positive, got T={T}.")
     return softmax(_as_logits(probs) / T, axis=1)
 
+# %% ../nbs/07_metrics.ipynb #811739fb
+def _macro(values:np.ndarray, # per-class values, shape (..., K)
+           present:np.ndarray, # which classes are present (in the targets or the predictions), bool, shape (..., K)
+          ) -> np.ndarray:
+    "Mean of `values` over the `present` classes: the one rule of every macro average (scikit-learn's `labels=None`)."
+    v, m = np.asarray(values, dtype=float), np.asarray(present, dtype=bool)
+    with np.errstate(invalid='ignore', divide='ignore'): return np.where(m, v, 0.).sum(-1) / m.sum(-1)
+
+def _auc_w(scores, pos, W) -> np.ndarray:
+    "ROC AUC of `scores` for the boolean `pos`, for each row of item counts W (B, m); NaN if a class has no weight."
+    o = np.argsort(scores, kind='stable')
+    s, P, N = scores[o], W[:, o] * pos[o], W[:, o] * ~pos[o]
+    start = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])          # the first item of each group of tied scores
+    cn = np.cumsum(N, 1)[:, np.r_[start[1:] - 1, len(s) - 1]]      # negatives with score <= each group's score
+    below = np.c_[np.zeros(len(W)), cn[:, :-1]]                   # ... strictly below it
+    num = (np.add.reduceat(P, start, axis=1) * (below + cn) / 2).sum(1)   # ties count one half
+    with np.errstate(invalid='ignore', divide='ignore'): return num / (P.sum(1) * N.sum(1))
+
+def _kappa_w(K, weights) -> np.ndarray:
+    "The K x K disagreement weights of Cohen's kappa, as in scikit-learn."
+    i, j = np.indices((K, K))
+    if weights is None: return (i != j).astype(float)
+    if weights == 'linear': return np.abs(i - j).astype(float)
+    if weights == 'quadratic': return (i - j).astype(float) ** 2
+    raise DataError(f"kappa_weights must be None, 'linear' or 'quadratic', got {weights!r}.")
+
+# %% ../nbs/07_metrics.ipynb #936f1de3
+class MetricContext:
+    "What medfast's own metrics are computed from, once for all of them, for each row of item counts W (B, n)."
+    def __init__(self, y:np.ndarray, # true class indices, shape (n,)
+                 probs:np.ndarray, # predicted probabilities, shape (n, K)
+                 yp:np.ndarray, # predicted class indices, shape (n,)
+                 W:np.ndarray, # how often each item counts, shape (B, n): B bootstrap resamples, or one row of ones
+                 kappa_weights:str|None=None, # Cohen's kappa weighting: None, 'linear' or 'quadratic'
+                 auc:bool=True, # False: no ROC AUCs (`aucs` and `auc_micro` are None), for a quicker bootstrap
+                 n_bins:int=15, # confidence bins of the expected calibration error
+                ):
+        self.y, self.probs, self.W, self.auc, self.n_bins, self.K = y, probs, W, auc, n_bins, probs.shape[1]
+        K = self.K
+        self.kappa_w = _kappa_w(K, kappa_weights)                            # (K, K) disagreement weights
+        self.cm = cm = (W @ np.eye(K * K)[y * K + yp]).reshape(len(W), K, K)  # (B, K, K) confusion matrices
+        self.tp, self.t, self.p = tp, t, p = np.diagonal(cm, axis1=1, axis2=2), cm.sum(2), cm.sum(1)  # (B, K) each
+        self.n = n = cm.sum((1, 2))                                           # (B,)
+        self.present = t + p > 0      # (B, K): in the targets or the predictions, the classes of every macro average
+        with np.errstate(invalid='ignore', divide='ignore'):                  # per class (B, K); NaN where undefined
+            self.recall, self.precision = np.where(t > 0, tp / t, np.nan), np.where(p > 0, tp / p, np.nan)
+            self.f1 = np.where(t + p > 0, 2 * tp / (t + p), 0.)
+            neg, fp = n[:, None] - t, p - tp
+            self.specificity = np.where(neg > 0, (neg - fp) / neg, np.nan)
+
+    @cached_property
+    def aucs(self) -> np.ndarray|None:
+        "One-vs-rest ROC AUC of each class, (B, K); NaN where a class has no positive or no negative weight."
+        if self.auc: return np.stack([_auc_w(self.probs[:, k], self.y == k, self.W) for k in range(self.K)], 1)
+
+    @cached_property
+    def auc_micro(self) -> np.ndarray|None:
+        "ROC AUC of all the class-vs-rest decisions pooled, (B,)."
+        k = self.K
+        if self.auc: return _auc_w(self.probs.ravel(), (self.y[:, None] == np.arange(k)).ravel(), np.repeat(self.W, k, 1))
+
 # %% ../nbs/07_metrics.ipynb #370b0ba0
+_TASKS = dict(any=lambda k: True, binary=lambda k: k == 2, multiclass=lambda k: k > 2)   # MetricSpec.tasks
+
 @dataclass(frozen=True)
 class MetricSpec:
-    "What medfast needs to know about one metric of `classification_metrics`' `overall` results."
+    "What medfast needs to know about one metric of `classification_metrics`' `overall` results, and how it is computed."
     low:float=0.0 # its range: low ...
     high:float=1.0 # ... to high
     higher_is_better:bool=True # False for an error (ECE)
@@ -248,16 +312,51 @@ class MetricSpec:
     rank:bool=True # a protocol may rank or pair models by it (--metric)
     summary:bool=False # a column of a protocol's summary page
     study_chart:bool=False # one of the brain-tumour study's bar charts of a sweep
+    tasks:str='any' # the tasks it is defined for: 'any', 'binary' (2 classes) or 'multiclass' (3 or more)
+    interval:bool=True # `confidence_intervals` gives it one (False: the ECE, biased upwards under resampling)
     fn:Callable|None=None # a user's metric (`register_metric`): fn(y_true, probs, y_pred) -> float; None: medfast's own
+    compute:Callable|None=None # medfast's own: compute(c: MetricContext) -> (B,) values, or None (no AUCs asked for)
+    proportion:Callable|None=None # a proportion (Wilson interval): proportion(K x K confusion) -> (successes, trials)
+    def __post_init__(self):
+        if self.tasks not in _TASKS: raise DataError(f"tasks={self.tasks!r}: use one of {', '.join(_TASKS)}.")
+    def defined_for(self, k:int) -> bool: return _TASKS[self.tasks](k)   # for a task of `k` classes
 
-METRICS = dict(   # name in `overall` -> MetricSpec, in the order tables show them
-    accuracy=MetricSpec(summary=True, study_chart=True), balanced_accuracy=MetricSpec(summary=True),
-    macro_precision=MetricSpec(average='macro', summary=True, study_chart=True),
-    macro_recall=MetricSpec(average='macro', summary=True, study_chart=True),
-    macro_f1=MetricSpec(average='macro', summary=True, study_chart=True), weighted_f1=MetricSpec(average='weighted'),
-    roc_auc=MetricSpec(needs_probs=True, summary=True), roc_auc_macro=MetricSpec(needs_probs=True, average='macro', summary=True),
-    roc_auc_micro=MetricSpec(needs_probs=True, average='micro'), kappa=MetricSpec(low=-1.0, summary=True),
-    mcc=MetricSpec(low=-1.0), ece=MetricSpec(higher_is_better=False, needs_probs=True, rank=False))
+def _kappa(c): return 1 - (c.kappa_w * c.cm).sum((1, 2)) / (
+    c.kappa_w * c.t[:, :, None] * c.p[:, None, :] / c.n[:, None, None]).sum((1, 2))
+
+def _mcc(c):
+    ctp, ctt, cpp = c.tp.sum(1) * c.n - (c.t * c.p).sum(1), c.n**2 - (c.t * c.t).sum(1), c.n**2 - (c.p * c.p).sum(1)
+    return np.where(ctt * cpp > 0, ctp / np.sqrt(ctt * cpp), 0.)
+
+METRICS = dict(   # name in `overall` -> MetricSpec, in the order of `overall` and the tables
+    accuracy=MetricSpec(summary=True, study_chart=True, compute=lambda c: c.tp.sum(1) / c.n,
+                        proportion=lambda cm: (np.diag(cm).sum(), cm.sum())),
+    balanced_accuracy=MetricSpec(summary=True, compute=lambda c: np.nansum(c.recall, 1) / (c.t > 0).sum(1)),
+    macro_precision=MetricSpec(average='macro', summary=True, study_chart=True,   # never predicted: 0
+                               compute=lambda c: _macro(np.nan_to_num(c.precision), c.present)),
+    macro_recall=MetricSpec(average='macro', summary=True, study_chart=True,
+                            compute=lambda c: _macro(np.nan_to_num(c.recall), c.present)),
+    macro_f1=MetricSpec(average='macro', summary=True, study_chart=True, compute=lambda c: _macro(c.f1, c.present)),
+    weighted_f1=MetricSpec(average='weighted', compute=lambda c: (c.f1 * c.t).sum(1) / c.n),
+    kappa=MetricSpec(low=-1.0, summary=True, compute=_kappa),
+    mcc=MetricSpec(low=-1.0, compute=_mcc),
+    ece=MetricSpec(higher_is_better=False, needs_probs=True, rank=False, interval=False,
+                   compute=lambda c: _ece_w(c.probs, c.y, c.W, c.n_bins)),
+    roc_auc=MetricSpec(needs_probs=True, summary=True, tasks='binary',        # of the positive (second) class
+                       compute=lambda c: None if c.aucs is None else c.aucs[:, 1]),
+    roc_auc_macro=MetricSpec(needs_probs=True, average='macro', summary=True, tasks='multiclass',
+                             compute=lambda c: None if c.aucs is None else _macro(c.aucs, c.present)),
+    roc_auc_micro=MetricSpec(needs_probs=True, average='micro', tasks='multiclass', compute=lambda c: c.auc_micro))
+RANK_METRIC = 'accuracy'   # the metric protocols rank and pair models by unless told
+
+def _computed(c:MetricContext) -> dict:
+    "name -> (B,) values of each of medfast's own metrics defined for the task of `c` (and asked for: `compute`)."
+    out = {}
+    with np.errstate(invalid='ignore', divide='ignore'):
+        for m, s in METRICS.items():
+            v = s.compute(c) if s.compute is not None and s.defined_for(c.K) else None
+            if v is not None: out[m] = v
+    return out
 
 # %% ../nbs/07_metrics.ipynb #687cb682
 _COUNTS = ('n', 'n_correct', 'n_incorrect')   # the counts of `overall` (no MetricSpec: not metrics)
@@ -273,17 +372,18 @@ def register_metric(name:str, # its key in `overall` and a protocol's --metric, 
         raise DataError(f"register_metric({name!r}): {name} is medfast's own; choose another name, e.g. 'my_{name}'.")
     if not callable(fn):
         raise DataError(f"register_metric({name!r}): fn must be a function fn(y_true, probs, y_pred) -> float.")
-    allowed = [f.name for f in fields(MetricSpec) if f.name != 'fn']
+    allowed = [f.name for f in fields(MetricSpec) if f.name not in ('fn', 'compute', 'proportion')]   # not medfast's
     bad = sorted(set(spec) - set(allowed))
     if bad: raise DataError(f"register_metric({name!r}) has no option(s) {bad}; the options are: {', '.join(allowed)}.")
-    METRICS[name] = MetricSpec(**spec, fn=fn)
+    try: METRICS[name] = MetricSpec(**spec, fn=fn)
+    except DataError as e: raise DataError(f"register_metric({name!r}): {e}") from None
     return fn
 
 def _user_metrics(y, probs, yp, strict:bool=True) -> dict:
     "name -> float of each registered metric on y (n,), probs (n, K), yp (n,); a failure raises (`strict=False`: NaN)."
     out = {}
     for name, s in METRICS.items():
-        if s.fn is None: continue
+        if s.fn is None or not s.defined_for(probs.shape[1]): continue
         try: out[name] = float(s.fn(y, probs, yp))
         except Exception as e:
             if strict: raise MedfastError(f"The metric {name!r} (register_metric) failed on {len(y)} predictions: "
@@ -324,13 +424,6 @@ def predict_labels(probs:np.ndarray, # predicted probabilities, shape (n, K)
     if not 0 <= threshold <= 1: raise DataError(f"The threshold must be a probability in [0, 1], got {threshold}.")
     return (probs[:, 1] >= threshold).astype(int)
 
-def _macro(values:np.ndarray, # per-class values, shape (..., K)
-           present:np.ndarray, # which classes are present (in the targets or the predictions), bool, shape (..., K)
-          ) -> np.ndarray:
-    "Mean of `values` over the `present` classes: the one rule of every macro average (scikit-learn's `labels=None`)."
-    v, m = np.asarray(values, dtype=float), np.asarray(present, dtype=bool)
-    with np.errstate(invalid='ignore', divide='ignore'): return np.where(m, v, 0.).sum(-1) / m.sum(-1)
-
 def classification_metrics(y_true:np.ndarray, # true class indices 0..K-1, shape (n,)
                            probs:np.ndarray, # predicted probabilities, shape (n, K), rows summing to 1
                            classes:list|None=None, # the K class names (default '0'..'K-1')
@@ -339,30 +432,15 @@ def classification_metrics(y_true:np.ndarray, # true class indices 0..K-1, shape
                           ) -> dict:
     "dict(overall, per_class, confusion) of `argmax(probs)` (or `threshold`) against `y_true`; macro averages over the classes present in either."
     y, probs, classes = _check_arrays(y_true, probs, classes)
-    if kappa_weights not in (None, 'linear', 'quadratic'):
-        raise DataError(f"kappa_weights must be None, 'linear' or 'quadratic', got {kappa_weights!r}.")
     labels = list(range(len(classes)))
     yp = predict_labels(probs, threshold)
+    c = MetricContext(y, probs, yp, np.ones((1, len(y))), kappa_weights)   # the predictions as they are: W = ones
     cm = confusion_matrix(y, yp, labels=labels)
     prec, rec, f1, sup = precision_recall_fscore_support(y, yp, labels=labels, zero_division=0)
-    present = (cm.sum(0) + cm.sum(1)) > 0      # in the targets or the predictions: the labels of scikit-learn's labels=None
     auc = roc_auc_ovr(y, probs, classes)
     ap = np.array([average_precision_score(y == k, probs[:, k]) if (y == k).any() else np.nan for k in labels])
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', UserWarning)   # a class absent from y_true: roc_auc_ovr already warned
-        bacc = balanced_accuracy_score(y, yp)
-        kappa = cohen_kappa_score(y, yp, labels=labels, weights=kappa_weights)
-    overall = dict(n=int(len(y)), n_correct=int((y == yp).sum()), n_incorrect=int((y != yp).sum()),
-                   accuracy=float(accuracy_score(y, yp)), balanced_accuracy=float(bacc),
-                   macro_precision=float(_macro(prec, present)), macro_recall=float(_macro(rec, present)),
-                   macro_f1=float(_macro(f1, present)), weighted_f1=float((f1 * sup).sum() / max(sup.sum(), 1)),
-                   kappa=float(kappa), mcc=float(matthews_corrcoef(y, yp)),
-                   ece=expected_calibration_error(probs, y))
-    if len(classes) == 2: overall['roc_auc'] = float(auc[1])
-    else:
-        yb = label_binarize(y, classes=labels)
-        overall['roc_auc_macro'] = float(_macro(auc, present))
-        overall['roc_auc_micro'] = float(roc_auc_score(yb, probs, average='micro')) if 0 < yb.sum() < yb.size else np.nan
+    overall = dict(n=int(len(y)), n_correct=int((y == yp).sum()), n_incorrect=int((y != yp).sum()))
+    overall |= {m: float(v[0]) for m, v in _computed(c).items()}   # medfast's own (`METRICS`), in order
     overall |= _user_metrics(y, probs, yp)   # the registered ones (`register_metric`), after medfast's own
     per_class = pd.DataFrame(dict(precision=prec, recall=rec, specificity=specificity_cm(cm), f1=f1, roc_auc=auc,
                                   average_precision=ap, support=sup.astype(int)), index=pd.Index(classes, name='class'))
@@ -447,55 +525,10 @@ def _counts(y, n_boot, rng, stratified) -> np.ndarray:
     idx = np.concatenate([g[rng.integers(0, len(g), (n_boot, len(g)))] for g in groups], axis=1)
     return np.bincount((idx + n * np.arange(n_boot)[:, None]).ravel(), minlength=n_boot * n).reshape(n_boot, n).astype(float)
 
-def _auc_w(scores, pos, W) -> np.ndarray:
-    "ROC AUC of `scores` for the boolean `pos`, for each row of item counts W (B, m); NaN if a class has no weight."
-    o = np.argsort(scores, kind='stable')
-    s, P, N = scores[o], W[:, o] * pos[o], W[:, o] * ~pos[o]
-    start = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])          # the first item of each group of tied scores
-    cn = np.cumsum(N, 1)[:, np.r_[start[1:] - 1, len(s) - 1]]      # negatives with score <= each group's score
-    below = np.c_[np.zeros(len(W)), cn[:, :-1]]                   # ... strictly below it
-    num = (np.add.reduceat(P, start, axis=1) * (below + cn) / 2).sum(1)   # ties count one half
-    with np.errstate(invalid='ignore', divide='ignore'): return num / (P.sum(1) * N.sum(1))
-
-def _kappa_w(K, weights) -> np.ndarray:
-    "The K x K disagreement weights of Cohen's kappa, as in scikit-learn."
-    i, j = np.indices((K, K))
-    if weights is None: return (i != j).astype(float)
-    if weights == 'linear': return np.abs(i - j).astype(float)
-    if weights == 'quadratic': return (i - j).astype(float) ** 2
-    raise DataError(f"kappa_weights must be None, 'linear' or 'quadratic', got {weights!r}.")
-
 def _boot_metrics(y, probs, yp, W, kappa_weights=None, auc=True, n_bins=15) -> dict:
     "Every overall metric and per-class recall, specificity, precision (NaN where undefined) for each row of item counts W (B, n)."
-    B, K = len(W), probs.shape[1]
-    cm = (W @ np.eye(K * K)[y * K + yp]).reshape(B, K, K)      # confusion matrix of each resample
-    tp, t, p = np.diagonal(cm, axis1=1, axis2=2), cm.sum(2), cm.sum(1)
-    n = cm.sum((1, 2))
-    w = _kappa_w(K, kappa_weights)
-    with np.errstate(invalid='ignore', divide='ignore'):
-        rec = np.where(t > 0, tp / t, np.nan)
-        prec = np.where(p > 0, tp / p, 0.)   # zero_division=0, as scikit-learn and `classification_metrics`
-        f1 = np.where(t + p > 0, 2 * tp / (t + p), 0.)
-        neg, fp = n[:, None] - t, p - tp
-        res = dict(accuracy=tp.sum(1) / n,
-                   balanced_accuracy=np.nansum(rec, 1) / (t > 0).sum(1),
-                   macro_precision=_macro(prec, t + p > 0), macro_recall=_macro(np.nan_to_num(rec), t + p > 0),
-                   macro_f1=_macro(f1, t + p > 0), weighted_f1=(f1 * t).sum(1) / n,
-                   kappa=1 - (w * cm).sum((1, 2)) / (w * t[:, :, None] * p[:, None, :] / n[:, None, None]).sum((1, 2)))
-        ctp, ctt, cpp = tp.sum(1) * n - (t * p).sum(1), n**2 - (t * t).sum(1), n**2 - (p * p).sum(1)
-        res['mcc'] = np.where(ctt * cpp > 0, ctp / np.sqrt(ctt * cpp), 0.)
-        conf, b = _conf_bins(probs, n_bins)
-        hit = np.eye(n_bins)[b] * ((probs.argmax(1) == y) - conf)[:, None]   # (n, bins): accuracy - confidence
-        res['ece'] = np.abs(W @ hit).sum(1) / n
-        if auc:
-            aucs = np.stack([_auc_w(probs[:, k], y == k, W) for k in range(K)], 1)
-            if K == 2: res['roc_auc'] = aucs[:, 1]
-            else:
-                res['roc_auc_macro'] = _macro(aucs, t + p > 0)
-                res['roc_auc_micro'] = _auc_w(probs.ravel(), (y[:, None] == np.arange(K)).ravel(), np.repeat(W, K, axis=1))
-        res['recall'], res['specificity'] = rec, np.where(neg > 0, (neg - fp) / neg, np.nan)
-        res['precision'] = np.where(p > 0, tp / p, np.nan)
-    return res | _boot_user(y, probs, yp, W)
+    c = MetricContext(y, probs, yp, W, kappa_weights, auc, n_bins)
+    return _computed(c) | {m: getattr(c, m) for m in PER_CLASS_CI} | _boot_user(y, probs, yp, W)
 
 PER_CLASS_CI = ('recall', 'specificity', 'precision')   # the per-class metrics with an interval, rows 'recall[<class>]' ...
 
@@ -559,7 +592,7 @@ def _proportions(cm:np.ndarray, classes:list) -> dict:
     "(successes, trials) of each proportion of a K x K confusion matrix: accuracy, per-class recall, specificity, precision."
     cm = np.asarray(cm, dtype=float)
     tp, t, p, n = np.diag(cm), cm.sum(1), cm.sum(0), cm.sum()
-    out = {'accuracy': (tp.sum(), n)}
+    out = {m: s.proportion(cm) for m, s in METRICS.items() if s.proportion is not None}
     for m, k, of in zip(PER_CLASS_CI, (tp, n - t - p + tp, tp), (t, n - t, p)):
         out |= {f'{m}[{c}]': (k[i], of[i]) for i, c in enumerate(classes)}
     return out
@@ -581,7 +614,7 @@ def confidence_intervals(preds:pd.DataFrame|str|Path|tuple, # a predictions tabl
     k, n = np.array([props[m] for m in ci.metric[w]]).T
     ci.loc[w, 'low'], ci.loc[w, 'high'] = wilson_ci(k, n, alpha)
     ci.loc[w, 'method'] = 'wilson'
-    e = (ci.metric == 'ece').to_numpy()   # biased upwards under resampling: no honest percentile interval
+    e = ci.metric.isin([m for m, s in METRICS.items() if not s.interval]).to_numpy()   # the ECE: see its MetricSpec
     ci.loc[e, 'low'], ci.loc[e, 'high'], ci.loc[e, 'method'] = np.nan, np.nan, 'none'
     return ci
 
