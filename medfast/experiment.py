@@ -17,7 +17,7 @@ from scipy import stats
 from sklearn.model_selection import StratifiedGroupKFold
 from .core import *
 from .data import file_hashes, merge_groups, holdout_positions, first_few, near_duplicate_groups
-from .metrics import METRICS
+from .metrics import METRICS, RANK_METRIC
 
 # %% auto #0
 __all__ = ['K_FOLDS', 'REPEATS', 'TIE_TOL', 'cv_folds', 'fold_items', 'holm', 'paired_tests', 'summarize', 'select',
@@ -136,7 +136,7 @@ def _paired(scores:pd.DataFrame, metric:str, model_col:str, pair_cols:list) -> p
     return scores.pivot(index=pair_cols, columns=model_col, values=metric)
 
 def paired_tests(scores:pd.DataFrame, # long results: one row per model × repeat × fold, one column per metric
-                 metric:str='accuracy', # the metric column to compare
+                 metric:str=RANK_METRIC, # the metric column to compare
                  model_col:str='model', # the column naming the model
                  pair_cols:tuple=('repeat', 'fold'), # the columns that pair the scores of two models
                  ratio:float|None=None, # n_valid / n_train of a fold (1/(k-1) for k folds): adds the corrected resampled t-test
@@ -218,7 +218,7 @@ def summarize(scores:pd.DataFrame, # long results: one row per model × repeat �
 
 # %% ../nbs/09_experiment.ipynb #fe9cf2ab
 def select(results:pd.DataFrame, # one row per candidate: a metric column and a `tie_break` column
-           metric:str='accuracy', # the validation metric that ranks the candidates
+           metric:str=RANK_METRIC, # the validation metric that ranks the candidates
            tie_break:str|None='params', # among the tied, the smallest value of this column wins (None: table order)
            tol:float=TIE_TOL, # candidates within `tol` of the best (inclusive) count as tied
            higher_is_better:bool=True, # False for losses and errors
@@ -240,7 +240,7 @@ def select(results:pd.DataFrame, # one row per candidate: a metric column and a 
 
 # %% ../nbs/09_experiment.ipynb #0570c5ba
 def plot_compare(scores:pd.DataFrame, # long results: one row per model × repeat × fold
-                 metric:str='accuracy', # the metric to plot
+                 metric:str=RANK_METRIC, # the metric to plot
                  model_col:str='model', # the column naming the model
                  figsize:tuple|None=None, # figure size (default: from the number of models)
                  seed:int=0, # seed of the horizontal jitter of the dots

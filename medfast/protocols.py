@@ -20,6 +20,7 @@ from .train import MONITORS, history
 from .models import check_input_size
 from .inference import export_ensemble, export_model, META_FN
 from . import metrics
+from .metrics import RANK_METRIC
 from .experiment import *
 from .experiment import fold_design, job_scores
 from .report import protocol_report, cv_page, sweep_page
@@ -273,7 +274,7 @@ def compare(items:pd.DataFrame, # items table
             variants:list|dict, # backbones ['resnet18', ...], or {name: settings} e.g. {'focal': dict(loss='focal', gamma=2.0)}
             out:str|Path, # results folder (resumable)
             cfg:TrainConfig|dict|None=None, # the base configuration of every variant (its seed, test_pct, by_patient make the folds)
-            metric:str='accuracy', # the validation metric of the paired tests
+            metric:str=RANK_METRIC, # the validation metric of the paired tests
             k:int=K_FOLDS, # number of folds
             repeats:int=REPEATS, # repetitions of the k folds with other assignments
             run_kw:dict|None=None, # `run_jobs` options (executor, max_jobs, threads, ...), also accepted as keywords
@@ -330,7 +331,7 @@ def sweep(items:pd.DataFrame, # items table; its `split` column is used, else on
           out:str|Path, # results folder (resumable: finished configurations are kept)
           grid:dict, # values to try per setting, e.g. dict(arch=[...], bs=[16, 32], lr=[1e-2, 1e-3], aug=[False, True], unfreeze=[0, 1])
           cfg:TrainConfig|dict|None=None, # the starting configuration (None: the study's, `SWEEP_START`); settings not in the grid keep its values
-          metric:str='accuracy', # the validation metric that picks each stage's winner
+          metric:str=RANK_METRIC, # the validation metric that picks each stage's winner
           tol:float=TIE_TOL, # `select`: configurations within `tol` of the best tie; the fewer parameters win, then grid order
           stages:tuple=SWEEP_STAGES, # the order of the stages; each stage tries every combination of its settings
           arch_weights:dict|None=None, # {arch: pretrained value} for backbones of the grid (default: the configuration's)

@@ -140,7 +140,7 @@ def _sec_metrics(er:dict) -> str:
     th = er.get('threshold')
     if th:
         pos = th['positive_class']
-        rows = {s: {'accuracy': r['overall']['accuracy'], 'balanced accuracy': r['overall']['balanced_accuracy'],
+        rows = {s: {**{m.replace('_', ' '): r['overall'][m] for m in ('accuracy', 'balanced_accuracy')},
                     f'sensitivity ({pos})': r['per_class'][pos]['recall'], f'specificity ({pos})': r['per_class'][pos]['specificity']}
                 for s, r in th['splits'].items()}
         out += ['<h3>Operating threshold</h3>',
