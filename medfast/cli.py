@@ -230,19 +230,24 @@ _RUN_OPTIONS = ('executor', 'max_jobs', 'address', 'cpus_per_job', 'gpus_per_job
 _ARG_CHOICES = dict(final=FINALS, executor=EXECUTORS, metric=METRICS)
 _PLAIN = {'int', 'float', 'str'}   # the argument types an option of a protocol can have
 
+def _ann(p:inspect.Parameter) -> str:
+    "`p`'s annotation as text, 'int|None', whether the module wrote `from __future__ import annotations` or not."
+    a = p.annotation
+    return a if isinstance(a, str) else a.__name__ if isinstance(a, type) else str(a).replace('NoneType', 'None')
+
 def _own_options(fn) -> tuple:
     "The arguments of a protocol function `fn` that become options: those with a default and a plain type (or None)."
     return tuple(n for n, p in inspect.signature(fn).parameters.items()
                  if p.default is not p.empty and p.kind is p.POSITIONAL_OR_KEYWORD
-                 and {t for t in str(p.annotation).replace(' ', '').split('|') if t != 'None'} <= _PLAIN)
+                 and {t for t in _ann(p).replace(' ', '').split('|') if t != 'None'} <= _PLAIN)
 
 def _signature_args(p:argparse.ArgumentParser, fn, names:tuple):
     "An option for each argument of `fn` in `names`: its type, default and help from `fn`'s signature and docments."
     params, docs = inspect.signature(fn).parameters, docments(fn)
     for n in (n for n in names if n in params):
         d = params[n].default
-        p.add_argument(_opt(n), type=_conv(params[n].annotation), default=d, choices=_ARG_CHOICES.get(n),
-                       help=f"{docs[n]} (default: {d})".replace('%', '%%'))
+        p.add_argument(_opt(n), type=_conv(_ann(params[n])), default=d, choices=_ARG_CHOICES.get(n),
+                       help=f"{docs.get(n) or n.replace('_', ' ')} (default: {d})".replace('%', '%%'))
 
 def _typed(a:argparse.Namespace, fn, names:tuple) -> dict:
     "The values of the options `_signature_args` made for `fn`, by argument name."

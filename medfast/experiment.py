@@ -132,7 +132,10 @@ def _paired(scores:pd.DataFrame, metric:str, model_col:str, pair_cols:list) -> p
         raise DataError(f"More than one row per {model_col} × {tuple(pair_cols)}: {first_few(list(k), 3)}. "
                         "Each model needs one score per fold.")
     if scores[metric].isna().any():
-        raise DataError(f"Column {metric!r} has missing values (rows {first_few(list(scores.index[scores[metric].isna()]), 3)}).")
+        miss = scores.loc[scores[metric].isna(), [model_col, *pair_cols]].astype(str).agg(' '.join, axis=1)
+        raise DataError(f"Column {metric!r} has missing values ({first_few(list(miss), 3)}): those jobs were scored without "
+                        f"it (e.g. trained before a --plugin registered {metric!r}). Pair the models by another metric "
+                        "(--metric), or train those jobs again in a new --out folder.")
     return scores.pivot(index=pair_cols, columns=model_col, values=metric)
 
 def paired_tests(scores:pd.DataFrame, # long results: one row per model × repeat × fold, one column per metric
@@ -255,7 +258,7 @@ def plot_compare(scores:pd.DataFrame, # long results: one row per model × repea
         v = scores.loc[scores[model_col] == m, metric].dropna().to_numpy(float)
         ax.scatter(i + rng.uniform(-0.18, 0.18, len(v)), v, s=14, color='k', zorder=3)
     lo = np.nanmin(scores[metric].to_numpy(float))
-    ax.set_ylim(max(0.0, lo - 0.1 * (1 - lo) - 0.02) if lo > 0.5 else 0.0, None)
+    ax.set_ylim(max(0.0, lo - 0.1 * (1 - lo) - 0.02) if lo > 0.5 else min(0.0, lo - 0.05), None)   # negatives (kappa, MCC) shown
     ax.set_xticks(x, [str(m) for m in models], rotation=20, ha='right')
     ax.set_ylabel(metric); ax.set_title(f'{metric}: mean ± std (bars), {int(s.n.max())} folds (dots)', fontsize=10)
     fig.tight_layout()

@@ -365,7 +365,7 @@ def register_metric(name:str, # its key in `overall` and a protocol's --metric, 
                     fn:Callable, # fn(y_true (n,) class indices, probs (n, K), y_pred (n,) class indices) -> float
                     **spec, # `MetricSpec` fields: low, high, higher_is_better, needs_probs, average, rank, summary, ...
                    ) -> Callable:
-    "Add metric `name` to `METRICS` (a user's metric of that name is replaced); returns `fn`; `DataError` if bad."
+    "Add metric `name` = fn(y_true, probs, y_pred) to `METRICS` (`summary=True`: on protocol pages too); returns `fn`."
     if not isinstance(name, str) or not name.isidentifier():
         raise DataError(f"register_metric({name!r}): a name is a word of letters, digits and '_', e.g. 'brier'.")
     if name in _COUNTS or name in METRICS and METRICS[name].fn is None:

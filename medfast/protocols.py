@@ -422,7 +422,8 @@ def register_protocol(name:str, # the name of `protocol_run(name, ...)` and of t
                       fn:Callable, # the protocol function, fn(items, out=..., **options) (see `ProtocolSpec`)
                       **spec, # the other `ProtocolSpec` fields (help, summarize, page, title, ...)
                      ) -> ProtocolSpec:
-    "Add (or replace) a protocol; `TypeError` names a missing or unknown field. Returns its `ProtocolSpec`."
+    ("Add (or replace) a protocol; returns its `ProtocolSpec`. `summarize(result, out, options, data, read_kw)` -> dict "
+     "with `finished`; `page(out, metrics, digits)` -> HTML strings (e.g. `cv_page`); a missing field: `TypeError`.")
     PROTOCOLS[name] = ProtocolSpec(fn, **spec)
     return PROTOCOLS[name]
 
@@ -436,7 +437,7 @@ def _cv_summary(res, out:Path, kw:dict, data, read_kw:dict) -> dict:
                        for m, g in sc.groupby('model', sort=False)})
     if isinstance(res, dict) and res.get('tests') is not None:
         cols = ['model_a', 'model_b', 'statistic', 'p_value', 'p_holm', 'p_corrected']
-        s['tests'] = res['tests'][cols].to_dict('records')
+        s.update(tests=res['tests'][cols].to_dict('records'), metric=kw.get('metric', RANK_METRIC))
     return s
 
 def _sweep_summary(res:dict, out:Path, kw:dict, data, read_kw:dict) -> dict:
@@ -499,7 +500,7 @@ def format_protocol(s:dict # the dictionary `protocol_run` returns
         pc = t['p_corrected']
         ct = ("corrected resampled t-test undefined (the same difference in every fold)" if pc is None or pc != pc
               else f"corrected resampled t-test p = {pc:.3g}")
-        lines.append(f"  Wilcoxon {t['model_a']} vs {t['model_b']}: statistic {t['statistic']:.1f}, p = {t['p_value']:.3g} "
+        lines.append(f"  Wilcoxon ({s.get('metric', RANK_METRIC)}) {t['model_a']} vs {t['model_b']}: statistic {t['statistic']:.1f}, p = {t['p_value']:.3g} "
                      f"(Holm {t['p_holm']:.3g}); {ct}")
     if s.get('model'):
         lines.append(f"  model   : {s['model']} ({FINALS[s['final']]}; use it with medfast predict {s['out']} IMAGES)")

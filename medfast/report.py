@@ -427,7 +427,12 @@ def protocol_report(out:str|Path, # a folder of `cross_validate`, `compare` or `
     fname = Path(fname) if fname is not None else out/PROTOCOL_FILES.report
     check_writable(fname.parent, "the report's folder")   # a read-only folder: one error now, not after the work
     from medfast.protocols import PROTOCOLS   # here: medfast.protocols imports this module
-    spec = PROTOCOLS[protocol_kind(out)]
+    kind = protocol_kind(out)
+    if kind not in PROTOCOLS: raise MedfastError(
+        f"{out} was made by the protocol {kind!r}, which is not registered here (the protocols are {', '.join(PROTOCOLS)}). "
+        "Import the module that registers it (medfast.protocols.register_protocol); on the command line, give it with "
+        "--plugin FILE.py|MODULE.")
+    spec = PROTOCOLS[kind]
     parts = spec.page(out, list(metrics), digits)
     title = f"medfast {spec.title}: {out.resolve().name}"
     page = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title><style>{_CSS}</style></head><body>',

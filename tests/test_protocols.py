@@ -119,7 +119,7 @@ def test_compare_three_configurations_3x2(tmp_path, data, weights, medfast):
                 '--variant', 'weighted_ce=--loss weighted_ce --class-weights inverse',
                 '--variant', 'focal g2 a.75=--loss focal --gamma 2 --alpha 0.75', '--out', out)
     assert r.returncode == 0, r.stderr[-3000:]
-    assert '18 job(s) trained now' in r.stdout and 'Wilcoxon ce vs weighted_ce' in r.stdout
+    assert '18 job(s) trained now' in r.stdout and 'Wilcoxon (accuracy) ce vs weighted_ce' in r.stdout
     sc, tests = pd.read_csv(out/'scores.csv'), pd.read_csv(out/'tests.csv')
     assert list(pd.unique(sc.model)) == names and sc.groupby('model').size().tolist() == [6, 6, 6]
     ref = paired_tests(sc, 'accuracy', ratio=1 / 2)
