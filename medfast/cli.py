@@ -275,9 +275,13 @@ class _Parser(argparse.ArgumentParser):
     "argparse with one-line errors: the message and where the options are listed, not a usage block of every option."
     def error(self, message:str): self.exit(2, f"{self.prog}: error: {message}. `{self.prog} --help` lists the options.\n")
 
+def _subcommands(p:argparse.ArgumentParser) -> dict:
+    "name -> sub-parser of each command of `medfast`'s parser `p`."
+    return next(x for x in p._actions if isinstance(x, argparse._SubParsersAction)).choices
+
 def _unknown(p:argparse.ArgumentParser, cmd:str, extra:list):
     "Exit with the unrecognized arguments `extra` of `medfast cmd`, and the closest option of that command for each."
-    sub = next(x for x in p._actions if isinstance(x, argparse._SubParsersAction)).choices[cmd]
+    sub = _subcommands(p)[cmd]
     opts = [o for x in sub._actions for o in x.option_strings]
     near = [c[0] for x in extra if x.startswith('-') and (c := difflib.get_close_matches(x.split('=')[0], opts, n=1))]
     sub.error(f"unrecognized arguments: {' '.join(extra)}" + (f" (did you mean {', '.join(near)}?)" if near else ''))

@@ -43,7 +43,7 @@ def test_compare_two_backbones_3x2(tmp_path, data, weights, medfast):
                 *_tiny(weights), '--pretrained', f"mobilenetv2_100={weights/'mobilenetv2_100.tv_in1k.safetensors'},resnet18=none",
                 '--out', out)
     assert r.returncode == 0, r.stderr[-3000:]
-    assert '12 job(s) trained now' in r.stdout and 'Wilcoxon mobilenetv2_100 vs resnet18' in r.stdout
+    assert '12 job(s) trained now' in r.stdout and 'Wilcoxon (accuracy) mobilenetv2_100 vs resnet18' in r.stdout
     sc, tests = pd.read_csv(out/'scores.csv'), pd.read_csv(out/'tests.csv')
     assert len(sc) == 12 and sc.groupby('model').size().to_dict() == {'mobilenetv2_100': 6, 'resnet18': 6}
     for metric in ['accuracy', 'balanced_accuracy']:
