@@ -1,6 +1,4 @@
-"""The `medfast` command's front door: `medfast --help`, `medfast COMMAND --help` and a mistyped option or command
-answer at once, from a spec of the parser shipped with the package, without importing torch, fastai or timm;
-everything else goes on to `medfast.cli.main`.
+"""The `medfast` command's front door: help and typos answered at once, from a shipped spec of the parser.
 
 Docs: https://medfast.github.io/medfast/launch.html.md"""
 
