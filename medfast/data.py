@@ -29,13 +29,13 @@ from .core import *
 
 # %% auto #0
 __all__ = ['DICOM_EXTS', 'JPEG2000_EXTS', 'IMAGE_EXTS', 'SPLITS', 'MAX_PIXELS', 'READ_OPTIONS', 'WINDOWS', 'IMAGE_CACHE_MB',
-           'MEDMNIST_CLASSES', 'NEAR_DUP_DISTANCE', 'LeakageError', 'first_few', 'normalize_split', 'read_options',
-           'dicom_window', 'read_dicom', 'open_image', 'content_key', 'clear_image_cache', 'MedImage',
-           'unreadable_message', 'verify_images', 'is_image_file', 'from_folder', 'from_csv', 'from_npz', 'read_items',
-           'image_hashes', 'near_duplicates', 'near_duplicate_groups', 'file_hashes', 'merge_groups',
-           'holdout_positions', 'split_items', 'audit_splits', 'class_counts', 'balance_items', 'sampler_weights',
-           'backbone_stats', 'as_whole_number', 'class_order', 'get_dls', 'test_dl', 'eval_preprocessing', 'eval_pipes',
-           'eval_batch']
+           'IMAGE_CACHE_DISK', 'MEDMNIST_CLASSES', 'NEAR_DUP_DISTANCE', 'LeakageError', 'first_few', 'normalize_split',
+           'read_options', 'dicom_window', 'read_dicom', 'open_image', 'content_key', 'open_resized',
+           'clear_image_cache', 'MedImage', 'unreadable_message', 'verify_images', 'is_image_file', 'from_folder',
+           'from_csv', 'from_npz', 'read_items', 'image_hashes', 'near_duplicates', 'near_duplicate_groups',
+           'file_hashes', 'merge_groups', 'holdout_positions', 'split_items', 'audit_splits', 'class_counts',
+           'balance_items', 'sampler_weights', 'backbone_stats', 'as_whole_number', 'class_order', 'get_dls', 'test_dl',
+           'eval_preprocessing', 'eval_pipes', 'eval_batch']
 
 # %% ../nbs/01_data.ipynb #4fd36166
 DICOM_EXTS = ('.dcm', '.dicom', '.ima')   # .ima: Siemens; DICOM files with other names are recognised by their content
@@ -368,7 +368,7 @@ def open_image(fn, # an image file (any format PIL reads, whatever its extension
     if not fn.is_file():
         raise ImageError(f"Image file {fn} does not exist. Check the path (and the folder relative paths are taken "
                          "from: --base, base= in Python), or remove the row from the items table.")
-    try: return _decoded(fn)
+    try: return _open_file(fn)
     except (ImageError, OSError, UnidentifiedImageError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
         if packed := _packed(fn):   # a .dcm.gz, a .zip of scans
             raise ImageError(f"Cannot read image {fn}: it is a {packed} archive, not an image or DICOM file; unpack it "
@@ -378,37 +378,59 @@ def open_image(fn, # an image file (any format PIL reads, whatever its extension
                          "replace it with a good copy, or leave it out (its row of the CSV, or the file from its folder).") from e
 
 # %% ../nbs/01_data.ipynb #9e620873
-IMAGE_CACHE_MB = int(os.environ.get('MEDFAST_IMAGE_CACHE_MB', 1024))   # decoded images kept per process (MB); 0: none
-_PIXELS, _PIXELS_USED = {}, [0]   # (content hash, read options) -> decoded image; bytes held
+IMAGE_CACHE_MB = int(os.environ.get('MEDFAST_IMAGE_CACHE_MB', 1024))   # resized images kept per process (MB); 0: none
+IMAGE_CACHE_DISK = os.environ.get('MEDFAST_IMAGE_CACHE_DISK', '0') not in ('', '0')   # also keep them under cache_dir('images')
+_PIXELS, _PIXELS_USED = {}, [0]   # (content hash, read options, size) -> resized image; bytes held
 
 def content_key(fn:Path) -> tuple:
-    "`fn`'s identity for `_PIXELS`: the BLAKE2b hash of its bytes and the current `READ_OPTIONS`."
+    "`fn`'s identity for the image cache: the BLAKE2b hash of its bytes and the current `READ_OPTIONS`."
     h = hashlib.blake2b(digest_size=16)
     with open(fn, 'rb') as f:
         for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
     return h.hexdigest(), repr(sorted(READ_OPTIONS.items()))
 
-def _decoded(fn:Path) -> Image.Image:
-    "`_open_file(fn)`, decoded once per process while `IMAGE_CACHE_MB` allows (`_PIXELS`); a copy each time."
-    if IMAGE_CACHE_MB <= 0: return _open_file(fn)
-    key = content_key(fn)
+def _on_disk(key:tuple) -> Path:
+    "The `.npy` file of the resized image `key` under `cache_dir('images')`."
+    name = hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+    return cache_dir('images', name[:2])/f'{name}.npy'
+
+def _squished(fn, size:int) -> Image.Image:
+    "`open_image(fn)` resized to `size` x `size` by fastai's `Resize(size, 'squish')` (bilinear), as `get_dls` resizes."
+    return Resize(size, method=ResizeMethod.Squish)(PILImage(open_image(fn)), split_idx=1)
+
+def open_resized(fn:str|Path, # an image file (anything `open_image` reads)
+                 size:int, # the side in pixels (square), as get_dls' size
+                ) -> Image.Image:
+    "RGB `size` x `size` image of `fn`, decoded once per process (`IMAGE_CACHE_MB`) and with `IMAGE_CACHE_DISK` once for good; a copy each time. Raises `ImageError` as `open_image`."
+    if IMAGE_CACHE_MB <= 0 and not IMAGE_CACHE_DISK: return _squished(fn, size)
+    try: key = (*content_key(Path(fn)), size)
+    except OSError: return _squished(fn, size)   # open_image names the file and says what to do
     im = _PIXELS.get(key)
     if im is None:
-        im = _open_file(fn)
+        f = _on_disk(key) if IMAGE_CACHE_DISK else None
+        if f is not None and f.exists(): im = Image.fromarray(np.load(f), 'RGB')
+        else:
+            im = _squished(fn, size)
+            if f is not None:   # written whole, then renamed: a reader never sees half a file
+                part = f.with_name(f'{f.stem}.{os.getpid()}.part')
+                with disk_errors(f, 'the image cache, MEDFAST_CACHE'):
+                    with open(part, 'wb') as fh: np.save(fh, np.asarray(im))
+                    os.replace(part, f)
         n = im.width * im.height * len(im.getbands())
         if _PIXELS_USED[0] + n <= IMAGE_CACHE_MB * 2**20: _PIXELS[key] = im; _PIXELS_USED[0] += n
     return im.copy()
 
 def clear_image_cache():
-    "Forget every decoded image `open_image` keeps (`IMAGE_CACHE_MB`), freeing its memory."
+    "Forget every resized image `open_resized` keeps in memory (`IMAGE_CACHE_MB`), freeing it; the disk copies stay."
     _PIXELS.clear(); _PIXELS_USED[0] = 0
 
 # %% ../nbs/01_data.ipynb #ea0d384d
 class MedImage(PILImage):
     "A fastai `PILImage` opened with `open_image`: any mode or bit depth becomes RGB; bad files raise `ImageError`."
     @classmethod
-    def create(cls, fn, **kwargs):
-        "A `MedImage` from a path, a PIL image or an array (all via `open_image`), or from anything `PILImage.create` takes."
+    def create(cls, fn, size:int|None=None, **kwargs):
+        "A `MedImage` from a path, a PIL image or an array (all via `open_image`), or from anything `PILImage.create` takes; a path with `size`: `open_resized(fn, size)`."
+        if size is not None and isinstance(fn, (str, Path)): return cls(open_resized(fn, size))
         if isinstance(fn, (str, Path, Image.Image, np.ndarray, torch.Tensor)): return cls(open_image(fn))
         return cls(open_image(PILImage.create(fn, **kwargs)))
 
@@ -1069,7 +1091,9 @@ def get_dls(df:pd.DataFrame, # items table with path, label and split
         mean, std = list(mean) + [0.5] * (n_ch - 3), list(std) + [0.5] * (n_ch - 3)
     vocab = class_order(df['label'], classes, positive)
     _check_trained(df.assign(split=split), vocab, missing_classes)
-    xs = [ImageBlock(cls=MedImage)]
+    early = [t for t in item_tfms or [] if getattr(t, 'order', 1) < Resize.order]   # e.g. HSVSegment: on the full image
+    cached = size if resize == ResizeMethod.Squish and not early else None   # the random crop and pad need the full image
+    xs = [TransformBlock(type_tfms=functools.partial(MedImage.create, size=cached), batch_tfms=IntToFloatTensor)]   # open_resized
     if dual_tfms: xs.append(TransformBlock(type_tfms=[MedImage.create, *dual_tfms], batch_tfms=IntToFloatTensor))
     dblock = DataBlock(blocks=(*xs, CategoryBlock(vocab=vocab, sort=False)), n_inp=len(xs),
                        get_x=[ColReader('path')] * len(xs), get_y=ColReader('label'),
