@@ -31,11 +31,11 @@ from .core import *
 __all__ = ['DICOM_EXTS', 'JPEG2000_EXTS', 'IMAGE_EXTS', 'SPLITS', 'MAX_PIXELS', 'READ_OPTIONS', 'WINDOWS', 'IMAGE_CACHE_MB',
            'IMAGE_CACHE_DISK', 'MEDMNIST_CLASSES', 'NEAR_DUP_DISTANCE', 'LeakageError', 'first_few', 'normalize_split',
            'read_options', 'dicom_window', 'read_dicom', 'open_image', 'content_key', 'open_resized',
-           'clear_image_cache', 'MedImage', 'unreadable_message', 'verify_images', 'is_image_file', 'from_folder',
-           'from_csv', 'from_npz', 'read_items', 'image_hashes', 'near_duplicates', 'near_duplicate_groups',
-           'file_hashes', 'merge_groups', 'holdout_positions', 'split_items', 'audit_splits', 'class_counts',
-           'balance_items', 'sampler_weights', 'backbone_stats', 'as_whole_number', 'class_order', 'get_dls', 'test_dl',
-           'eval_preprocessing', 'eval_pipes', 'eval_batch']
+           'clear_image_cache', 'cache_size', 'MedImage', 'unreadable_message', 'verify_images', 'is_image_file',
+           'from_folder', 'from_csv', 'from_npz', 'read_items', 'image_hashes', 'near_duplicates',
+           'near_duplicate_groups', 'file_hashes', 'merge_groups', 'holdout_positions', 'split_items', 'audit_splits',
+           'class_counts', 'balance_items', 'sampler_weights', 'backbone_stats', 'as_whole_number', 'class_order',
+           'get_dls', 'test_dl', 'eval_preprocessing', 'eval_pipes', 'eval_batch']
 
 # %% ../nbs/01_data.ipynb #4fd36166
 DICOM_EXTS = ('.dcm', '.dicom', '.ima')   # .ima: Siemens; DICOM files with other names are recognised by their content
@@ -394,14 +394,15 @@ def _on_disk(key:tuple) -> Path:
     name = hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
     return cache_dir('images', name[:2])/f'{name}.npy'
 
-def _squished(fn, size:int) -> Image.Image:
-    "`open_image(fn)` resized to `size` x `size` by fastai's `Resize(size, 'squish')` (bilinear), as `get_dls` resizes."
+def _squished(fn, size:tuple) -> Image.Image:
+    "`open_image(fn)` resized to `size` (h, w) by fastai's `Resize(size, 'squish')` (bilinear), as `get_dls` resizes."
     return Resize(size, method=ResizeMethod.Squish)(PILImage(open_image(fn)), split_idx=1)
 
 def open_resized(fn:str|Path, # an image file (anything `open_image` reads)
-                 size:int, # the side in pixels (square), as get_dls' size
+                 size:int|tuple, # pixels: the side of a square, or (height, width), as get_dls' and Resize's size
                 ) -> Image.Image:
-    "RGB `size` x `size` image of `fn`, decoded once per process (`IMAGE_CACHE_MB`) and with `IMAGE_CACHE_DISK` once for good; a copy each time. Raises `ImageError` as `open_image`."
+    "RGB image of `fn` at `size`, decoded once per process (`IMAGE_CACHE_MB`) and with `IMAGE_CACHE_DISK` once for good; a copy each time. Raises `ImageError` as `open_image`."
+    size = (int(size), int(size)) if isinstance(size, (int, float)) else tuple(int(s) for s in size)
     if IMAGE_CACHE_MB <= 0 and not IMAGE_CACHE_DISK: return _squished(fn, size)
     try: key = (*content_key(Path(fn)), size)
     except OSError: return _squished(fn, size)   # open_image names the file and says what to do
@@ -423,6 +424,14 @@ def open_resized(fn:str|Path, # an image file (anything `open_image` reads)
 def clear_image_cache():
     "Forget every resized image `open_resized` keeps in memory (`IMAGE_CACHE_MB`), freeing it; the disk copies stay."
     _PIXELS.clear(); _PIXELS_USED[0] = 0
+
+def cache_size(tfms:list, # the item transforms an image goes through (any order; fastai runs them by `order`)
+              ) -> tuple|None:
+    "The (h, w) `open_resized` may keep images at for `tfms`: their one `Resize` if it squishes bilinearly with nothing before it, else None."
+    rs = [t for t in tfms if isinstance(t, Resize)]
+    if len(rs) != 1 or rs[0].method != ResizeMethod.Squish or rs[0].mode != Image.BILINEAR: return None
+    if any(getattr(t, 'order', 0) < Resize.order for t in tfms if t is not rs[0]): return None   # e.g. HSVSegment
+    return (rs[0].size[1], rs[0].size[0])   # Resize keeps (width, height)
 
 # %% ../nbs/01_data.ipynb #ea0d384d
 class MedImage(PILImage):
@@ -1091,14 +1100,14 @@ def get_dls(df:pd.DataFrame, # items table with path, label and split
         mean, std = list(mean) + [0.5] * (n_ch - 3), list(std) + [0.5] * (n_ch - 3)
     vocab = class_order(df['label'], classes, positive)
     _check_trained(df.assign(split=split), vocab, missing_classes)
-    early = [t for t in item_tfms or [] if getattr(t, 'order', 1) < Resize.order]   # e.g. HSVSegment: on the full image
-    cached = size if resize == ResizeMethod.Squish and not early else None   # the random crop and pad need the full image
-    xs = [TransformBlock(type_tfms=functools.partial(MedImage.create, size=cached), batch_tfms=IntToFloatTensor)]   # open_resized
+    item_tfms = [Resize(size, method=resize), *(item_tfms or [])]
+    xs = [TransformBlock(type_tfms=functools.partial(MedImage.create, size=cache_size(item_tfms)),   # via open_resized
+                         batch_tfms=IntToFloatTensor)]
     if dual_tfms: xs.append(TransformBlock(type_tfms=[MedImage.create, *dual_tfms], batch_tfms=IntToFloatTensor))
     dblock = DataBlock(blocks=(*xs, CategoryBlock(vocab=vocab, sort=False)), n_inp=len(xs),
                        get_x=[ColReader('path')] * len(xs), get_y=ColReader('label'),
                        splitter=IndexSplitter(np.flatnonzero(items['split'] == 'valid')),
-                       item_tfms=[Resize(size, method=resize), *(item_tfms or [])],
+                       item_tfms=item_tfms,
                        batch_tfms=[*(aug_transforms() if aug else []), *(batch_tfms or []), Normalize.from_stats(mean, std)])
     seed_everything(seed)
     src = items.assign(label=items['label'].astype(str))
@@ -1187,6 +1196,7 @@ def eval_pipes(pre:dict, # from `eval_preprocessing`, or an export's `model.json
     pre_t = [_load_tfm(d) for d in (pre.get('item_tfms') or []) + ((pre.get('dual_tfms') or []) if branch else [])]
     item = Pipeline([*pre_t, rs, ToTensor()], split_idx=1)
     item.read = pre.get('read') or {}   # how the training images were read (DICOM window, size limits): `eval_batch` reads so too
+    item.cache_size = cache_size(item.fs)   # `eval_batch` reads through `open_resized` where the pixels are the same
     return item, Pipeline(batch, split_idx=1)
 
 def eval_batch(images:list, # image paths, PIL images or arrays (each opened with `open_image`)
@@ -1195,5 +1205,5 @@ def eval_batch(images:list, # image paths, PIL images or arrays (each opened wit
     "The model-ready float batch (a plain tensor) of `images`, prepared as the validation DataLoader prepares them."
     item, batch = pipes
     with read_options(**item.read) if getattr(item, 'read', None) else nullcontext():
-        ims = [MedImage.create(o) for o in images]
+        ims = [MedImage.create(o, size=getattr(item, 'cache_size', None)) for o in images]
     return batch(TensorImage(torch.stack([item(o) for o in ims]))).as_subclass(torch.Tensor)

@@ -20,7 +20,7 @@ from PIL import Image
 from safetensors.torch import save_file, load_file
 import medfast
 from .core import *
-from .data import eval_preprocessing, eval_pipes, eval_batch, unreadable_message, content_key
+from .data import eval_preprocessing, eval_pipes, eval_batch, unreadable_message, content_key, cache_size
 from fastai.torch_core import no_random
 from functools import partial
 from .augment import aug_dls_kw
@@ -253,7 +253,7 @@ def tta_pipes(meta:dict, # an export's `model.json`; its `augment` is the traini
     "The (item, batch) pipelines of one test-time-augmented pass: `eval_pipes` plus the training augmentation, in training mode."
     item, batch = eval_pipes(meta, branch=branch)
     kw = aug_dls_kw(True if meta.get('augment') is None else meta['augment'], tuple(meta['size']))
-    it = Pipeline([*item.fs, *kw['item_tfms']], split_idx=0); it.read = item.read
+    it = Pipeline([*item.fs, *kw['item_tfms']], split_idx=0); it.read, it.cache_size = item.read, cache_size([*item.fs, *kw['item_tfms']])
     return it, Pipeline([*batch.fs, *(aug_transforms() if kw['aug'] else []), *kw['batch_tfms']], split_idx=0)
 
 def tta_batch(fns:list, # image paths
