@@ -44,6 +44,11 @@ def _number_or_word(v:str):
     try: return float(v)
     except ValueError: return v.strip()
 
+def _whole_or_word(v:str):
+    "A whole number, or a word the setting allows (num_workers: 'auto'); `TrainConfig` checks the word and names the allowed ones."
+    try: return int(v)
+    except ValueError: return v.strip()
+
 def _ints(v:str) -> list:
     "Comma-separated whole numbers (e.g. the sizes of a head's hidden layers)."
     return [int(x) for x in v.split(',') if x.strip()]
@@ -71,6 +76,7 @@ def _conv(ann:str):
     "The argparse type of a `TrainConfig` annotation ('int|None', 'bool|str', ...)."
     kinds = [t for t in ann.replace(' ', '').split('|') if t != 'None']
     f = (_aug_value if kinds == ['bool', 'str'] else _floats if kinds == ['float', 'list'] else _number_or_word if kinds == ['float', 'str']
+         else _whole_or_word if kinds == ['int', 'str']
          else dict(int=int, float=float, str=str, list=_ints)[kinds[0]])
     return _none_or(f) if 'None' in ann and f is not _aug_value else f
 

@@ -44,6 +44,8 @@ class TrainConfig:
     precision:str='fp32' # training precision, a `medfast.train.PRECISIONS` name; the exported weights are fp32
     channels_last:bool=True # train in the channels-last memory format (fastai's ChannelsLast; about 1.6x faster convolutions on a CPU), same results up to rounding
     retain_memory:bool=False # on a CPU with glibc (Linux), keep freed memory for the next step instead of returning it (medfast.train.retain_freed_memory): about 1.5x faster steps, 0.1-1 GB more peak memory (over 4 GB at 224 px, batch 32); once on, it stays on for the rest of the process
+    num_workers:int|str='auto' # DataLoader worker processes that decode the images: 'auto' (medfast.train.auto_workers: 0 when training on a CPU, whose cores the model already uses; on a GPU one per CPU core but one, at most 8) or a number (0: in the training process)
+    compile:bool=False # compile the model's forward for training with torch.compile (PyTorch 2's compiler, medfast.train.compile_model; needs a C++ compiler on a CPU, Triton on a GPU): faster steps after a compilation of tens of seconds or more; the predictions and the export use the plain model
     classes:list|None=None # the order of the classes, e.g. No_DR,Mild,Moderate,Severe,Proliferate_DR (the outputs, kappa's distances); None: integer labels numerically, else alphabetically
     positive:str|None=None # binary tasks: the positive class of sensitivity, thresholds and ROC (placed second); None: the second class of the order
     missing_classes:str='error' # a class with no training images (or, in a binary task, no validation images): 'error' (stop, with its counts per split) or 'warn' (train without it; without an operating threshold)
@@ -119,6 +121,7 @@ RANGES = dict(size=('>= 16', lambda v: v >= 16), bs=('>= 2', lambda v: v >= 2), 
               valid_pct=_frac, test_pct=_frac, offline_aug=_nonneg, gamma=_nonneg, label_smoothing=_frac,
               balance_ratio=('>= 1', lambda v: v >= 1), early_stopping=_nonneg, reduce_lr=_nonneg, tta=_nonneg, mixup=_nonneg, cutmix=_nonneg,
               ema=('in (0, 1)', lambda v: 0 < v < 1), progressive=_frac,
+              num_workers=("'auto' or a whole number >= 0", lambda v: v == 'auto' or not isinstance(v, str) and v >= 0),
               n_boot=('>= 10', lambda v: v >= 10), target_sensitivity=('in (0, 1)', lambda v: 0 < v < 1))
 
 # %% ../nbs/12_config.ipynb #dbcb9839
@@ -150,7 +153,7 @@ def check_config(c:TrainConfig):
     "Raise `MedfastError` naming the setting, its value and the allowed values for the first bad setting of `c`."
     for f in fields(c):
         v = getattr(c, f.name)
-        if not _type_ok(v, f.type): raise MedfastError(f"{f.name}={v!r}: expected {f.type.replace('|', ' or ')}.")
+        if not _type_ok(v, f.type): raise MedfastError(f"{f.name}={v!r}: expected {f.type.replace(' ', '').replace('|', ' or ')}.")
         if v is None or isinstance(v, bool) and f.name == 'aug': continue
         allowed = CHOICES.get(f.name, AUG_PRESETS if f.name == 'aug' else None)   # the live lists: plugins' names too
         if allowed is not None and v not in allowed:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch, fastai, timm
+from fastai.torch_core import default_device
 import medfast
 from .core import *
 from .data import *
@@ -90,10 +91,10 @@ def training_table(items:pd.DataFrame, # items with a split
 
 # %% ../nbs/13_run.ipynb #b6076ee2
 def build_dls(train:pd.DataFrame, # the training table (with valid and test rows)
-              cfg:TrainConfig, # size, bs, arch, seed, sampler, aug, segment, segment_output, dual, classes, positive, missing_classes, kappa_weights
+              cfg:TrainConfig, # size, bs, arch, seed, num_workers, sampler, aug, segment, segment_output, dual, classes, positive, missing_classes, kappa_weights
               need_valid:bool=True, # False: `train` may have training rows only (`medfast.protocols.refit`)
              ):
-    "fastai DataLoaders of `train` with the augmentation and segmentation of `cfg`."
+    "fastai DataLoaders of `train` with the augmentation, segmentation and worker processes of `cfg` ('auto': `auto_workers` on fastai's device; the reason kept as `dls.workers_reason`)."
     tfms = aug_dls_kw(cfg.aug, cfg.size)
     if cfg.segment:
         seg = HSVSegment(cfg.segment, output=cfg.segment_output)
@@ -103,14 +104,17 @@ def build_dls(train:pd.DataFrame, # the training table (with valid and test rows
         warnings.warn(f"kappa_weights={cfg.kappa_weights!r} weighs a disagreement by the distance between the classes in their "
                       f"order, and no order was given: it is alphabetical, {class_order(train['label'])}. If the classes "
                       "are ordered grades, give their order with classes=[...] (--classes a,b,c).")
-    return get_dls(train, size=cfg.size, bs=cfg.bs, arch=cfg.arch, seed=cfg.seed, sampler=cfg.sampler, classes=cfg.classes,
-                   positive=cfg.positive, missing_classes=cfg.missing_classes, need_valid=need_valid, **tfms)
+    workers, why = auto_workers(default_device()) if cfg.num_workers == 'auto' else (cfg.num_workers, None)
+    dls = get_dls(train, size=cfg.size, bs=cfg.bs, arch=cfg.arch, seed=cfg.seed, sampler=cfg.sampler, classes=cfg.classes,
+                  positive=cfg.positive, missing_classes=cfg.missing_classes, need_valid=need_valid, num_workers=workers, **tfms)
+    dls.workers_reason = why   # recorded in the run's summary, as the precision's
+    return dls
 
 def build_learner(dls, # from `build_dls`
-                  cfg:TrainConfig, # arch, pretrained, seed, loss and its options, opt, wd, l2, precision, channels_last, retain_memory, shared and the head are used
+                  cfg:TrainConfig, # arch, pretrained, seed, loss and its options, opt, wd, l2, precision, compile, channels_last, retain_memory, shared and the head are used
                   out:Path, # the run folder
                  ):
-    "`medical_learner` for `cfg`, its path the run folder; the configuration is kept as `learn.config`."
+    "`medical_learner` for `cfg` (compiled with `compile_model` when `cfg.compile`), its path the run folder; the configuration is kept as `learn.config`."
     kw = {k: v for k, v in dict(wd=cfg.wd, ps=cfg.dropout, lin_ftrs=cfg.lin_ftrs).items() if v is not None}
     learn = medical_learner(dls, cfg.arch, pretrained=cfg.pretrained, seed=cfg.seed, loss_func=cfg.loss,
                             loss_kw=loss_options(cfg) or None, shared=cfg.shared, head=cfg.head, opt_func=cfg.opt,
@@ -120,6 +124,7 @@ def build_learner(dls, # from `build_dls`
     for name, cb in MIXES.items():
         if getattr(cfg, name): learn.add_cb(cb(getattr(cfg, name)))
     set_precision(learn, cfg.precision); learn.trained_precision = learn.precision   # 'auto' resolved
+    compile_model(learn, on=cfg.compile)   # raises here, before any training, where torch.compile cannot work
     learn.path, learn.model_dir, learn.config = Path(out).absolute(), RUN_FILES.checkpoints, cfg
     return learn
 
@@ -154,7 +159,7 @@ def fit(learn, # from `build_learner`
     if cfg.progressive: cbs.append(ProgressiveResize(cfg.progressive, n_epochs=freeze + cfg.epochs))
     fine_tune_recipe(learn, epochs=0 if head_only else cfg.epochs, freeze_epochs=freeze + (cfg.epochs if head_only else 0),
                      lr=lr, unfreeze=body, unfrozen_lr=cfg.unfreeze_lr, schedule=cfg.schedule, cbs=cbs)
-    set_precision(learn, 'fp32')   # predictions and the export in fp32
+    set_precision(learn, 'fp32'); compile_model(learn, on=False)   # predictions and the export: fp32, the plain model
     found = None if sug is None else dict(valley=float(sug.valley), slide=float(sug.slide), **learn.lr_find_sweep)
     return dict(lr=lr, lr_from=_lr_from(cfg), freeze_epochs=freeze, lr_find=found, diverged=learn.divergence)
 
@@ -259,7 +264,8 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
         tc = train.loc[train['split'] == 'train', 'label'].astype(str).value_counts().sort_index()
         m['job'] = dict(name=name or cfg.arch, arch=cfg.arch, params=count_params(learn.model)['total'], weights=learn.weights_source,
                         epochs_run=len(learn.epoch_history.rows), **fitted, train_counts=tc.to_dict(), config=config_dict(cfg),
-                        precision=learn.trained_precision, precision_reason=getattr(learn, 'precision_reason', None))
+                        precision=learn.trained_precision, precision_reason=getattr(learn, 'precision_reason', None),
+                        workers=learn.dls.train.fake_l.num_workers, workers_reason=getattr(learn.dls, 'workers_reason', None))
         went = fitted['diverged'] and divergence_message(fitted['diverged'], fitted['lr_from'])
         m['job']['warnings'] = [w for w in (size['note'], went) if w]   # what the summary and report must say
         if full:
@@ -294,6 +300,7 @@ def _make_summary(data, items:pd.DataFrame, cfg:TrainConfig, m:dict, out:Path, l
         weights=m['job']['weights'], freeze_epochs=m['job']['freeze_epochs'], tta=tta_passes(cfg), lr_used=m['job']['lr'], lr_from=m['job']['lr_from'], lr_find=m['job']['lr_find'],
         diverged=m['job']['diverged'], warnings=m['job']['warnings'] + m.get('warnings', []),   # run's, evaluation's
         precision_used=m['job']['precision'], precision_reason=m['job']['precision_reason'],
+        workers_used=m['job'].get('workers'), workers_reason=m['job'].get('workers_reason'),
         loss_kw=loss_options(cfg), train_counts=m['job']['train_counts'], leaks=leaks, metrics={s: v['overall'] for s, v in sp.items()},
         accuracy_ci={s: [v['ci']['accuracy']['low'], v['ci']['accuracy']['high']] for s, v in sp.items()}, versions=package_versions())
 
@@ -344,8 +351,12 @@ def format_summary(s:dict # the dictionary `train_run` returns
     if s.get('precision_used', 'fp32') != 'fp32' or s.get('precision') == 'auto':
         why = f" (auto: {s['precision_reason']})" if s.get('precision_reason') else ''
         lines[-2] += f", {s['precision_used']}{why}"
+    if s.get('compile'): lines[-2] += ", compiled (torch.compile)"
     if 'random' in s['weights']:
         lines.append("            (random weights: expect lower accuracy than with ImageNet weights)")
+    if s.get('workers_used'):   # worker processes decode the images (on a GPU, or num_workers given); 0 is not news
+        why = f" (auto: {s['workers_reason']})" if s.get('workers_reason') else ''
+        lines.append(f"  loader  : {s['workers_used']} worker processes decode the images{why}")
     for split, m in s['metrics'].items():
         auc = m.get('roc_auc', m.get('roc_auc_macro'))
         ci = s.get('accuracy_ci', {}).get(split)

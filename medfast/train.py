@@ -6,7 +6,7 @@ Docs: https://medfast.github.io/medfast/train.html.md"""
 
 # %% ../nbs/06_train.ipynb #ad710e01
 from __future__ import annotations
-import ctypes, inspect, math, platform, sys, time, warnings
+import ctypes, importlib.util, inspect, math, os, platform, shutil, sys, time, warnings
 from dataclasses import dataclass
 from typing import Callable
 from pathlib import Path
@@ -35,10 +35,11 @@ from .losses import get_loss, FocalLoss
 
 # %% auto #0
 __all__ = ['MONITORS', 'DIVERGENCE_FACTOR', 'MALLOC_THRESHOLD', 'HEADS', 'LINEAR_HEAD', 'OPTIMIZERS', 'PRECISIONS',
-           'LR_FIND_START', 'LR_FIND_ITERS', 'FASTAI_LR_FIND', 'FINE_TUNE_LR', 'SCHEDULES', 'MULTISTEP', 'MIXES',
-           'roc_auc_score_macro', 'medical_metrics', 'EpochHistory', 'history', 'divergence_message',
-           'TerminateOnDivergence', 'retain_freed_memory', 'HeadSpec', 'register_head', 'check_head', 'OptimizerSpec',
-           'register_optimizer', 'medical_learner', 'L2Penalty', 'auto_precision', 'CPUAutocast', 'set_precision',
+           'MAX_AUTO_WORKERS', 'COMPILE_KW', 'LR_FIND_START', 'LR_FIND_ITERS', 'FASTAI_LR_FIND', 'FINE_TUNE_LR',
+           'SCHEDULES', 'MULTISTEP', 'MIXES', 'roc_auc_score_macro', 'medical_metrics', 'EpochHistory', 'history',
+           'divergence_message', 'TerminateOnDivergence', 'retain_freed_memory', 'HeadSpec', 'register_head',
+           'check_head', 'OptimizerSpec', 'register_optimizer', 'medical_learner', 'L2Penalty', 'auto_precision',
+           'CPUAutocast', 'set_precision', 'auto_workers', 'PlainInputs', 'compile_problem', 'compile_model',
            'plot_lr_find', 'find_lr', 'register_schedule', 'fit_multistep', 'fine_tune_recipe', 'RunLog', 'SaveBest',
            'study_callbacks', 'plain_progress', 'PlainProgress', 'WeightEMA', 'progressive_size', 'ProgressiveResize']
 
@@ -397,6 +398,55 @@ def set_precision(learn:Learner, # the learner
     if precision == 'fp16': raise MedfastError("precision='fp16' needs a CUDA GPU (fastai's mixed precision); on a CPU use "
                                                "precision='bf16', or 'fp32'.")
     learn.add_cb(CPUAutocast())
+    return learn
+
+# %% ../nbs/06_train.ipynb #21b68b19
+MAX_AUTO_WORKERS = 8   # more workers than this rarely decode faster: the batches' augmentation runs on the GPU
+
+def auto_workers(device:str|torch.device='cpu', # where the model trains
+                ) -> tuple:
+    "`(n, reason)`: the DataLoader worker processes num_workers='auto' stands for on `device`: 0 on a CPU (and on macOS, where fastai uses none); on a GPU (CUDA, MPS) one per CPU core but one, at most `MAX_AUTO_WORKERS`."
+    dev = torch.device(device).type
+    if dev == 'cpu': return 0, "training on the CPU: the model's matrix work already uses every core; a worker process would compete with it"
+    if sys.platform == 'darwin': return 0, "macOS: fastai's DataLoader runs without worker processes there"
+    cores = os.cpu_count() or 1
+    n = max(0, min(MAX_AUTO_WORKERS, cores - 1))
+    return n, f"a GPU ({dev}) trains faster than one process decodes: {n} of the {cores} CPU cores decode, one runs the training loop"
+
+# %% ../nbs/06_train.ipynb #8b818080
+COMPILE_KW = {}   # options of torch.compile for compile_model's default, e.g. dict(mode='max-autotune')
+
+class PlainInputs(Callback):
+    "Hand the model plain tensors: torch.compile mis-traces fastai's tensor subclasses (`TensorImage`'s `__torch_function__`)."
+    order = 100   # after every callback that changes the batch (MixUp, CutMix, ChannelsLast, ProgressiveResize)
+    def before_batch(self): self.learn.xb = tuple(x.as_subclass(torch.Tensor) if torch.is_tensor(x) else x for x in self.learn.xb)
+
+def compile_problem(device:str|torch.device='cpu', # where the model trains
+                   ) -> str|None:
+    "Why torch.compile cannot compile a model for `device` on this machine (a C++ compiler for a CPU, Triton for CUDA), or None."
+    if not hasattr(nn.Module, 'compile'): return f"torch {torch.__version__} has no nn.Module.compile (torch >= 2.2 has it)"
+    if not torch._dynamo.is_dynamo_supported():
+        return f"torch {torch.__version__} cannot compile on Python {platform.python_version()} ({sys.platform})"
+    dev = torch.device(device).type
+    if dev == 'cpu' and not any(shutil.which(c) for c in (os.environ.get('CXX'), 'g++', 'clang++') if c):
+        return "torch.compile builds a CPU model's code with a C++ compiler, and none was found (g++, clang++ or $CXX)"
+    if dev == 'cuda' and importlib.util.find_spec('triton') is None:
+        return "torch.compile builds a GPU model's code with Triton, and the triton package is not installed"
+    return None
+
+def compile_model(learn:Learner, # the learner whose model to compile
+                  on:bool=True, # False: back to the plain (eager) forward
+                  **kw, # options of `torch.compile` (default: `COMPILE_KW`), e.g. mode='max-autotune', backend='aot_eager'
+                 ) -> Learner:
+    "Compile `learn.model`'s forward in place (`nn.Module.compile`: same module, parameters and state_dict keys), or with `on=False` undo it; sets `learn.compiled`. Raises `MedfastError` where torch.compile cannot work here (`compile_problem`)."
+    if on and (why := compile_problem(learn.dls.device)):
+        raise MedfastError(f"compile=True (--compile): {why}. Install it, or train without compiling "
+                           "(--no-compile, compile=False; the same results up to rounding, only slower or faster).")
+    learn.compiled = on
+    learn.remove_cbs([c for c in learn.cbs if isinstance(c, PlainInputs)])
+    if not on: learn.model._compiled_call_impl = None; return learn
+    learn.model.compile(**(kw or COMPILE_KW))
+    learn.add_cb(PlainInputs())
     return learn
 
 # %% ../nbs/06_train.ipynb #b06ddc57
