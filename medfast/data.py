@@ -400,15 +400,18 @@ def _squished(fn, size:tuple) -> Image.Image:
 
 def open_resized(fn:str|Path, # an image file (anything `open_image` reads)
                  size:int|tuple, # pixels: the side of a square, or (height, width), as get_dls' and Resize's size
+                 disk:bool|None=None, # keep it on disk too (None: `IMAGE_CACHE_DISK`); a DataLoader worker keeps it there only
                 ) -> Image.Image:
-    "RGB image of `fn` at `size`, decoded once per process (`IMAGE_CACHE_MB`) and with `IMAGE_CACHE_DISK` once for good; a copy each time. Raises `ImageError` as `open_image`."
+    "RGB image of `fn` at `size`, decoded once per process (`IMAGE_CACHE_MB`) and with `disk` once for good; a copy each time. Raises `ImageError` as `open_image`."
     size = (int(size), int(size)) if isinstance(size, (int, float)) else tuple(int(s) for s in size)
-    if IMAGE_CACHE_MB <= 0 and not IMAGE_CACHE_DISK: return _squished(fn, size)
+    disk = IMAGE_CACHE_DISK if disk is None else disk
+    memory = IMAGE_CACHE_MB > 0 and torch.utils.data.get_worker_info() is None   # workers share through the disk
+    if not memory and not disk: return _squished(fn, size)
     try: key = (*content_key(Path(fn)), size)
     except OSError: return _squished(fn, size)   # open_image names the file and says what to do
     im = _PIXELS.get(key)
     if im is None:
-        f = _on_disk(key) if IMAGE_CACHE_DISK else None
+        f = _on_disk(key) if disk else None
         if f is not None and f.exists(): im = Image.fromarray(np.load(f), 'RGB')
         else:
             im = _squished(fn, size)
@@ -418,7 +421,7 @@ def open_resized(fn:str|Path, # an image file (anything `open_image` reads)
                     with open(part, 'wb') as fh: np.save(fh, np.asarray(im))
                     os.replace(part, f)
         n = im.width * im.height * len(im.getbands())
-        if _PIXELS_USED[0] + n <= IMAGE_CACHE_MB * 2**20: _PIXELS[key] = im; _PIXELS_USED[0] += n
+        if memory and _PIXELS_USED[0] + n <= IMAGE_CACHE_MB * 2**20: _PIXELS[key] = im; _PIXELS_USED[0] += n
     return im.copy()
 
 def clear_image_cache():
@@ -437,9 +440,9 @@ def cache_size(tfms:list, # the item transforms an image goes through (any order
 class MedImage(PILImage):
     "A fastai `PILImage` opened with `open_image`: any mode or bit depth becomes RGB; bad files raise `ImageError`."
     @classmethod
-    def create(cls, fn, size:int|None=None, **kwargs):
-        "A `MedImage` from a path, a PIL image or an array (all via `open_image`), or from anything `PILImage.create` takes; a path with `size`: `open_resized(fn, size)`."
-        if size is not None and isinstance(fn, (str, Path)): return cls(open_resized(fn, size))
+    def create(cls, fn, size:int|tuple|None=None, disk:bool|None=None, **kwargs):
+        "A `MedImage` from a path, a PIL image or an array (all via `open_image`), or from anything `PILImage.create` takes; a path with `size`: `open_resized(fn, size, disk)`."
+        if size is not None and isinstance(fn, (str, Path)): return cls(open_resized(fn, size, disk))
         if isinstance(fn, (str, Path, Image.Image, np.ndarray, torch.Tensor)): return cls(open_image(fn))
         return cls(open_image(PILImage.create(fn, **kwargs)))
 
@@ -1101,8 +1104,8 @@ def get_dls(df:pd.DataFrame, # items table with path, label and split
     vocab = class_order(df['label'], classes, positive)
     _check_trained(df.assign(split=split), vocab, missing_classes)
     item_tfms = [Resize(size, method=resize), *(item_tfms or [])]
-    xs = [TransformBlock(type_tfms=functools.partial(MedImage.create, size=cache_size(item_tfms)),   # via open_resized
-                         batch_tfms=IntToFloatTensor)]
+    read = functools.partial(MedImage.create, size=cache_size(item_tfms), disk=True if num_workers else None)   # open_resized
+    xs = [TransformBlock(type_tfms=read, batch_tfms=IntToFloatTensor)]
     if dual_tfms: xs.append(TransformBlock(type_tfms=[MedImage.create, *dual_tfms], batch_tfms=IntToFloatTensor))
     dblock = DataBlock(blocks=(*xs, CategoryBlock(vocab=vocab, sort=False)), n_inp=len(xs),
                        get_x=[ColReader('path')] * len(xs), get_y=ColReader('label'),
@@ -1111,8 +1114,9 @@ def get_dls(df:pd.DataFrame, # items table with path, label and split
                        batch_tfms=[*(aug_transforms() if aug else []), *(batch_tfms or []), Normalize.from_stats(mean, std)])
     seed_everything(seed)
     src = items.assign(label=items['label'].astype(str))
-    if sampler == 'weighted': dls = dblock.weighted_dataloaders(src, sampler_weights(src), bs=bs, num_workers=num_workers)
-    else: dls = dblock.dataloaders(src, bs=bs, num_workers=num_workers)
+    kw = dict(bs=bs, num_workers=num_workers, persistent_workers=num_workers > 0)   # workers live as long as the DataLoaders
+    if sampler == 'weighted': dls = dblock.weighted_dataloaders(src, sampler_weights(src), **kw)
+    else: dls = dblock.dataloaders(src, **kw)
     dls.medfast = dict(size=size, arch=arch, mean=mean, std=std, resize=resize, sampler=sampler, dual=bool(dual_tfms), n_channels=n_ch,
                        read=_read_record())
     return dls
