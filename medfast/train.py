@@ -35,9 +35,9 @@ from .losses import get_loss, FocalLoss
 
 # %% auto #0
 __all__ = ['MONITORS', 'DIVERGENCE_FACTOR', 'MALLOC_THRESHOLD', 'HEADS', 'LINEAR_HEAD', 'OPTIMIZERS', 'PRECISIONS',
-           'MAX_AUTO_WORKERS', 'COMPILE_KW', 'LR_FIND_START', 'LR_FIND_ITERS', 'FASTAI_LR_FIND', 'FINE_TUNE_LR',
-           'SCHEDULES', 'MULTISTEP', 'MIXES', 'roc_auc_score_macro', 'medical_metrics', 'EpochHistory', 'history',
-           'divergence_message', 'TerminateOnDivergence', 'retain_freed_memory', 'HeadSpec', 'register_head',
+           'AUTO_BF16_MIN_SIZE', 'MAX_AUTO_WORKERS', 'COMPILE_KW', 'LR_FIND_START', 'LR_FIND_ITERS', 'FASTAI_LR_FIND',
+           'FINE_TUNE_LR', 'SCHEDULES', 'MULTISTEP', 'MIXES', 'roc_auc_score_macro', 'medical_metrics', 'EpochHistory',
+           'history', 'divergence_message', 'TerminateOnDivergence', 'retain_freed_memory', 'HeadSpec', 'register_head',
            'check_head', 'OptimizerSpec', 'register_optimizer', 'medical_learner', 'L2Penalty', 'auto_precision',
            'CPUAutocast', 'set_precision', 'auto_workers', 'PlainInputs', 'compile_problem', 'compile_model',
            'plot_lr_find', 'find_lr', 'register_schedule', 'fit_multistep', 'fine_tune_recipe', 'RunLog', 'SaveBest',
@@ -363,14 +363,23 @@ PRECISIONS = dict(fp32='float32 throughout',   # name -> what it means (set_prec
                   bf16='bfloat16 mixed precision on a GPU, bfloat16 autocast on a CPU: slow without bf16 units',
                   auto='fp16 on CUDA, bf16 on a CPU with AMX or AVX-512 BF16 units, else fp32: auto_precision')
 
+AUTO_BF16_MIN_SIZE = 128   # px: below, CPU bf16 autocast is no faster than fp32 (benchmarks/precision_speed.py)
+
 def auto_precision(device:str|torch.device='cpu', # where the model trains
+                   size:int|tuple|None=None, # the input size in pixels (side, or (h, w)); None: large enough
                   ) -> tuple:
-    "`(precision, reason)` that precision='auto' stands for on `device`: fp16 mixed precision on CUDA, bf16 autocast on a CPU with bf16 matrix units (AMX or AVX-512 BF16), else fp32."
+    "`(precision, reason)` that precision='auto' stands for: fp16 mixed precision on CUDA; bf16 autocast on a CPU with bf16 matrix units (AMX or AVX-512 BF16) from `AUTO_BF16_MIN_SIZE` px; else fp32."
     dev = torch.device(device).type
     if dev == 'cuda': return 'fp16', 'a CUDA GPU: fastai\'s fp16 mixed precision'
-    if dev == 'cpu' and (torch.cpu._is_amx_tile_supported() or torch.cpu._is_avx512_bf16_supported()):
-        return 'bf16', 'the CPU has bf16 matrix units (AMX or AVX-512 BF16)'
-    return 'fp32', f'no fp16/bf16 matrix units known to medfast on this {dev}'
+    if dev != 'cpu': return 'fp32', f"fastai's mixed precision is for CUDA GPUs; {dev} trains in fp32"
+    if not (torch.cpu._is_amx_tile_supported() or torch.cpu._is_avx512_bf16_supported()):
+        return 'fp32', 'the CPU has no bf16 matrix units (AMX or AVX-512 BF16), where bf16 would be emulated and slower'
+    side = min(size) if isinstance(size, (tuple, list)) else size
+    if side is not None and side < AUTO_BF16_MIN_SIZE:
+        return 'fp32', (f'the CPU has bf16 units, but at {side} px (under {AUTO_BF16_MIN_SIZE}) bf16 autocast is no '
+                        'faster than fp32')
+    return 'bf16', 'the CPU has bf16 matrix units (AMX or AVX-512 BF16): bf16 autocast, 2.6x the fp32 speed at 224 px'
+
 
 class CPUAutocast(Callback):
     "bfloat16 autocast of the forward pass on a CPU; the loss, the metrics and the weights stay fp32 (fastai's MixedPrecision is CUDA-only)."
@@ -389,7 +398,8 @@ def set_precision(learn:Learner, # the learner
                  ) -> Learner:
     "Train `learn` in `precision`: fastai's fp16 / bf16 on a GPU, bf16 autocast on a CPU, 'auto' as `auto_precision` says; 'fp32' removes any of them. Sets `learn.precision` to the one used."
     if precision not in PRECISIONS: raise MedfastError(f"precision={precision!r}: use one of {', '.join(PRECISIONS)}.")
-    if precision == 'auto': precision, learn.precision_reason = auto_precision(learn.dls.device)
+    if precision == 'auto':
+        precision, learn.precision_reason = auto_precision(learn.dls.device, getattr(learn.dls, 'medfast', {}).get('size'))
     learn.precision = precision
     learn.remove_cbs([c for c in learn.cbs if isinstance(c, CPUAutocast)])
     if hasattr(learn, 'mixed_precision'): learn.to_fp32()
