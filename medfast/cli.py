@@ -23,7 +23,7 @@ import inspect
 from fastcore.docments import docments
 
 # %% auto #0
-__all__ = ['COMMANDS', 'add_config_args', 'config_from_args', 'load_plugins', 'main']
+__all__ = ['COMMANDS', 'add_config_args', 'config_from_args', 'subcommands', 'build_parser', 'load_plugins', 'main']
 
 # %% ../nbs/15_cli.ipynb #512eb2dc
 def _aug_value(v:str):
@@ -281,18 +281,19 @@ class _Parser(argparse.ArgumentParser):
     "argparse with one-line errors: the message and where the options are listed, not a usage block of every option."
     def error(self, message:str): self.exit(2, f"{self.prog}: error: {message}. `{self.prog} --help` lists the options.\n")
 
-def _subcommands(p:argparse.ArgumentParser) -> dict:
+def subcommands(p:argparse.ArgumentParser) -> dict:
     "name -> sub-parser of each command of `medfast`'s parser `p`."
     return next(x for x in p._actions if isinstance(x, argparse._SubParsersAction)).choices
 
 def _unknown(p:argparse.ArgumentParser, cmd:str, extra:list):
     "Exit with the unrecognized arguments `extra` of `medfast cmd`, and the closest option of that command for each."
-    sub = _subcommands(p)[cmd]
+    sub = subcommands(p)[cmd]
     opts = [o for x in sub._actions for o in x.option_strings]
     near = [c[0] for x in extra if x.startswith('-') and (c := difflib.get_close_matches(x.split('=')[0], opts, n=1))]
     sub.error(f"unrecognized arguments: {' '.join(extra)}" + (f" (did you mean {', '.join(near)}?)" if near else ''))
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    "medfast's argument parser: every command with its options (TrainConfig's settings, the registries' choices), as `medfast --help` shows it."
     p = _Parser(prog='medfast', description='Transfer learning for medical image classification.', allow_abbrev=False)
     sub = p.add_subparsers(dest='cmd', required=True, parser_class=_Parser, metavar='COMMAND')
     t = sub.add_parser('train', help='train a classifier and write predictions, metrics and the model to --out', allow_abbrev=False)
@@ -416,7 +417,7 @@ def main(argv:list|None=None # arguments (default: sys.argv[1:])
     argv = _join_negative(sys.argv[1:] if argv is None else [str(x) for x in argv])
     try: load_plugins(argv)
     except MedfastError as e: print(f"medfast: error: {e}", file=sys.stderr); return 2
-    p = _parser()
+    p = build_parser()
     a, extra = p.parse_known_args(argv)
     if extra: _unknown(p, a.cmd, extra)
     had, (old, warnings.formatwarning) = _had(a), (warnings.formatwarning, _warning_line)

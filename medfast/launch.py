@@ -21,10 +21,10 @@ def cli_spec() -> dict:
     "What `medfast.cli`'s parser prints for --help (top level and per command) and the options each command accepts."
     old = os.environ.get('COLUMNS'); os.environ['COLUMNS'] = str(HELP_WIDTH)   # argparse wraps to the terminal's width
     try:
-        from medfast.cli import _parser, _subcommands
-        p = _parser()
+        from medfast.cli import build_parser, subcommands
+        p = build_parser()
         cmds = {n: dict(help=s.format_help(), options=sorted(o for a in s._actions for o in a.option_strings))
-                for n, s in _subcommands(p).items()}
+                for n, s in subcommands(p).items()}
         return dict(help=p.format_help(), commands=cmds)
     finally:
         if old is None: del os.environ['COLUMNS']

@@ -297,11 +297,11 @@ def test_plugin_names_are_options(tmp_path, data, capsys):
     argv = ['compare', str(data/'all_leukemia_subset'), '--aug', 'smear_light', '--fixed-aug', 'rotations',
             '--segment', 'blue_nuclei', '--metric', 'brier', '--out', str(tmp_path/'cv')]
     for bad, says in ((['--aug', 'smear_light'], 'a preset (smear, '), (['--metric', 'brier'], "choice: 'brier'")):
-        with pytest.raises(SystemExit): cli._parser().parse_args(argv[:2] + bad + ['--out', str(tmp_path/'x')])
+        with pytest.raises(SystemExit): cli.build_parser().parse_args(argv[:2] + bad + ['--out', str(tmp_path/'x')])
         assert says in capsys.readouterr().err                      # without the plugin: refused, naming the choices
     try:
         cli.load_plugins(argv + ['--plugin', str(tmp_path/'my_names.py')])
-        a = cli._parser().parse_args(argv)
+        a = cli.build_parser().parse_args(argv)
         c = cli.config_from_args(a)
         assert (c.aug, c.fixed_aug, c.segment, a.metric) == ('smear_light', 'rotations', 'blue_nuclei', 'brier')
     finally:

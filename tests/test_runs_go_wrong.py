@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 import numpy as np, pandas as pd
 import pytest
-from medfast.cli import main, _parser, _protocol, config_from_args
+from medfast.cli import main, build_parser, _protocol, config_from_args
 from medfast.config import make_config
 from medfast.data import read_items
 from medfast.metrics import load_preds
@@ -83,7 +83,7 @@ def test_class_without_validation_images(tmp_path, data, capsys):
 
 def test_every_weights_word_means_the_same_everywhere():
     "Each word of `WEIGHTS_WORDS`, in any case: the weights built, the run's plan and the command line agree."
-    p = _parser()
+    p = build_parser()
     for kind, words in WEIGHTS_WORDS.items():
         for w in [v for word in words for v in (word, word.upper(), f' {word.title()} ')]:
             built = resolve_weights('resnet18', w)['pretrained']                                  # models
