@@ -16,6 +16,7 @@ from .augment import AUG_PRESETS, AUG_SWITCH
 from .config import *
 from .run import train_run, demo, predict_run, lr_plan, DEMO, DEMO_OUT, read_options_for
 from .models import WEIGHTS_WORDS, weights_kind
+from .launch import error_text
 from contextlib import nullcontext
 from .report import report, protocol_report
 from .protocols import protocol_run, run_jobs, PROTOCOLS, METRICS, FINALS, EXECUTORS, jobs_done
@@ -279,7 +280,7 @@ def _protocol_args(p:argparse.ArgumentParser, kind:str):
 # %% ../nbs/15_cli.ipynb #75b3da82
 class _Parser(argparse.ArgumentParser):
     "argparse with one-line errors: the message and where the options are listed, not a usage block of every option."
-    def error(self, message:str): self.exit(2, f"{self.prog}: error: {message}. `{self.prog} --help` lists the options.\n")
+    def error(self, message:str): self.exit(2, error_text(self.prog, message))
 
 def subcommands(p:argparse.ArgumentParser) -> dict:
     "name -> sub-parser of each command of `medfast`'s parser `p`."

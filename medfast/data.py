@@ -378,8 +378,14 @@ def open_image(fn, # an image file (any format PIL reads, whatever its extension
                          "replace it with a good copy, or leave it out (its row of the CSV, or the file from its folder).") from e
 
 # %% ../nbs/01_data.ipynb #9e620873
-IMAGE_CACHE_MB = int(os.environ.get('MEDFAST_IMAGE_CACHE_MB', 1024))   # resized images kept per process (MB); 0: none
-IMAGE_CACHE_DISK = os.environ.get('MEDFAST_IMAGE_CACHE_DISK', '0') not in ('', '0')   # also keep them under cache_dir('images')
+def _env_choice(name:str, default:int, what:str) -> int:
+    "Environment variable `name` as a whole number >= 0 (`default` when unset); a `MedfastError` saying what to set otherwise."
+    v = os.environ.get(name, '').strip() or str(default)
+    if not v.isdigit(): raise MedfastError(f"{name}={v!r}: set it to {what}, or unset it (default {default}).")
+    return int(v)
+
+IMAGE_CACHE_MB = _env_choice('MEDFAST_IMAGE_CACHE_MB', 1024, "a whole number of megabytes, e.g. 512 (0 turns the cache off)")
+IMAGE_CACHE_DISK = bool(_env_choice('MEDFAST_IMAGE_CACHE_DISK', 0, "1 (keep the resized images on disk too) or 0"))
 _PIXELS, _PIXELS_USED = {}, [0]   # (content hash, read options, size) -> resized image; bytes held
 
 def content_key(fn:Path) -> tuple:

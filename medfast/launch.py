@@ -11,7 +11,7 @@ from importlib.resources import files
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['SPEC_FILE', 'HELP_WIDTH', 'cli_spec', 'write_cli_spec', 'fast_answer', 'main']
+__all__ = ['SPEC_FILE', 'HELP_WIDTH', 'cli_spec', 'write_cli_spec', 'error_text', 'fast_answer', 'main']
 
 # %% ../nbs/17_launch.ipynb #43d10550
 SPEC_FILE = Path(str(files('medfast')))/'assets'/'cli.json'   # the shipped spec of the parser (`write_cli_spec` writes it)
@@ -37,7 +37,11 @@ def write_cli_spec(fn:str|Path=SPEC_FILE # the file to write (default: the packa
     return Path(fn)
 
 # %% ../nbs/17_launch.ipynb #3ec9c464
-def _err(prog:str, msg:str) -> tuple: return 2, f"{prog}: error: {msg}. `{prog} --help` lists the options.\n"
+def error_text(prog:str, msg:str) -> str:
+    "medfast's one-line error: `prog: error: msg.` and where the options are listed (the full parser's too)."
+    return f"{prog}: error: {msg}{'' if msg.endswith(('.', '?', '!')) else '.'} `{prog} --help` lists the options.\n"
+
+def _err(prog:str, msg:str) -> tuple: return 2, error_text(prog, msg)
 
 def fast_answer(argv:list, # the command line's arguments, without the program name
                 spec:dict, # `cli_spec()`, or the shipped one
@@ -65,7 +69,10 @@ def main(argv:list|None=None # arguments (default: sys.argv[1:])
     argv = sys.argv[1:] if argv is None else [str(x) for x in argv]
     ans = fast_answer(argv, json.loads(SPEC_FILE.read_text())) if SPEC_FILE.is_file() else None
     if ans is None:
-        from medfast.cli import main as full
+        try: from medfast.cli import main as full
+        except Exception as e:   # a bad environment setting found on import (e.g. MEDFAST_IMAGE_CACHE_MB): one line
+            if type(e).__module__ != 'medfast.core': raise
+            sys.stderr.write(f"medfast: error: {e}\n"); return 2
         return full(argv)
     (sys.stdout if ans[0] == 0 else sys.stderr).write(ans[1])
     return ans[0]

@@ -34,8 +34,8 @@ from .models import *
 from .losses import get_loss, FocalLoss
 
 # %% auto #0
-__all__ = ['MONITORS', 'DIVERGENCE_FACTOR', 'MALLOC_THRESHOLD', 'HEADS', 'LINEAR_HEAD', 'OPTIMIZERS', 'PRECISIONS',
-           'AUTO_BF16_MIN_SIZE', 'MAX_AUTO_WORKERS', 'COMPILE_KW', 'LR_FIND_START', 'LR_FIND_ITERS', 'FASTAI_LR_FIND',
+__all__ = ['MONITORS', 'DIVERGENCE_FACTOR', 'MALLOC_THRESHOLD', 'HEADS', 'LINEAR_HEAD', 'OPTIMIZERS', 'AUTO_BF16_MIN_SIZE',
+           'PRECISIONS', 'MAX_AUTO_WORKERS', 'COMPILE_KW', 'LR_FIND_START', 'LR_FIND_ITERS', 'FASTAI_LR_FIND',
            'FINE_TUNE_LR', 'SCHEDULES', 'MULTISTEP', 'MIXES', 'roc_auc_score_macro', 'medical_metrics', 'EpochHistory',
            'history', 'divergence_message', 'TerminateOnDivergence', 'retain_freed_memory', 'HeadSpec', 'register_head',
            'check_head', 'OptimizerSpec', 'register_optimizer', 'medical_learner', 'L2Penalty', 'auto_precision',
@@ -358,12 +358,12 @@ class L2Penalty(Callback):
         self.learn.loss = self.learn.loss + pen.detach()
 
 # %% ../nbs/06_train.ipynb #a7f13331
+AUTO_BF16_MIN_SIZE = 128   # px: below, CPU bf16 autocast is no faster than fp32 (benchmarks/precision_speed.py)
+
 PRECISIONS = dict(fp32='float32 throughout',   # name -> what it means (set_precision, TrainConfig.precision)
                   fp16="fastai's fp16 mixed precision, CUDA GPUs only",
                   bf16='bfloat16 mixed precision on a GPU, bfloat16 autocast on a CPU: slow without bf16 units',
-                  auto='fp16 on CUDA, bf16 on a CPU with AMX or AVX-512 BF16 units, else fp32: auto_precision')
-
-AUTO_BF16_MIN_SIZE = 128   # px: below, CPU bf16 autocast is no faster than fp32 (benchmarks/precision_speed.py)
+                  auto=f'fp16 on CUDA; bf16 on a CPU with AMX or AVX-512 BF16 units from {AUTO_BF16_MIN_SIZE} px; else fp32: auto_precision')
 
 def auto_precision(device:str|torch.device='cpu', # where the model trains
                    size:int|tuple|None=None, # the input size in pixels (side, or (h, w)); None: large enough
@@ -378,7 +378,7 @@ def auto_precision(device:str|torch.device='cpu', # where the model trains
     if side is not None and side < AUTO_BF16_MIN_SIZE:
         return 'fp32', (f'the CPU has bf16 units, but at {side} px (under {AUTO_BF16_MIN_SIZE}) bf16 autocast is no '
                         'faster than fp32')
-    return 'bf16', 'the CPU has bf16 matrix units (AMX or AVX-512 BF16): bf16 autocast, 2.6x the fp32 speed at 224 px'
+    return 'bf16', f'the CPU has bf16 matrix units (AMX or AVX-512 BF16) and the images are {AUTO_BF16_MIN_SIZE} px or more'
 
 
 class CPUAutocast(Callback):
