@@ -301,7 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     _data_args(t, optional=True); add_config_args(t)
     t.add_argument('--out', required=True, help='output folder (must be empty)')
     t.add_argument('--overwrite', action='store_true', help='allow a non-empty output folder')
-    d = sub.add_parser('demo', help='train on the bundled BreastMNIST sample (a few minutes on a CPU)', allow_abbrev=False,
+    d = sub.add_parser('demo', help='train on the bundled BreastMNIST sample (about four minutes on two CPU cores)', allow_abbrev=False,
                        description=f"The demo's settings: {', '.join(f'{k}={v}' for k, v in DEMO.items())}; any training setting overrides them.")
     d.add_argument('--out', default=DEMO_OUT, help=f'output folder (default: {DEMO_OUT})')
     d.add_argument('--overwrite', action='store_true', help='allow a non-empty output folder')

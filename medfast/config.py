@@ -41,7 +41,7 @@ class TrainConfig:
     opt:str='adam' # optimiser, a `medfast.train.OPTIMIZERS` name (medfast.train.register_optimizer adds one)
     wd:float|None=None # decoupled weight decay, fastai's meaning (None: fastai's default, 0.01)
     l2:float=0.0 # L2 penalty on the dense layers' weights added to the loss, Keras' kernel_regularizer (0: off; the scleroderma study: 0.001)
-    precision:str='fp32' # training precision, a `medfast.train.PRECISIONS` name; the exported weights are fp32
+    precision:str='auto' # training precision, a `medfast.train.PRECISIONS` name ('auto': medfast.train.auto_precision, by the hardware and the image size); the exported weights are fp32
     channels_last:bool=True # train in the channels-last memory format (fastai's ChannelsLast; about 1.6x faster convolutions on a CPU), same results up to rounding
     retain_memory:bool=False # on a CPU with glibc (Linux), keep freed memory for the next step instead of returning it (medfast.train.retain_freed_memory): about 1.5x faster steps, 0.1-1 GB more peak memory (over 4 GB at 224 px, batch 32); once on, it stays on for the rest of the process
     num_workers:int|str='auto' # DataLoader worker processes that decode the images: 'auto' (medfast.train.auto_workers: 0 when training on a CPU, whose cores the model already uses; on a GPU one per CPU core but one, at most 8) or a number (0: in the training process)

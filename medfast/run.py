@@ -123,7 +123,8 @@ def build_learner(dls, # from `build_dls`
     if cfg.ema: learn.add_cb(WeightEMA(cfg.ema))
     for name, cb in MIXES.items():
         if getattr(cfg, name): learn.add_cb(cb(getattr(cfg, name)))
-    set_precision(learn, cfg.precision); learn.trained_precision = learn.precision   # 'auto' resolved
+    set_precision(learn, cfg.precision, size=cfg.size * (SMALL_STEM_SCALE if cfg.small_stem else 1))   # 'auto' resolved
+    learn.trained_precision = learn.precision
     compile_model(learn, on=cfg.compile)   # raises here, before any training, where torch.compile cannot work
     learn.path, learn.model_dir, learn.config = Path(out).absolute(), RUN_FILES.checkpoints, cfg
     return learn

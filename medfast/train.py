@@ -35,13 +35,14 @@ from .losses import get_loss, FocalLoss
 
 # %% auto #0
 __all__ = ['MONITORS', 'DIVERGENCE_FACTOR', 'MALLOC_THRESHOLD', 'HEADS', 'LINEAR_HEAD', 'OPTIMIZERS', 'AUTO_BF16_MIN_SIZE',
-           'PRECISIONS', 'MAX_AUTO_WORKERS', 'COMPILE_KW', 'LR_FIND_START', 'LR_FIND_ITERS', 'FASTAI_LR_FIND',
-           'FINE_TUNE_LR', 'SCHEDULES', 'MULTISTEP', 'MIXES', 'roc_auc_score_macro', 'medical_metrics', 'EpochHistory',
-           'history', 'divergence_message', 'TerminateOnDivergence', 'retain_freed_memory', 'HeadSpec', 'register_head',
-           'check_head', 'OptimizerSpec', 'register_optimizer', 'medical_learner', 'L2Penalty', 'auto_precision',
-           'CPUAutocast', 'set_precision', 'auto_workers', 'PlainInputs', 'compile_problem', 'compile_model',
-           'plot_lr_find', 'find_lr', 'register_schedule', 'fit_multistep', 'fine_tune_recipe', 'RunLog', 'SaveBest',
-           'study_callbacks', 'plain_progress', 'PlainProgress', 'WeightEMA', 'progressive_size', 'ProgressiveResize']
+           'SMALL_STEM_SCALE', 'PRECISIONS', 'MAX_AUTO_WORKERS', 'COMPILE_KW', 'LR_FIND_START', 'LR_FIND_ITERS',
+           'FASTAI_LR_FIND', 'FINE_TUNE_LR', 'SCHEDULES', 'MULTISTEP', 'MIXES', 'roc_auc_score_macro',
+           'medical_metrics', 'EpochHistory', 'history', 'divergence_message', 'TerminateOnDivergence',
+           'retain_freed_memory', 'HeadSpec', 'register_head', 'check_head', 'OptimizerSpec', 'register_optimizer',
+           'medical_learner', 'L2Penalty', 'auto_precision', 'CPUAutocast', 'set_precision', 'auto_workers',
+           'PlainInputs', 'compile_problem', 'compile_model', 'plot_lr_find', 'find_lr', 'register_schedule',
+           'fit_multistep', 'fine_tune_recipe', 'RunLog', 'SaveBest', 'study_callbacks', 'plain_progress',
+           'PlainProgress', 'WeightEMA', 'progressive_size', 'ProgressiveResize']
 
 # %% ../nbs/06_train.ipynb #b456e1a6
 def roc_auc_score_macro(y, probs) -> float:
@@ -358,7 +359,8 @@ class L2Penalty(Callback):
         self.learn.loss = self.learn.loss + pen.detach()
 
 # %% ../nbs/06_train.ipynb #a7f13331
-AUTO_BF16_MIN_SIZE = 128   # px: below, CPU bf16 autocast is no faster than fp32 (benchmarks/precision_speed.py)
+AUTO_BF16_MIN_SIZE = 64   # px: below, CPU bf16 autocast is slower than fp32 (benchmarks/precision_speed.py)
+SMALL_STEM_SCALE = 4   # a small stem (stride-1 first convolution, no max-pooling) works as on a 4x larger image (ResNet)
 
 PRECISIONS = dict(fp32='float32 throughout',   # name -> what it means (set_precision, TrainConfig.precision)
                   fp16="fastai's fp16 mixed precision, CUDA GPUs only",
@@ -376,8 +378,8 @@ def auto_precision(device:str|torch.device='cpu', # where the model trains
         return 'fp32', 'the CPU has no bf16 matrix units (AMX or AVX-512 BF16), where bf16 would be emulated and slower'
     side = min(size) if isinstance(size, (tuple, list)) else size
     if side is not None and side < AUTO_BF16_MIN_SIZE:
-        return 'fp32', (f'the CPU has bf16 units, but at {side} px (under {AUTO_BF16_MIN_SIZE}) bf16 autocast is no '
-                        'faster than fp32')
+        return 'fp32', (f'the CPU has bf16 units, but at {side} px (under {AUTO_BF16_MIN_SIZE}) bf16 autocast is slower '
+                        'than fp32')
     return 'bf16', f'the CPU has bf16 matrix units (AMX or AVX-512 BF16) and the images are {AUTO_BF16_MIN_SIZE} px or more'
 
 
@@ -395,11 +397,13 @@ class CPUAutocast(Callback):
 
 def set_precision(learn:Learner, # the learner
                   precision:str='fp32', # one of `PRECISIONS`
+                  size:int|None=None, # for 'auto': the input size in pixels as the body sees it (None: the DataLoaders' size)
                  ) -> Learner:
     "Train `learn` in `precision`: fastai's fp16 / bf16 on a GPU, bf16 autocast on a CPU, 'auto' as `auto_precision` says; 'fp32' removes any of them. Sets `learn.precision` to the one used."
     if precision not in PRECISIONS: raise MedfastError(f"precision={precision!r}: use one of {', '.join(PRECISIONS)}.")
     if precision == 'auto':
-        precision, learn.precision_reason = auto_precision(learn.dls.device, getattr(learn.dls, 'medfast', {}).get('size'))
+        size = size or getattr(learn.dls, 'medfast', {}).get('size')
+        precision, learn.precision_reason = auto_precision(learn.dls.device, size)
     learn.precision = precision
     learn.remove_cbs([c for c in learn.cbs if isinstance(c, CPUAutocast)])
     if hasattr(learn, 'mixed_precision'): learn.to_fp32()
