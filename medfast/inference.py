@@ -31,7 +31,8 @@ from .train import HEADS
 
 # %% auto #0
 __all__ = ['EXPORT_FORMAT', 'EXPORT_VERSION', 'WEIGHTS_FN', 'META_FN', 'ENSEMBLE_VERSION', 'TTA_BETA', 'export_meta',
-           'export_model', 'read_meta', 'load_model', 'tta_pipes', 'tta_batch', 'predict', 'export_ensemble']
+           'export_model', 'read_meta', 'load_model', 'tta_pipes', 'tta_batch', 'tta_probs', 'predict',
+           'export_ensemble']
 
 # %% ../nbs/10_inference.ipynb #747f5aa2
 EXPORT_FORMAT, EXPORT_VERSION = 'medfast-export', 1
@@ -277,6 +278,20 @@ def _probs(model, fns:list, bs:int, pipes:list, dev, progress:bool, make=eval_ba
             if xs is not None: probs.update(zip(good, torch.softmax(model(*xs).float(), dim=1).cpu().numpy()))
     return probs, errors
 
+def tta_probs(model:nn.Module, # the model, in eval mode, on its device
+              meta:dict, # its `model.json` (classes, preprocessing, `augment`)
+              probs:dict, # {path: class probabilities (n_classes,)} of the plain pass
+              n:int, # augmented passes
+              seed:int=0, # the seed of the augmentations (`tta_batch`)
+              bs:int=32, # batch size
+              progress:bool=False, # a progress bar over each pass's batches
+             ) -> dict:
+    "{path: probabilities} blended as fastai's `Learner.tta`: `TTA_BETA` x the plain pass + the rest x the mean of `n` augmented passes."
+    two = [1] if meta.get('dual_tfms') else []
+    aug, dev = [tta_pipes(meta, b) for b in [0, *two]], next(model.parameters()).device
+    runs = [_probs(model, list(probs), bs, aug, dev, progress, partial(tta_batch, k=k, seed=seed))[0] for k in range(n)]
+    return {f: TTA_BETA * v + (1 - TTA_BETA) * np.mean([r[f] for r in runs], 0) for f, v in probs.items()}
+
 def predict(model_or_dir, # an export folder, or the `(model, meta)` pair returned by `load_model`
             items, # image paths, or an items table with a `path` column
             bs:int=32, # batch size
@@ -299,10 +314,7 @@ def predict(model_or_dir, # an export folder, or the `(model, meta)` pair return
     if errors and on_error == 'raise':
         raise ImageError(unreadable_message(list(errors.values()), len(fns))
                          + " Remove them, or predict the readable ones with on_error='skip' (--skip-unreadable).")
-    if n and probs:   # as fastai's Learner.tta: the mean of n augmented passes, blended with the plain one
-        sd, aug = meta.get('tta_seed', 0) if seed is None else seed, [tta_pipes(meta, b) for b in [0, *two]]
-        runs = [_probs(model, list(probs), bs, aug, dev, progress, partial(tta_batch, k=k, seed=sd))[0] for k in range(n)]
-        probs = {f: TTA_BETA * v + (1 - TTA_BETA) * np.mean([r[f] for r in runs], 0) for f, v in probs.items()}
+    if n and probs: probs = tta_probs(model, meta, probs, n, meta.get('tta_seed', 0) if seed is None else seed, bs, progress)
     p = np.array([probs.get(fn, np.full(len(classes), np.nan, np.float32)) for fn in fns], np.float32).reshape(len(fns), len(classes))
     df = pd.DataFrame({'path': fns, 'pred': [classes[j] if fn in probs else None for fn, j in zip(fns, np.nan_to_num(p, nan=0).argmax(1))]})
     for j,c in enumerate(classes): df[f'prob_{c}'] = p[:, j]

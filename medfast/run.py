@@ -23,7 +23,7 @@ from .models import count_params, check_input_size, weights_kind
 from .train import *
 from .metrics import *
 from .interpret import plot_confusion
-from .inference import export_model, export_meta, predict
+from .inference import export_model, export_meta, predict, tta_probs
 from .report import report, eval_source
 from .config import *
 from .config import loss_options
@@ -166,10 +166,12 @@ def fit(learn, # from `build_learner`
 
 # %% ../nbs/13_run.ipynb #4164c50f
 def _tta_preds(learn, preds:pd.DataFrame, cfg:TrainConfig, n:int) -> pd.DataFrame:
-    "`preds` with `predict`'s test-time augmentation of `n` passes: what `medfast predict` gives the exported model."
-    p = predict((learn.model, export_meta(learn, cfg.size)), list(preds['path']), bs=cfg.bs, tta=n, seed=cfg.seed)
+    "`preds` (the plain pass) blended with `n` augmented passes (`tta_probs`): what `medfast predict` gives the exported model."
     cols = [c for c in preds.columns if c.startswith('prob_')]
-    return preds.assign(pred=p['pred'].to_numpy(), tta=n, **{c: p[c].to_numpy(np.float64) for c in cols})   # as the plain pass's
+    learn.model.eval()
+    p = tta_probs(learn.model, export_meta(learn, cfg.size), dict(zip(preds['path'], preds[cols].to_numpy())), n, cfg.seed, cfg.bs)
+    probs = np.stack([p[f] for f in preds['path']])
+    return preds.assign(pred=np.array(pred_classes(preds))[probs.argmax(1)], tta=n, **dict(zip(cols, probs.T)))
 
 def predict_and_evaluate(learn, # the trained learner
                          items:pd.DataFrame, # the items with their split (the original rows, not augmented copies)
