@@ -49,7 +49,7 @@ def run_fastai(a) -> dict:
                                        batch_tfms=aug_transforms(), bs=32, num_workers=0)
     learn = vision_learner(dls, a.arch, pretrained=True, pretrained_cfg_overlay=dict(file=str(weights_file(a.arch))),
                            metrics=accuracy, path=tempfile.mkdtemp())   # lr_find saves a model: not into the data folder
-    if a.precision != 'fp32': learn = learn.to_fp16() if a.precision == 'fp16' else learn.to_bf16()
+    if a.precision not in (None, 'fp32'): learn = learn.to_fp16() if a.precision == 'fp16' else learn.to_bf16()
     t['setup'] = time.time() - t0; t0 = time.time()
     with learn.no_bar(), learn.no_logging(): lr = float(learn.lr_find(show_plot=False).valley)
     t['lr_find'] = time.time() - t0; t0 = time.time()
@@ -93,7 +93,7 @@ def run_medfast(a) -> dict:
     out = Path(tempfile.mkdtemp())/'run'
     t0 = time.time()
     s = R.train_run(data_dir(a.data), out, pretrained=str(weights_file(a.arch)), arch=a.arch, size=a.size, epochs=a.epochs,
-                    seed=a.seed, quiet=True, **(dict(precision=a.precision) | _settings(a.set)))
+                    seed=a.seed, quiet=True, **(({'precision': a.precision} if a.precision else {}) | _settings(a.set)))
     total = time.time() - t0
     t['setup'] = total - sum(v for k, v in t.items() if k != 'setup')   # reading, splitting, audit, model: all but the timed steps
     items = pd.read_csv(out/'items.csv')
@@ -134,13 +134,13 @@ def main(a):
     for which in ([a.only] if a.only else ['fastai', 'medfast']):
         cmd = [sys.executable, __file__, '--which', which, '--data', a.data, '--arch', a.arch, '--size', str(a.size),
                '--epochs', str(a.epochs), '--seed', str(a.seed), '--threads', str(a.threads), '--device', a.device,
-               '--precision', a.precision, *(['--set', *a.set] if a.set else [])]
+               *(['--precision', a.precision] if a.precision else []), *(['--set', *a.set] if a.set else [])]
         p = subprocess.run(cmd, env=env, capture_output=True, text=True)
         line = [l for l in p.stdout.splitlines() if l.startswith('RESULT ')]
         if p.returncode or not line: sys.exit(f"{which} failed:\n{p.stderr[-3000:]}")
         rows[which] = json.loads(line[-1][7:])
     print(f"data {a.data}, {a.arch} at {a.size} px, bs 32, 1 frozen + {a.epochs} epochs, seed {a.seed}, {a.threads} threads, "
-          f"{a.device}, {a.precision}"
+          f"{a.device}, {a.precision or 'fastai fp32, medfast its default (auto)'}"
           + (f"; medfast with {' '.join(a.set)}" if a.set else ''))
     keys = [*(f't_{p}' for p in PHASES), 'wall_s', 'train_img_per_s', 'user_s', 'sys_s', 'minor_faults', 'peak_rss_gb',
             'lr', 'n_train', 'n_valid', 'accuracy', 'roc_auc', *(['gpu_peak_gb'] if a.device == 'cuda' else [])]
@@ -166,8 +166,9 @@ if __name__ == '__main__':
     ap.add_argument('--seed', type=int, default=1, help='seed of both runs (default: 1)')
     ap.add_argument('--threads', type=int, default=2, help='torch threads of each run (default: 2)')
     ap.add_argument('--device', choices=['cpu', 'cuda'], default='cpu', help='where both train (default: the CPU)')
-    ap.add_argument('--precision', choices=['fp32', 'fp16', 'bf16'], default='fp32',
-                    help="fp16/bf16: fastai's mixed precision on a GPU (bf16 on a CPU: medfast only)")
+    ap.add_argument('--precision', choices=['fp32', 'fp16', 'bf16'], default=None,
+                    help="both in this precision: fp16/bf16 are fastai's mixed precision on a GPU (bf16 on a CPU: medfast only); "
+                         "default: plain fastai in fp32, medfast at its default precision ('auto')")
     ap.add_argument('--set', nargs='+', metavar='KEY=VALUE', help="medfast settings other than its defaults, e.g. channels_last=false")
     ap.add_argument('--only', choices=['fastai', 'medfast'], help='run one of the two (default: both, fastai first)')
     ap.add_argument('--which', choices=['fastai', 'medfast'], help=argparse.SUPPRESS)   # the child process
