@@ -359,7 +359,7 @@ class L2Penalty(Callback):
         self.learn.loss = self.learn.loss + pen.detach()
 
 # %% ../nbs/06_train.ipynb #a7f13331
-AUTO_BF16_MIN_SIZE = 64   # px: below, CPU bf16 autocast is slower than fp32 (benchmarks/precision_speed.py)
+AUTO_BF16_MIN_SIZE = 96   # px: below, CPU bf16 autocast is no faster than fp32 (benchmarks/precision_speed.py)
 SMALL_STEM_SCALE = 4   # a small stem (stride-1 first convolution, no max-pooling) works as on a 4x larger image (ResNet)
 
 PRECISIONS = dict(fp32='float32 throughout',   # name -> what it means (set_precision, TrainConfig.precision)
@@ -378,7 +378,7 @@ def auto_precision(device:str|torch.device='cpu', # where the model trains
         return 'fp32', 'the CPU has no bf16 matrix units (AMX or AVX-512 BF16), where bf16 would be emulated and slower'
     side = min(size) if isinstance(size, (tuple, list)) else size
     if side is not None and side < AUTO_BF16_MIN_SIZE:
-        return 'fp32', (f'the CPU has bf16 units, but at {side} px (under {AUTO_BF16_MIN_SIZE}) bf16 autocast is slower '
+        return 'fp32', (f'the CPU has bf16 units, but at {side} px (under {AUTO_BF16_MIN_SIZE}) bf16 autocast is no faster '
                         'than fp32')
     return 'bf16', f'the CPU has bf16 matrix units (AMX or AVX-512 BF16) and the images are {AUTO_BF16_MIN_SIZE} px or more'
 
