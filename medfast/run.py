@@ -167,7 +167,7 @@ def fit(learn, # from `build_learner`
 # %% ../nbs/13_run.ipynb #4164c50f
 def _tta_preds(learn, preds:pd.DataFrame, cfg:TrainConfig, n:int) -> pd.DataFrame:
     "`preds` (the plain pass) blended with `n` augmented passes (`tta_probs`): what `medfast predict` gives the exported model."
-    cols = [c for c in preds.columns if c.startswith('prob_')]
+    cols = [c for c in preds.columns if c.startswith(PROB_PREFIX)]
     learn.model.eval()
     p = tta_probs(learn.model, export_meta(learn, cfg.size), dict(zip(preds['path'], preds[cols].to_numpy())), n, cfg.seed, cfg.bs)
     probs = np.stack([p[f] for f in preds['path']])
