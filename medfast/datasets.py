@@ -14,11 +14,11 @@ from fastdownload import download_url
 from .core import DataError, MedfastError, data_dir
 
 # %% auto #0
-__all__ = ['CHECKSUMS', 'KINDS', 'DATASETS', 'DATA_CACHE', 'DataSource', 'file_checksum', 'data_cache', 'get_data']
+__all__ = ['CHECKSUMS', 'DATA_KINDS', 'DATASETS', 'DATA_CACHE', 'DataSource', 'file_checksum', 'data_cache', 'get_data']
 
 # %% ../nbs/18_datasets.ipynb #6d956ef0
 CHECKSUMS = ('sha256', 'md5')    # hash algorithms a DataSource.checksum may name
-KINDS = ('file', 'tar', 'zip')   # what a DataSource.url holds
+DATA_KINDS = ('file', 'tar', 'zip')   # what a DataSource.url holds
 
 @dataclass(frozen=True)
 class DataSource:
@@ -32,7 +32,8 @@ class DataSource:
     kind:str = 'file'       # what `url` holds: 'file' (kept as `path`), 'tar' (any compression) or 'zip' (unpacked)
     manual:str = ''         # without `url`: what a person must do to get the set (a login, a selection)
     def __post_init__(self):
-        if self.kind not in KINDS: raise DataError(f"Data set {self.name!r}: kind {self.kind!r} is not one of {KINDS}.")
+        if self.kind not in DATA_KINDS:
+            raise DataError(f"Data set {self.name!r}: kind {self.kind!r} is not one of {DATA_KINDS}.")
         if self.url and not self.checksum:
             raise DataError(f"Data set {self.name!r}: a download ({self.url}) needs a checksum ('sha256:<hex>'), "
                             "so that a damaged or changed file is never unpacked; give `checksum`.")
