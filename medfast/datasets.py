@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import fastcore.net
 from fastdownload import download_url
-from .core import DataError, MedfastError, data_dir
+from .core import DataError, MedfastError, data_dir, disk_errno, disk_errors
 
 # %% auto #0
 __all__ = ['CHECKSUMS', 'DATA_KINDS', 'DATASETS', 'DATA_CACHE', 'DataSource', 'file_checksum', 'data_cache', 'get_data']
@@ -127,6 +127,7 @@ def _download(src:DataSource, dest:Path, progress:bool, timeout:float):
         raise DataError(f"The server of {src.name} answered {e.code} {e.reason.splitlines()[0]} for {src.url}. "
                         f"Check {src.page} whether the set moved, and try again later, {offline}.") from None
     except (urllib.error.URLError, OSError, http.client.HTTPException) as e:
+        if disk_errno(e) is not None: raise   # a full or read-only cache: get_data's disk_errors names it
         why = getattr(e, 'reason', None) or e
         raise DataError(f"Could not download {src.name} from {src.url}: {why}. Check the internet connection "
                         f"(a proxy, a firewall) and try again, {offline}. {again}.") from None
@@ -174,9 +175,10 @@ def get_data(name:str|DataSource, # a name of DATASETS, or a DataSource of your 
         raise DataError(f"{src.name} cannot be downloaded by medfast: it {src.manual.format(page=src.page)} Put it "
                         f"at {dest} (get_data then finds it there), or set MEDFAST_DATA to a folder that holds "
                         f"{src.path}. Licence: {src.licence}.")
-    root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix='.partial-', dir=root) as tmp:   # deleted on success and on any error
-        fn = Path(tmp)/Path(src.url.split('?')[0]).name
-        _download(src, fn, progress, timeout)
-        _unpack(src, fn, dest)
+    with disk_errors(dest, 'the data cache: get_data(cache=...) or medfast.datasets.DATA_CACHE', 'nothing was kept'):
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix='.partial-', dir=root) as tmp:   # deleted on success and on any error
+            fn = Path(tmp)/Path(src.url.split('?')[0]).name
+            _download(src, fn, progress, timeout)
+            _unpack(src, fn, dest)
     return dest
