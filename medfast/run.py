@@ -273,6 +273,8 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
         m['job']['warnings'] = [w for w in (size['note'], went) if w]   # what the summary and report must say
         if full:
             write_csv(metrics_table(preds, kappa_weights=cfg.kappa_weights), out/RUN_FILES.metrics_csv)
+            if len(m['classes']) == 2:   # net benefit per split (Vickers and Elkin 2006), binary tasks only
+                write_csv(pd.concat([decision_curve(preds, s).assign(split=s) for s in m['splits']]), out/RUN_FILES.decision_curve)
             for split in m['splits']: plot_confusion(preds, split=split, fname=out/f'confusion_{split}.png')
         if full if export is None else export: export_model(learn, out/RUN_FILES.model, size=cfg.size, overwrite=True)
         if not full:   # a job keeps its results, not the copies and checkpoints it can make again
