@@ -1,4 +1,4 @@
-"""The `medfast` command: `train`, `demo`, `predict`, `report`, and the protocols `cv`, `compare` and `sweep`. A thin parser: every training option is generated from `medfast.config.TrainConfig`, and every command calls one library function.
+"""The `medfast` command: `train`, `demo`, `predict`, `evaluate`, `report`, and the protocols `cv`, `compare` and `sweep`. A thin parser: every training option is generated from `medfast.config.TrainConfig`, and every command calls one library function.
 
 Docs: https://medfast.github.io/medfast/cli.html.md"""
 
@@ -19,6 +19,7 @@ from .models import WEIGHTS_WORDS, weights_kind
 from .launch import error_text
 from contextlib import nullcontext
 from .report import report, protocol_report
+from .external import evaluate_external, resolve_model
 from .protocols import protocol_run, run_jobs, PROTOCOLS, METRICS, FINALS, EXECUTORS, jobs_done
 import inspect
 from fastcore.docments import docments
@@ -125,20 +126,26 @@ def config_from_args(a:argparse.Namespace, # parsed by a parser with `add_config
     return make_config(base, **{f.name: getattr(a, f.name) for f in fields(TrainConfig) if hasattr(a, f.name)})
 
 # %% ../nbs/15_cli.ipynb #a93e255f
+_CSV_HELP = {'--path-col': 'CSV column with the image paths (default: path)', '--label-col': 'CSV column with the labels (default: label)',
+             '--patient-col': 'CSV column with the patient (group) ids: no patient in two splits or folds',
+             '--split-col': 'CSV column with an existing train/valid/test split',
+             '--base': "folder that relative CSV paths start from (default: the CSV's folder)"}
+
+def _csv_args(p:argparse.ArgumentParser, skip:tuple=()):
+    "The options of `read_items` that describe a CSV file (`_CSV_HELP`), less those in `skip`."
+    for o, h in _CSV_HELP.items():
+        if o not in skip: p.add_argument(o, default=None, help=h)
+
 def _data_args(p:argparse.ArgumentParser, optional:bool=False):
     "DATA and the options of `read_items` that describe a CSV file."
     p.add_argument('data', nargs='?' if optional else None, default=None,
                    help='a class folder (root/<label>/...), a CSV file or a MedMNIST .npz' + (' (default: the --config file\'s)' if optional else ''))
-    for o, h in [('--path-col', 'CSV column with the image paths (default: path)'), ('--label-col', 'CSV column with the labels (default: label)'),
-                 ('--patient-col', 'CSV column with the patient (group) ids: no patient in two splits or folds'),
-                 ('--split-col', 'CSV column with an existing train/valid/test split'),
-                 ('--base', "folder that relative CSV paths start from (default: the CSV's folder)")]:
-        p.add_argument(o, default=None, help=h)
+    _csv_args(p)
     p.add_argument('--config', default=None, metavar='FILE', help="start from the settings of a run's config.json (options typed here override them)")
 
 def _read_kw(a) -> dict:
     "The `read_items` options given on the command line; they describe a CSV file, so other data refuses them."
-    kw = {k: getattr(a, k) for k in ('path_col', 'label_col', 'patient_col', 'split_col', 'base') if getattr(a, k) is not None}
+    kw = {k: getattr(a, k) for k in ('path_col', 'label_col', 'patient_col', 'split_col', 'base') if getattr(a, k, None) is not None}
     if kw and not str(a.data).lower().endswith('.csv'):
         raise MedfastError(f"--{'/--'.join(k.replace('_', '-') for k in kw)} describe a CSV file, "
                            f"but DATA is {a.data}. Pass a .csv file, or drop these options.")
@@ -317,6 +324,22 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument('--tta', type=int, default=None, help="test-time augmentation passes (default: the model's own, as it was "
                     "validated, e.g. a run trained with --tta 4; 0: none)")
     _plugin_arg(pr)   # a model with a head of one's own (medfast.train.register_head) needs its module to load
+    ev = sub.add_parser('evaluate', help="external validation: score a model on a labelled set from elsewhere, with the run's "
+                                         "threshold and an overlap audit against its training data", allow_abbrev=False)
+    ev.add_argument('model', help=f"the run folder OUT of `medfast train`, its {RUN_FILES.model} folder, or a fold ensemble's")
+    ev.add_argument('data', help='the labelled set: a class folder (root/<label>/...), a CSV file or a MedMNIST .npz, '
+                                 "with the model's class names")
+    _csv_args(ev, skip=('--split-col',))
+    ev.add_argument('--split', default=None, help="evaluate only the rows of DATA's split column with this value "
+                                                  "(e.g. test, for a .npz; default: every row)")
+    ev.add_argument('--out', required=True, help='output folder (must be empty)')
+    ev.add_argument('--overwrite', action='store_true', help='allow a non-empty output folder')
+    ev.add_argument('--bs', type=int, default=TrainConfig.bs, help='batch size')
+    ev.add_argument('--tta', type=int, default=None, help="test-time augmentation passes (default: the model's own; 0: none)")
+    ev.add_argument('--n-boot', type=int, default=TrainConfig.n_boot, help='bootstrap resamples for the confidence intervals')
+    ev.add_argument('--no-near-duplicates', action='store_true', help='skip the near-duplicate search of the overlap audit '
+                    '(the perceptual hash is unreliable below about 128 px)')
+    _plugin_arg(ev)
     rp = sub.add_parser('report', help=f"rebuild the HTML page of a finished run (RUN_DIR/{RUN_FILES.report}) or protocol "
                                        f"({PROTOCOL_FILES.report}) from its files")
     rp.add_argument('run', help='the output folder of `medfast train`, or of `medfast cv`, `compare` or `sweep`')
@@ -335,12 +358,16 @@ def _demo(a):
     demo(a.out, overwrite=a.overwrite, cfg=config_from_args(a, DEMO))
 
 def _predict(a):
-    model = Path(a.model)/RUN_FILES.model if (Path(a.model)/RUN_FILES.model/'model.json').is_file() else a.model   # a run folder
+    model = resolve_model(a.model)[0]   # a run folder: its model/
     df = predict_run(model, a.inputs, out=a.out, bs=a.bs, overwrite=a.overwrite, skip_unreadable=a.skip_unreadable,
                      progress=sys.stdout.isatty(), tta=a.tta)   # a bar on a terminal, none in logs
     bad = int((df['error'] != '').sum()) if 'error' in df else 0
     print(f"medfast: {len(df) - bad} predictions written to {a.out}" + (f"; {bad} unreadable images listed with their error" if bad else '')
           if a.out else df.to_string(index=False))
+
+def _evaluate(a):
+    evaluate_external(a.model, a.data, a.out, overwrite=a.overwrite, read_kw=_read_kw(a), split=a.split, bs=a.bs, tta=a.tta,
+                      n_boot=a.n_boot, near=not a.no_near_duplicates)
 
 def _report(a):
     "A run's report.html, or a protocol folder's summary.html, rebuilt from its files."
@@ -351,7 +378,7 @@ def _report(a):
             fn = report(run, n_boot=a.n_boot, cam_method=a.cam_method)
     print(f"medfast: report written to {fn}")
 
-COMMANDS = dict(train=_train, demo=_demo, predict=_predict, report=_report)   # and one per `PROTOCOLS` entry: `_protocol`
+COMMANDS = dict(train=_train, demo=_demo, predict=_predict, evaluate=_evaluate, report=_report)   # and one per `PROTOCOLS` entry: `_protocol`
 
 _NEGATIVE_OK = ('--window',)   # options whose value may start with '-' (a window centre in HU: --window -600,1500)
 
@@ -388,7 +415,7 @@ def _stopped(a, had:bool) -> str:
     if not had and (out/RUN_FILES.summary).is_file():
         return f"{out} keeps the finished run without its report: `medfast report {out}` writes it."
     return (f"{out} keeps {'its earlier files and ' if had else ''}the files this run wrote before it stopped; "
-            "run the same command with --overwrite to train again.")
+            f"run the same command with --overwrite to {'evaluate' if a.cmd == 'evaluate' else 'train'} again.")
 
 def _plugin_names(argv:list) -> list:
     "The values of every `--plugin X` and `--plugin=X` in `argv`."

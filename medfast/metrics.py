@@ -23,12 +23,12 @@ from fastai.learner import Learner
 from .core import *
 
 # %% auto #0
-__all__ = ['PROB_PREFIX', 'METRICS', 'RANK_METRIC', 'PER_CLASS_CI', 'CI_METHODS', 'get_preds_df', 'predict_splits',
-           'pred_classes', 'check_preds', 'save_preds', 'load_preds', 'specificity_cm', 'specificity', 'roc_auc_ovr',
-           'expected_calibration_error', 'fit_temperature', 'apply_temperature', 'MetricContext', 'MetricSpec',
-           'register_metric', 'MetricNames', 'predict_labels', 'classification_metrics', 'select_preds', 'evaluate',
-           'pick_threshold', 'wilson_ci', 'bootstrap_ci', 'fmt_ci', 'confidence_intervals', 'pred_splits',
-           'metrics_table', 'evaluate_run']
+__all__ = ['PROB_PREFIX', 'METRICS', 'RANK_METRIC', 'DECISION_THRESHOLDS', 'PER_CLASS_CI', 'CI_METHODS', 'get_preds_df',
+           'predict_splits', 'pred_classes', 'check_preds', 'save_preds', 'load_preds', 'specificity_cm', 'specificity',
+           'roc_auc_ovr', 'expected_calibration_error', 'fit_temperature', 'apply_temperature', 'MetricContext',
+           'MetricSpec', 'register_metric', 'MetricNames', 'predict_labels', 'classification_metrics', 'select_preds',
+           'evaluate', 'pick_threshold', 'decision_curve', 'wilson_ci', 'bootstrap_ci', 'fmt_ci',
+           'confidence_intervals', 'pred_splits', 'metrics_table', 'evaluate_run']
 
 # %% ../nbs/07_metrics.ipynb #41cf355e
 PROB_PREFIX = 'prob_'
@@ -499,6 +499,26 @@ def pick_threshold(preds:pd.DataFrame|str|Path, # validation predictions (table 
         return float(thr[np.argmax(tpr >= target_sensitivity - 1e-12)])
     if method != 'youden': raise DataError(f"Unknown method {method!r}; use method='youden' or a target_sensitivity.")
     return float(thr[np.argmax(tpr - fpr)])
+
+# %% ../nbs/07_metrics.ipynb #655ced48
+DECISION_THRESHOLDS = np.round(np.arange(0.01, 1.0, 0.01), 2)   # 1 %, 2 %, ..., 99 %: the decision curve's default grid
+
+def decision_curve(preds:pd.DataFrame|str|Path, # predictions (table or file) of a binary task
+                   split:str|None=None, # use only the rows of this split (e.g. 'test')
+                   thresholds:np.ndarray|list|None=None, # threshold probabilities in (0, 1) (default `DECISION_THRESHOLDS`)
+                  ) -> pd.DataFrame:
+    "Net benefit of the model, of treat-all and of treat-none at each threshold (Vickers and Elkin 2006); one row each."
+    y, probs, classes = _arrays(preds, split)
+    if len(classes) != 2: raise DataError(f"A decision curve needs a binary task; the predictions have {len(classes)} classes {classes}.")
+    pt = np.asarray(DECISION_THRESHOLDS if thresholds is None else thresholds, dtype=float).reshape(-1)
+    if not ((pt > 0) & (pt < 1)).all():
+        raise DataError(f"Decision-curve thresholds must lie strictly between 0 and 1; got {pt[(pt <= 0) | (pt >= 1)].tolist()}.")
+    pos, n = y == 1, len(y)
+    called = probs[:, 1][None, :] >= pt[:, None]                      # (thresholds, n): called positive at each threshold
+    tp, fp = (called & pos).sum(1), (called & ~pos).sum(1)
+    odds, prev = pt / (1 - pt), pos.mean()
+    return pd.DataFrame(dict(threshold=pt, tp=tp, fp=fp, n=n, net_benefit=tp / n - fp / n * odds,
+                             treat_all=prev - (1 - prev) * odds, treat_none=0.0))
 
 # %% ../nbs/07_metrics.ipynb #79f37fef
 def wilson_ci(k:np.ndarray|float, # successes (counts, 0 <= k <= n), any shape

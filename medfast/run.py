@@ -23,8 +23,9 @@ from .models import count_params, check_input_size, weights_kind
 from .train import *
 from .metrics import *
 from .interpret import plot_confusion
-from .inference import export_model, export_meta, predict, tta_probs
+from .inference import export_model, export_meta, predict, tta_probs, META_FN
 from .report import report, eval_source
+from .card import write_checklist, write_model_card, MODEL_CARD
 from .config import *
 from .config import loss_options
 
@@ -273,6 +274,8 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
         m['job']['warnings'] = [w for w in (size['note'], went) if w]   # what the summary and report must say
         if full:
             write_csv(metrics_table(preds, kappa_weights=cfg.kappa_weights), out/RUN_FILES.metrics_csv)
+            if len(m['classes']) == 2:   # net benefit per split (Vickers and Elkin 2006), binary tasks only
+                write_csv(pd.concat([decision_curve(preds, s).assign(split=s) for s in m['splits']]), out/RUN_FILES.decision_curve)
             for split in m['splits']: plot_confusion(preds, split=split, fname=out/f'confusion_{split}.png')
         if full if export is None else export: export_model(learn, out/RUN_FILES.model, size=cfg.size, overwrite=True)
         if not full:   # a job keeps its results, not the copies and checkpoints it can make again
@@ -329,6 +332,8 @@ def train_run(data, # a class folder, a CSV file, a MedMNIST .npz or an items Da
         with read_options_for(cfg): report(out, n_boot=cfg.n_boot)
     s['seconds'] = round(time.time() - t0, 1)
     write_text(out/RUN_FILES.summary, to_json(s))
+    write_checklist(out)   # what TRIPOD+AI and CLAIM ask that the run can answer, and what the author must
+    if (out/RUN_FILES.model/META_FN).is_file(): write_model_card(out)   # the exported model carries its evidence
     if not quiet: print(format_summary(s))
     return s
 

@@ -1,5 +1,5 @@
 "End-to-end checks of the `medfast` command on real data (brain MRI, BreastMNIST), at tiny sizes."
-import json, os, shutil
+import ast, json, os, shutil
 from pathlib import Path
 import pandas as pd
 import pytest
@@ -307,3 +307,18 @@ def test_plugin_names_are_options(tmp_path, data, capsys):
     finally:
         for d, k in ((augment.AUG_PRESETS, 'smear_light'), (augment.FIXED_VARIANTS, 'rotations'),
                      (segment.SEG_PRESETS, 'blue_nuclei'), (metrics.METRICS, 'brier')): d.pop(k, None)
+
+def test_evaluate_flags_training_images(brain_run, tmp_path, data, medfast):
+    "`medfast evaluate` on images the run was trained on: scored, but each one flagged as overlapping the training data."
+    out, _ = brain_run
+    items = pd.read_csv(out/'items.csv').groupby('label').head(10)   # 20 of the run's images, both classes
+    items[['path', 'label']].rename(columns={'path': 'file'}).to_csv(tmp_path/'seen.csv', index=False)
+    r = medfast('evaluate', out, tmp_path/'seen.csv', '--path-col', 'file', '--out', tmp_path/'ext', '--n-boot', '20',
+                '--no-near-duplicates')
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "medfast: warning: The external set overlaps the training run's data" in r.stderr, r.stderr[-2000:]
+    m = json.loads((tmp_path/'ext'/'metrics.json').read_text())
+    audit = pd.read_csv(tmp_path/'ext'/'audit.csv')
+    seen = {p for ps in audit.loc[audit.check == 'identical image', 'external'] for p in ast.literal_eval(ps)}
+    assert m['splits']['external']['n'] == 20 and seen == set(items['path'])
+    assert m['threshold']['value'] == json.loads((out/'metrics.json').read_text())['threshold']['value']
