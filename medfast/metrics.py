@@ -23,12 +23,13 @@ from fastai.learner import Learner
 from .core import *
 
 # %% auto #0
-__all__ = ['PROB_PREFIX', 'METRICS', 'RANK_METRIC', 'DECISION_THRESHOLDS', 'PER_CLASS_CI', 'CI_METHODS', 'get_preds_df',
-           'predict_splits', 'pred_classes', 'check_preds', 'save_preds', 'load_preds', 'specificity_cm', 'specificity',
-           'roc_auc_ovr', 'expected_calibration_error', 'fit_temperature', 'apply_temperature', 'MetricContext',
-           'MetricSpec', 'register_metric', 'MetricNames', 'predict_labels', 'classification_metrics', 'select_preds',
-           'evaluate', 'pick_threshold', 'decision_curve', 'wilson_ci', 'bootstrap_ci', 'fmt_ci',
-           'confidence_intervals', 'pred_splits', 'metrics_table', 'evaluate_run']
+__all__ = ['PROB_PREFIX', 'METRICS', 'RANK_METRIC', 'DECISION_THRESHOLDS', 'PER_CLASS_CI', 'CI_METHODS', 'SUBGROUP_METRICS',
+           'get_preds_df', 'predict_splits', 'pred_classes', 'check_preds', 'save_preds', 'load_preds',
+           'specificity_cm', 'specificity', 'roc_auc_ovr', 'expected_calibration_error', 'fit_temperature',
+           'apply_temperature', 'MetricContext', 'MetricSpec', 'register_metric', 'MetricNames', 'predict_labels',
+           'classification_metrics', 'select_preds', 'evaluate', 'pick_threshold', 'decision_curve', 'wilson_ci',
+           'bootstrap_ci', 'fmt_ci', 'confidence_intervals', 'pred_splits', 'metrics_table', 'evaluate_run',
+           'subgroup_metrics']
 
 # %% ../nbs/07_metrics.ipynb #41cf355e
 PROB_PREFIX = 'prob_'
@@ -707,3 +708,39 @@ def evaluate_run(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV 
                            after=expected_calibration_error(apply_temperature(ps, T), ys, n_bins))
     res['calibration'] = dict(temperature=T, fitted_on=fit_split, n_bins=n_bins, ece=ece)
     return res
+
+# %% ../nbs/07_metrics.ipynb #7ac61803
+SUBGROUP_METRICS = ('accuracy', 'balanced_accuracy', 'roc_auc', 'roc_auc_macro')   # per subgroup, where computed
+
+def _accuracy_test(tab:pd.DataFrame) -> dict:
+    "Test of equal accuracy across the rows (groups) of a (correct, incorrect) count table."
+    from scipy.stats import chi2_contingency, fisher_exact
+    if len(tab) < 2: return dict(test='none (one group)', statistic=np.nan, p=np.nan)
+    if len(tab) == 2:
+        stat, p = fisher_exact(tab.to_numpy())
+        return dict(test="Fisher's exact test", statistic=float(stat), p=float(p))
+    stat, p, dof, _ = chi2_contingency(tab.to_numpy())
+    return dict(test=f'chi-squared test of homogeneity ({dof} df)', statistic=float(stat), p=float(p))
+
+def subgroup_metrics(preds:pd.DataFrame|str|Path, # a predictions table or file
+                     groups:str|pd.Series, # a column of `preds`, or a Series of group values indexed by `path`
+                     split:str|None=None, # use only the rows of this split (e.g. 'test')
+                     n_boot:int=1000, # bootstrap resamples
+                     seed:int=0, # seed of the resampling
+                    ) -> dict:
+    "dict(table: subgroup, n, metric, estimate, low, high, method; counts: correct/incorrect per group; test: accuracy differs?)."
+    p = select_preds(preds, split)
+    g = p[groups] if isinstance(groups, str) and groups in p else None
+    if g is None and isinstance(groups, pd.Series): g = p['path'].map(groups)
+    if g is None: raise DataError(f"No subgroup column {groups!r} in the predictions (columns: {list(p.columns)}); pass the name "
+                                  "of a column or a Series of group values indexed by path (--subgroup-col in the CLI).")
+    if g.isna().any(): raise DataError(f"{int(g.isna().sum())} predictions have no subgroup value, e.g. {p.path[g.isna()].iloc[0]}.")
+    rows, counts = [], {}
+    for v, sub in p.groupby(g.astype(str), sort=True):
+        y, probs, _ = _arrays(sub)
+        counts[v] = [int((probs.argmax(1) == y).sum()), int((probs.argmax(1) != y).sum())]
+        ci = confidence_intervals(sub, n_boot=n_boot, seed=seed, auc=len(set(y)) > 1).set_index('metric')
+        rows += [(v, len(sub), m, *ci.loc[m, ['estimate', 'low', 'high', 'method']]) for m in SUBGROUP_METRICS if m in ci.index]
+    tab = pd.DataFrame.from_dict(counts, orient='index', columns=['correct', 'incorrect'])
+    return dict(table=pd.DataFrame(rows, columns=['subgroup', 'n', 'metric', 'estimate', 'low', 'high', 'method']),
+                counts=tab, test=_accuracy_test(tab))
