@@ -25,10 +25,11 @@ with warnings.catch_warnings():
 from fastai.torch_core import set_seed
 
 # %% auto #0
-__all__ = ['WRITE_ERRNOS', 'RUN_FILES', 'PROTOCOL_FILES', 'MedfastError', 'DataError', 'ImageError', 'WeightsError', 'WriteError',
-           'seed_everything', 'to_json', 'disk_errno', 'disk_errors', 'write_atomic', 'write_text', 'write_csv',
-           'failing_writes', 'check_writable', 'data_dir', 'demo_data', 'cache_dir', 'weights_file', 'in_test',
-           'missing_folders', 'remove_folders', 'holds_files', 'undo_new_folder', 'claim_folder', 'claims_out']
+__all__ = ['WRITE_ERRNOS', 'WARNINGS_ALLOWED', 'RUN_FILES', 'PROTOCOL_FILES', 'MedfastError', 'DataError', 'ImageError',
+           'WeightsError', 'WriteError', 'seed_everything', 'to_json', 'disk_errno', 'disk_errors', 'write_atomic',
+           'write_text', 'write_csv', 'failing_writes', 'check_writable', 'data_dir', 'demo_data', 'cache_dir',
+           'weights_file', 'in_test', 'fail_on_warnings', 'missing_folders', 'remove_folders', 'holds_files',
+           'undo_new_folder', 'claim_folder', 'claims_out']
 
 # %% ../nbs/00_core.ipynb #afe415c6
 class MedfastError(Exception):
@@ -213,6 +214,21 @@ def weights_file(arch:str, # timm architecture name, e.g. 'mobilenetv2_100'
 def in_test() -> bool:
     "True while `nbdev-test` or pytest runs us: notebooks then use tiny sizes and few epochs."
     return bool(os.environ.get('IN_TEST')) or 'PYTEST_CURRENT_TEST' in os.environ
+
+# %% ../nbs/00_core.ipynb #64f63aef
+WARNINGS_ALLOWED = [   # (category, message regex, why it is accepted): warnings a tutorial may show under test
+]
+
+def fail_on_warnings(allowed:list|None=None, # (category, message regex, reason) entries to let pass (None: `WARNINGS_ALLOWED`)
+                    ):
+    "From now on every warning is an error, except `allowed` and the deprecation notices Python hides outside `__main__`."
+    warnings.simplefilter('error')
+    for cat in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):   # Python's own defaults
+        warnings.filterwarnings('ignore', category=cat)
+    warnings.filterwarnings('error', category=DeprecationWarning, module='__main__')   # the user's code: shown, so an error
+    for cat, msg, _ in (WARNINGS_ALLOWED if allowed is None else allowed): warnings.filterwarnings('ignore', message=msg, category=cat)
+
+if in_test() and os.environ.get('MEDFAST_FAIL_ON_WARNINGS'): fail_on_warnings()
 
 # %% ../nbs/00_core.ipynb #eb518d5a
 RUN_FILES = SimpleNamespace(
