@@ -220,6 +220,8 @@ WARNINGS_ALLOWED = [   # (category, message regex, why it is accepted): warnings
     (UserWarning, r"\S+'s last feature map is 1 x 1 at \d+ px",   # medfast.run: blank Grad-CAM maps, said once per run
      "the tutorials' quick runs under test are 32 px, where a MobileNetV2's last feature map is 1 x 1; at their real size "
      "(224 px) it is not"),
+    (UserWarning, r"lr_find stopped after \d+ steps, too few for its second suggestion",   # medfast.train.find_lr
+     "the quick runs under test train on a few dozen images, so lr_find's loss diverges after a few steps"),
 ]
 
 def fail_on_warnings(allowed:list|None=None, # (category, message regex, reason) entries to let pass (None: `WARNINGS_ALLOWED`)
