@@ -7,8 +7,6 @@ Docs: https://medfast.github.io/medfast/cli.html.md"""
 # %% ../nbs/15_cli.ipynb #f02c416c
 from __future__ import annotations
 import argparse, difflib, importlib, importlib.util, json, re, shlex, sys, warnings
-warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)   # a library's notice, on every command
-warnings.filterwarnings('ignore', message="The 'mode.chained_assignment' option is deprecated")   # fastai.tabular's, on import
 from dataclasses import fields
 from pathlib import Path
 from .core import *
@@ -19,7 +17,7 @@ from .models import WEIGHTS_WORDS, weights_kind
 from .launch import error_text
 from contextlib import nullcontext
 from .report import report, protocol_report
-from .external import evaluate_external, resolve_model
+from .external import evaluate_external
 from .protocols import protocol_run, run_jobs, PROTOCOLS, METRICS, FINALS, EXECUTORS, jobs_done
 import inspect
 from fastcore.docments import docments
@@ -358,8 +356,7 @@ def _demo(a):
     demo(a.out, overwrite=a.overwrite, cfg=config_from_args(a, DEMO))
 
 def _predict(a):
-    model = resolve_model(a.model)[0]   # a run folder: its model/
-    df = predict_run(model, a.inputs, out=a.out, bs=a.bs, overwrite=a.overwrite, skip_unreadable=a.skip_unreadable,
+    df = predict_run(a.model, a.inputs, out=a.out, bs=a.bs, overwrite=a.overwrite, skip_unreadable=a.skip_unreadable,
                      progress=sys.stdout.isatty(), tta=a.tta)   # a bar on a terminal, none in logs
     bad = int((df['error'] != '').sum()) if 'error' in df else 0
     print(f"medfast: {len(df) - bad} predictions written to {a.out}" + (f"; {bad} unreadable images listed with their error" if bad else '')

@@ -6,7 +6,7 @@ Docs: https://medfast.github.io/medfast/config.html.md"""
 
 # %% ../nbs/12_config.ipynb #c81b7956
 from __future__ import annotations
-import json
+import json, os
 from dataclasses import dataclass, fields, asdict
 from pathlib import Path
 from fastcore.docments import docments
@@ -18,6 +18,7 @@ from .augment import FIXED_VARIANTS
 import difflib
 from .losses import LOSSES, WEIGHT_METHODS
 from .train import HEADS, SCHEDULES, OPTIMIZERS, PRECISIONS, MONITORS, check_head
+from .models import weights_kind, WEIGHTS_WORDS
 
 # %% auto #0
 __all__ = ['DEFAULTS_CHOSEN', 'TTA_DEFAULT', 'CHOICES', 'RANGES', 'TrainConfig', 'tta_passes', 'loss_options', 'check_config',
@@ -93,6 +94,8 @@ class TrainConfig:
 
     def __post_init__(self):
         if isinstance(self.pretrained, Path): self.pretrained = str(self.pretrained)
+        if isinstance(self.pretrained, str) and self.pretrained.strip() and weights_kind(self.pretrained) not in WEIGHTS_WORDS:
+            self.pretrained = os.path.abspath(os.path.expanduser(self.pretrained))   # a weights file: config.json works from any folder
         if isinstance(self.alpha, tuple): self.alpha = list(self.alpha)
         check_config(self)
 

@@ -14,13 +14,22 @@ from importlib import resources
 from pathlib import Path
 import numpy as np
 import torch
+# Two notices of third-party packages fire once, when fastai's modules are first imported, and no user can act on them:
+# fastai.layers decorates functions with `torch.jit.script` (deprecated in torch 2.10: a FutureWarning per use) and
+# fastai.tabular.core sets pandas' 'mode.chained_assignment' option (deprecated in pandas 3: a Pandas4Warning).
+# core imports those two modules here, with exactly these notices silenced (medfast.all and the CLI import core first).
+with warnings.catch_warnings():
+    warnings.filterwarnings('ignore', message=re.escape('`torch.jit.script` is deprecated'), category=FutureWarning)
+    warnings.filterwarnings('ignore', message=re.escape("The 'mode.chained_assignment' option is deprecated"))
+    import fastai.layers, fastai.tabular.core
 from fastai.torch_core import set_seed
 
 # %% auto #0
-__all__ = ['WRITE_ERRNOS', 'RUN_FILES', 'PROTOCOL_FILES', 'MedfastError', 'DataError', 'ImageError', 'WeightsError', 'WriteError',
-           'seed_everything', 'to_json', 'disk_errno', 'disk_errors', 'write_atomic', 'write_text', 'write_csv',
-           'failing_writes', 'check_writable', 'data_dir', 'demo_data', 'cache_dir', 'weights_file', 'in_test',
-           'missing_folders', 'remove_folders', 'holds_files', 'undo_new_folder', 'claim_folder', 'claims_out']
+__all__ = ['WRITE_ERRNOS', 'WARNINGS_ALLOWED', 'RUN_FILES', 'PROTOCOL_FILES', 'MedfastError', 'DataError', 'ImageError',
+           'WeightsError', 'WriteError', 'seed_everything', 'to_json', 'disk_errno', 'disk_errors', 'write_atomic',
+           'write_text', 'write_csv', 'failing_writes', 'check_writable', 'data_dir', 'demo_data', 'cache_dir',
+           'weights_file', 'in_test', 'fail_on_warnings', 'missing_folders', 'remove_folders', 'holds_files',
+           'undo_new_folder', 'claim_folder', 'claims_out']
 
 # %% ../nbs/00_core.ipynb #afe415c6
 class MedfastError(Exception):
@@ -205,6 +214,26 @@ def weights_file(arch:str, # timm architecture name, e.g. 'mobilenetv2_100'
 def in_test() -> bool:
     "True while `nbdev-test` or pytest runs us: notebooks then use tiny sizes and few epochs."
     return bool(os.environ.get('IN_TEST')) or 'PYTEST_CURRENT_TEST' in os.environ
+
+# %% ../nbs/00_core.ipynb #64f63aef
+WARNINGS_ALLOWED = [   # (category, message regex, why it is accepted): warnings a tutorial may show under test
+    (UserWarning, r"\S+'s last feature map is 1 x 1 at \d+ px",   # medfast.run: blank Grad-CAM maps, said once per run
+     "the tutorials' quick runs under test are 32 px, where a MobileNetV2's last feature map is 1 x 1; at their real size "
+     "(224 px) it is not"),
+    (UserWarning, r"lr_find stopped after \d+ steps, too few for its second suggestion",   # medfast.train.find_lr
+     "the quick runs under test train on a few dozen images, so lr_find's loss diverges after a few steps"),
+]
+
+def fail_on_warnings(allowed:list|None=None, # (category, message regex, reason) entries to let pass (None: `WARNINGS_ALLOWED`)
+                    ):
+    "From now on every warning is an error, except `allowed` and the deprecation notices Python hides outside `__main__`."
+    warnings.simplefilter('error')
+    for cat in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):   # Python's own defaults
+        warnings.filterwarnings('ignore', category=cat)
+    warnings.filterwarnings('error', category=DeprecationWarning, module='__main__')   # the user's code: shown, so an error
+    for cat, msg, _ in (WARNINGS_ALLOWED if allowed is None else allowed): warnings.filterwarnings('ignore', message=msg, category=cat)
+
+if in_test() and os.environ.get('MEDFAST_FAIL_ON_WARNINGS'): fail_on_warnings()
 
 # %% ../nbs/00_core.ipynb #eb518d5a
 RUN_FILES = SimpleNamespace(

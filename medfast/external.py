@@ -13,7 +13,7 @@ from .core import *
 from .data import read_items, read_options, file_hashes, near_duplicates, first_few, NEAR_DUP_DISTANCE
 from .metrics import *
 from .interpret import plot_confusion, plot_roc, plot_reliability
-from .inference import predict, read_meta, META_FN
+from .inference import predict, read_meta, model_folder, META_FN
 from .report import fig_uri, ci_table, _tab, _p, _e, _img, _CSS
 from .run import prepare_out
 
@@ -25,8 +25,7 @@ __all__ = ['EXTERNAL', 'resolve_model', 'carried_threshold', 'external_items', '
 def resolve_model(model, # a run folder, its model/ folder, or a fold ensemble's export folder
                  ) -> tuple:
     "`(model_dir, home)`: the export folder (with model.json) and the folder that holds it (the run's), or None."
-    p = Path(model).expanduser().absolute()
-    if (p/RUN_FILES.model/META_FN).is_file(): p = p/RUN_FILES.model   # a run folder, as `medfast predict` takes it
+    p = model_folder(Path(model).expanduser().absolute())   # a run folder: its model/, as `medfast predict` takes it
     if not (p/META_FN).is_file():
         raise MedfastError(f"MODEL {p} is neither a run folder (with {RUN_FILES.model}/{META_FN}) nor an exported "
                            f"model (with {META_FN}). Pass the --out folder of `medfast train`, or its "

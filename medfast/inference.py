@@ -31,7 +31,7 @@ from .train import HEADS
 
 # %% auto #0
 __all__ = ['EXPORT_FORMAT', 'EXPORT_VERSION', 'WEIGHTS_FN', 'META_FN', 'ENSEMBLE_VERSION', 'TTA_BETA', 'export_meta',
-           'export_model', 'read_meta', 'load_model', 'tta_pipes', 'tta_batch', 'tta_probs', 'predict',
+           'export_model', 'model_folder', 'read_meta', 'load_model', 'tta_pipes', 'tta_batch', 'tta_probs', 'predict',
            'export_ensemble']
 
 # %% ../nbs/10_inference.ipynb #747f5aa2
@@ -163,13 +163,20 @@ def export_model(learn, # a trained fastai `Learner` from `medical_learner` or `
     return _write_export(d, {k: v.detach().cpu().contiguous().clone() for k,v in learn.model.state_dict().items()}, meta)
 
 # %% ../nbs/10_inference.ipynb #60ca0012
-def read_meta(dirname:str|Path, # folder written by `export_model`
+def model_folder(dirname:str|Path, # an export folder, or a run folder holding one in `RUN_FILES.model` (`model/`)
+                ) -> Path:
+    "The export folder `dirname` names: `dirname` itself, or its `model/` when it is the folder of a run (`medfast train`'s OUT)."
+    d = Path(dirname).expanduser()
+    return d/RUN_FILES.model if not (d/META_FN).exists() and (d/RUN_FILES.model/META_FN).is_file() else d
+
+def read_meta(dirname:str|Path, # folder written by `export_model`, or a run folder (see `model_folder`)
              ) -> dict:
     "The checked contents of `dirname/model.json`."
-    d = Path(dirname).expanduser()
-    if not d.is_dir(): raise MedfastError(f"{d} is not a folder; pass the folder that export_model wrote.")
+    d = model_folder(dirname)
+    if not d.is_dir(): raise MedfastError(f"{d} is not a folder; pass the folder that export_model wrote, or a run folder.")
     fn = d/META_FN
-    if not fn.exists(): raise MedfastError(f"{fn} not found; is {d} a folder written by medfast's export_model?")
+    if not fn.exists(): raise MedfastError(f"{fn} not found; pass a folder written by medfast's export_model, or the "
+                                           f"folder of a run (it holds the model in {RUN_FILES.model}/).")
     try: meta = json.loads(fn.read_text())
     except (ValueError, UnicodeDecodeError) as e: raise MedfastError(f"{fn} is not valid JSON ({e}); export the model again.") from None
     if not isinstance(meta, dict) or meta.get('format') != EXPORT_FORMAT:
@@ -201,11 +208,12 @@ def _rebuild(meta:dict, dirname) -> nn.Module:
     if meta.get('small_stem'): small_input_stem(model)   # strides and pooling are not weights: the JSON says
     return model
 
-def load_model(dirname:str|Path, # folder written by `export_model` or `export_ensemble`
+def load_model(dirname:str|Path, # folder written by `export_model` or `export_ensemble`, or a run folder (`model_folder`)
                device:str|torch.device='cpu', # device to put the model on
                channels_last:bool=True, # the channels-last memory format (faster convolutions on CPUs and GPUs; same outputs up to rounding)
               ) -> tuple[nn.Module, dict]:
     "Rebuild the exported model (timm, `pretrained=False`; a `FoldEnsemble` for `export_ensemble`) and load its weights; `(model, meta)`."
+    dirname = model_folder(dirname)
     meta = read_meta(dirname)
     fn = Path(dirname).expanduser()/WEIGHTS_FN
     sd = _load_weights(fn)
@@ -292,7 +300,7 @@ def tta_probs(model:nn.Module, # the model, in eval mode, on its device
     runs = [_probs(model, list(probs), bs, aug, dev, progress, partial(tta_batch, k=k, seed=seed))[0] for k in range(n)]
     return {f: TTA_BETA * v + (1 - TTA_BETA) * np.mean([r[f] for r in runs], 0) for f, v in probs.items()}
 
-def predict(model_or_dir, # an export folder, or the `(model, meta)` pair returned by `load_model`
+def predict(model_or_dir, # an export folder or a run folder (`model_folder`), or the `(model, meta)` pair returned by `load_model`
             items, # image paths, or an items table with a `path` column
             bs:int=32, # batch size
             device:str|torch.device|None=None, # device when loading from a folder (default: CPU)

@@ -7,7 +7,6 @@ Docs: https://medfast.github.io/medfast/run.html.md"""
 # %% ../nbs/13_run.ipynb #94c06fad
 from __future__ import annotations
 import json, platform, shutil, time, warnings
-from contextlib import contextmanager, ExitStack
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -211,15 +210,6 @@ def _check_split(items:pd.DataFrame, cfg:TrainConfig):
     warnings.warn(msg + '.')
 
 # %% ../nbs/13_run.ipynb #5013fec7
-@contextmanager
-def _progress(learn, quiet:bool):
-    "No bars or tables when `quiet`; plain progress lines when stdout is a file or a pipe (`plain_progress`); else fastai's bars."
-    with ExitStack() as st:
-        if quiet or plain_progress(): st.enter_context(learn.no_bar())
-        if quiet: st.enter_context(learn.no_logging())
-        elif plain_progress(): st.enter_context(learn.added_cbs(PlainProgress()))
-        yield
-
 def read_options_for(cfg:TrainConfig):
     "The `read_options` of `cfg` (window, allow_large_images, max_side), as a context manager."
     return read_options(allow_large=cfg.allow_large_images, max_side=cfg.max_side, window=cfg.window)
@@ -259,7 +249,7 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
         with undo_new_folder(out):   # bad images, weights that cannot be had: a new folder is not left half-written
             out = prepare_out(out, overwrite)
             train, learn = _setup(items, cfg, out, full, data)
-        with _progress(learn, quiet):
+        with progress_lines(learn, quiet):   # fastai's bar on a terminal, plain lines in a log
             fitted = fit(learn, cfg, out)
             write_csv(history(learn), out/RUN_FILES.history)
             preds, m = predict_and_evaluate(learn, train if cfg.augment_valid else items, cfg, out)   # validation copies are scored
@@ -399,7 +389,7 @@ def demo(out=DEMO_OUT, # output folder
     return s
 
 # %% ../nbs/13_run.ipynb #6c0846df
-def predict_run(model_dir, # a `model/` folder written by `train_run` / `export_model`
+def predict_run(model_dir, # a run folder (`train_run`'s `out`) or its `model/` folder, or a folder written by `export_model`
                 inputs:list, # image files and/or folders of images
                 out=None, # CSV file to write (None: only return the table)
                 bs:int=TrainConfig.bs, # batch size

@@ -8,6 +8,7 @@ Docs: https://medfast.github.io/medfast/train.html.md"""
 from __future__ import annotations
 import ctypes, importlib.util, inspect, math, os, platform, shutil, sys, time, warnings
 from dataclasses import dataclass
+from contextlib import contextmanager, ExitStack
 from typing import Callable
 from pathlib import Path
 import numpy as np
@@ -16,13 +17,13 @@ import matplotlib.pyplot as plt
 from functools import partial
 import torch
 from torch import nn
-from fastai.vision.all import (Learner, Callback, Recorder, vision_learner, create_head, get_c, Adam, SGD, RMSProp, accuracy, BalancedAccuracy, CrossEntropyLossFlat,
-                               F1Score, RocAucBinary, valley, slide)
-from fastai.metrics import AccumMetric, ActivationType
+from fastai.vision.all import (Learner, Callback, Recorder, vision_learner, create_head, get_c, Adam, SGD, RMSProp, accuracy, CrossEntropyLossFlat,
+                               valley, slide)
+from fastai.metrics import AccumMetric, ActivationType, skm_to_fastai
 from fastai.callback.schedule import ParamScheduler, combine_scheds, SchedNo
 from fastai.callback.mixup import MixUp, CutMix
 from timm.utils import ModelEmaV3
-from sklearn.metrics import roc_auc_score
+from sklearn.metrics import roc_auc_score, f1_score
 from fastai.callback.tracker import EarlyStoppingCallback, ReduceLROnPlateau, SaveModelCallback
 from fastai.callback.core import CancelFitException
 from fastai.callback.channelslast import ChannelsLast
@@ -37,26 +38,40 @@ from .losses import get_loss, FocalLoss
 __all__ = ['MONITORS', 'DIVERGENCE_FACTOR', 'MALLOC_THRESHOLD', 'HEADS', 'LINEAR_HEAD', 'OPTIMIZERS', 'AUTO_BF16_MIN_SIZE',
            'SMALL_STEM_SCALE', 'PRECISIONS', 'MAX_AUTO_WORKERS', 'COMPILE_KW', 'LR_FIND_START', 'LR_FIND_ITERS',
            'FASTAI_LR_FIND', 'FINE_TUNE_LR', 'SCHEDULES', 'MULTISTEP', 'MIXES', 'roc_auc_score_macro',
-           'medical_metrics', 'EpochHistory', 'history', 'divergence_message', 'TerminateOnDivergence',
-           'retain_freed_memory', 'HeadSpec', 'register_head', 'check_head', 'OptimizerSpec', 'register_optimizer',
-           'medical_learner', 'L2Penalty', 'auto_precision', 'CPUAutocast', 'set_precision', 'auto_workers',
-           'PlainInputs', 'compile_problem', 'compile_model', 'plot_lr_find', 'find_lr', 'register_schedule',
-           'fit_multistep', 'fine_tune_recipe', 'RunLog', 'SaveBest', 'study_callbacks', 'plain_progress',
-           'PlainProgress', 'WeightEMA', 'progressive_size', 'ProgressiveResize']
+           'balanced_accuracy', 'medical_metrics', 'EpochHistory', 'history', 'divergence_message',
+           'TerminateOnDivergence', 'retain_freed_memory', 'HeadSpec', 'register_head', 'check_head', 'OptimizerSpec',
+           'register_optimizer', 'medical_learner', 'L2Penalty', 'auto_precision', 'CPUAutocast', 'set_precision',
+           'auto_workers', 'PlainInputs', 'compile_problem', 'compile_model', 'plain_progress', 'PlainProgress',
+           'progress_lines', 'plot_lr_find', 'find_lr', 'register_schedule', 'fit_multistep', 'fine_tune_recipe',
+           'RunLog', 'SaveBest', 'study_callbacks', 'WeightEMA', 'progressive_size', 'ProgressiveResize']
 
 # %% ../nbs/06_train.ipynb #b456e1a6
-def roc_auc_score_macro(y, probs) -> float:
-    "Macro one-vs-rest ROC AUC of `probs` (N, C) for targets `y` (N,); NaN where a class has no validation image."
-    try: return roc_auc_score(y, probs, multi_class='ovr', average='macro', labels=list(range(probs.shape[1])))
-    except ValueError: return float('nan')
+def roc_auc_score_macro(y, # true class indices, shape (N,)
+                        probs, # class probabilities, shape (N, C)
+                       ) -> float:
+    "ROC AUC of `probs` for `y`: of the second class for C = 2, else the macro one-vs-rest mean; NaN when a class has no image (undefined)."
+    y, probs = np.asarray(y), np.asarray(probs)
+    if not np.isin(np.arange(probs.shape[1]), y).all(): return float('nan')
+    if probs.shape[1] == 2: return float(roc_auc_score(y, probs[:, 1]))
+    return float(roc_auc_score(y, probs, multi_class='ovr', average='macro', labels=list(range(probs.shape[1]))))
+
+def balanced_accuracy(y, # true class indices, shape (N,)
+                      pred, # predicted class indices, shape (N,)
+                     ) -> float:
+    "The mean recall over the classes present in `y` (scikit-learn's `balanced_accuracy_score`); NaN for no rows."
+    y, pred = np.asarray(y), np.asarray(pred)
+    return float(np.mean([(pred[y == c] == c).mean() for c in np.unique(y)])) if len(y) else float('nan')
 
 def medical_metrics(n_classes:int, # number of classes
                    ) -> list:
     "fastai metrics for medical classification: accuracy, balanced accuracy, macro F1 and ROC AUC (macro one-vs-rest for 3+ classes)."
     if n_classes < 2: raise MedfastError(f"A classifier needs at least 2 classes, got n_classes={n_classes}.")
-    auc = RocAucBinary() if n_classes == 2 else AccumMetric(roc_auc_score_macro, dim_argmax=-1, activation=ActivationType.Softmax,
-                                                             flatten=False, to_np=True, invert_arg=True, name='roc_auc_score')
-    return [accuracy, BalancedAccuracy(), F1Score(average='macro'), auc]
+    # fastai computes them on whatever a Learner predicts, a few images too (ClassificationInterpretation's top losses):
+    # an undefined value (a class absent) is NaN or left out of the mean, not one of scikit-learn's warnings
+    bal = AccumMetric(balanced_accuracy, dim_argmax=-1, to_np=True, invert_arg=True, name='balanced_accuracy_score')
+    auc = AccumMetric(roc_auc_score_macro, dim_argmax=-1, activation=ActivationType.Softmax,
+                      flatten=False, to_np=True, invert_arg=True, name='roc_auc_score')
+    return [accuracy, bal, skm_to_fastai(f1_score, average='macro', zero_division=0.0), auc]
 
 MONITORS = dict(valid_loss='valid_loss', accuracy='accuracy', balanced_accuracy='balanced_accuracy_score', macro_f1='f1_score',
                 roc_auc='roc_auc_score')   # what save_best and early stopping can watch -> its column in the fastai history
@@ -463,6 +478,49 @@ def compile_model(learn:Learner, # the learner whose model to compile
     learn.add_cb(PlainInputs())
     return learn
 
+# %% ../nbs/06_train.ipynb #5d84c14f
+def plain_progress() -> bool:
+    "Whether progress should be plain lines: stdout is not a terminal (a file, a pipe) and this is not a notebook."
+    return not IN_NOTEBOOK and not (hasattr(sys.stdout, 'isatty') and sys.stdout.isatty())
+
+class PlainProgress(Callback):
+    "Progress as plain lines (a header, one line per epoch, a line every `every` seconds within an epoch), for logs; use with `learn.no_bar()`."
+    order = 60   # after the Recorder (50), like fastai's ProgressCallback
+    def __init__(self, every:float=30., # seconds between two lines within an epoch
+                 out=None): # where to write (default: sys.stdout)
+        self.every, self.out = every, out
+
+    def _print(self, s:str): print(s, file=self.out or sys.stdout, flush=True)
+
+    def before_fit(self):
+        self.t0 = self.last = time.time()
+        self.old_logger, self.learn.logger = self.learn.logger, (self._log if self.learn.logger is not noop else noop)
+        if self.learn.logger is not noop: self._print('  '.join(self.recorder.metric_names))
+
+    def _log(self, vals):
+        self._print('  '.join(f'{v:.4f}' if isinstance(v, float) else str(v) for v in vals))
+
+    def after_batch(self):
+        if time.time() - self.last < self.every: return
+        self.last = time.time()
+        if hasattr(self.learn, 'lr_finder'):   # one fit of n_epoch epochs to cover its steps; say steps, not epochs
+            return self._print(f"  lr_find: step {self.train_iter}/{self.learn.lr_finder.num_it}, {self.last - self.t0:.0f} s")
+        phase, n = ('train', len(self.dl)) if self.training else ('valid', len(self.dl))
+        self._print(f"  epoch {self.epoch + 1}/{self.n_epoch} {phase}: batch {self.iter + 1}/{n}, {self.last - self.t0:.0f} s")
+
+    def after_fit(self): self.learn.logger = self.old_logger
+
+@contextmanager
+def progress_lines(learn:Learner, # the Learner whose fits run inside
+                   quiet:bool=False, # no bars, lines or epoch tables at all
+                  ):
+    "fastai's bar on a terminal or in a notebook, `PlainProgress` lines in a file or a pipe (`plain_progress`), nothing when `quiet`."
+    with ExitStack() as st:
+        if quiet: st.enter_context(learn.no_bar()); st.enter_context(learn.no_logging())
+        elif plain_progress() and hasattr(learn, 'progress'):   # the bar is on: not turned off or replaced by an outer call
+            st.enter_context(learn.no_bar()); st.enter_context(learn.added_cbs(PlainProgress()))
+        yield learn
+
 # %% ../nbs/06_train.ipynb #b06ddc57
 def plot_lr_find(learn:Learner, # a Learner right after `lr_find`
                  suggestions=None, # the suggestions `lr_find` returned (a named tuple), to mark on the curve
@@ -514,8 +572,9 @@ def find_lr(learn:Learner, # the Learner
     start_lr, num_it = _lr_find_sweep(learn, start_lr, num_it)
     if num_it < 8: raise MedfastError(f"num_it={num_it} is too few for lr_find: fastai drops the last 5 steps of the "
                                       "curve before suggesting; use num_it >= 8.")
-    sug = learn.lr_find(start_lr=start_lr, end_lr=end_lr, num_it=num_it, show_plot=False,
-                        suggest_funcs=(valley, _or_valley(slide)))
+    with progress_lines(learn):   # plain lines in a log (`PlainProgress`), fastai's bar on a terminal
+        sug = learn.lr_find(start_lr=start_lr, end_lr=end_lr, num_it=num_it, show_plot=False,
+                            suggest_funcs=(valley, _or_valley(slide)))
     learn.lr_find_sweep = dict(start=start_lr, end=end_lr, steps=num_it, steps_run=len(learn.recorder.lrs),   # fastai stops early
                                last_lr=float(learn.recorder.lrs[-1]))                                          # when the loss diverges
     if fname is not None:
@@ -589,25 +648,26 @@ def fine_tune_recipe(learn:Learner, # e.g. from `medical_learner`
     if schedule not in SCHEDULES: raise MedfastError(f"schedule={schedule!r}: use one of {', '.join(map(repr, SCHEDULES))}.")
     if isinstance(lr, str) and lr != 'valley':
         raise MedfastError(f"lr={lr!r}: give a number > 0, 'valley' (lr_find's suggestion) or None (fastai's fine-tuning default, {FINE_TUNE_LR:g}).")
-    learn.freeze()
-    if lr == 'valley': lr = float(find_lr(learn, find_fname, num_it=num_it).valley)
-    else:
-        if find_fname is not None: find_lr(learn, find_fname, num_it=num_it)
-        lr = FINE_TUNE_LR if lr is None else lr
-    lr_lo, lr_hi = (lr/2/lr_mult, lr/2) if unfrozen_lr is None else (unfrozen_lr, unfrozen_lr)
-    learn.recipe = dict(lr=lr, freeze_epochs=freeze_epochs, epochs=epochs, unfreeze=unfreeze, lr_mult=lr_mult,
-                        unfrozen_lrs=(lr_lo, lr_hi), schedule=schedule)
-    learn.divergence = None   # set by `TerminateOnDivergence` when a phase diverges: the next one is skipped
-    try:
-        if freeze_epochs > 0:
-            learn.phase = 'frozen'
-            _fit_phase(learn, freeze_epochs, slice(lr), schedule, cbs, pct_start=0.99)
-        if epochs > 0 and not learn.divergence:
-            _unfreeze(learn, unfreeze)
-            learn.phase = 'unfrozen'
-            _fit_phase(learn, epochs, slice(lr_lo, lr_hi), schedule, cbs, pct_start=pct_start, div=div)
-    finally: learn.phase = None
-    return learn
+    with progress_lines(learn):   # plain lines in a log (`PlainProgress`), fastai's bar on a terminal
+        learn.freeze()
+        if lr == 'valley': lr = float(find_lr(learn, find_fname, num_it=num_it).valley)
+        else:
+            if find_fname is not None: find_lr(learn, find_fname, num_it=num_it)
+            lr = FINE_TUNE_LR if lr is None else lr
+        lr_lo, lr_hi = (lr/2/lr_mult, lr/2) if unfrozen_lr is None else (unfrozen_lr, unfrozen_lr)
+        learn.recipe = dict(lr=lr, freeze_epochs=freeze_epochs, epochs=epochs, unfreeze=unfreeze, lr_mult=lr_mult,
+                            unfrozen_lrs=(lr_lo, lr_hi), schedule=schedule)
+        learn.divergence = None   # set by `TerminateOnDivergence` when a phase diverges: the next one is skipped
+        try:
+            if freeze_epochs > 0:
+                learn.phase = 'frozen'
+                _fit_phase(learn, freeze_epochs, slice(lr), schedule, cbs, pct_start=0.99)
+            if epochs > 0 and not learn.divergence:
+                _unfreeze(learn, unfreeze)
+                learn.phase = 'unfrozen'
+                _fit_phase(learn, epochs, slice(lr_lo, lr_hi), schedule, cbs, pct_start=pct_start, div=div)
+        finally: learn.phase = None
+        return learn
 
 # %% ../nbs/06_train.ipynb #04c33b6d
 from fastai.learner import save_model
@@ -659,38 +719,6 @@ def study_callbacks(early_stopping:int=10, # patience of early stopping on `moni
     # fastai joins a relative fname to learn.path: an absolute path keeps `csv` relative to the working directory
     if csv is not None: cbs.append(RunLog(fname=str(Path(csv).absolute())))
     return cbs
-
-# %% ../nbs/06_train.ipynb #5d84c14f
-def plain_progress() -> bool:
-    "Whether progress should be plain lines: stdout is not a terminal (a file, a pipe) and this is not a notebook."
-    return not IN_NOTEBOOK and not (hasattr(sys.stdout, 'isatty') and sys.stdout.isatty())
-
-class PlainProgress(Callback):
-    "Progress as plain lines (a header, one line per epoch, a line every `every` seconds within an epoch), for logs; use with `learn.no_bar()`."
-    order = 60   # after the Recorder (50), like fastai's ProgressCallback
-    def __init__(self, every:float=30., # seconds between two lines within an epoch
-                 out=None): # where to write (default: sys.stdout)
-        self.every, self.out = every, out
-
-    def _print(self, s:str): print(s, file=self.out or sys.stdout, flush=True)
-
-    def before_fit(self):
-        self.t0 = self.last = time.time()
-        self.old_logger, self.learn.logger = self.learn.logger, (self._log if self.learn.logger is not noop else noop)
-        if self.learn.logger is not noop: self._print('  '.join(self.recorder.metric_names))
-
-    def _log(self, vals):
-        self._print('  '.join(f'{v:.4f}' if isinstance(v, float) else str(v) for v in vals))
-
-    def after_batch(self):
-        if time.time() - self.last < self.every: return
-        self.last = time.time()
-        if hasattr(self.learn, 'lr_finder'):   # one fit of n_epoch epochs to cover its steps; say steps, not epochs
-            return self._print(f"  lr_find: step {self.train_iter}/{self.learn.lr_finder.num_it}, {self.last - self.t0:.0f} s")
-        phase, n = ('train', len(self.dl)) if self.training else ('valid', len(self.dl))
-        self._print(f"  epoch {self.epoch + 1}/{self.n_epoch} {phase}: batch {self.iter + 1}/{n}, {self.last - self.t0:.0f} s")
-
-    def after_fit(self): self.learn.logger = self.old_logger
 
 # %% ../nbs/06_train.ipynb #bb9b81ad
 class WeightEMA(Callback):
