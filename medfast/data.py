@@ -566,7 +566,7 @@ def from_folder(root:str|Path, # folder holding one sub-folder per class: root/<
     root = Path(os.path.abspath(Path(root).expanduser()))
     if not root.is_dir(): raise DataError(f"{root} is not a folder. from_folder expects root/<label>/<image> files.")
     exts = {e.lower() for e in exts}
-    rows, skipped = [], []
+    rows, skipped, notes = [], [], []   # notes: non-image files beside the class folders (a README, a labels.csv)
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
         d = Path(dirpath); depth = len(d.relative_to(root).parts)
         skipped += [str(d/n) for n in sorted(dirnames) if n.startswith('.')]
@@ -574,6 +574,7 @@ def from_folder(root:str|Path, # folder holding one sub-folder per class: root/<
         for n in sorted(filenames):
             p = d/n
             if depth == 0 or n.startswith('.') or not is_image_file(p, exts): skipped.append(str(p))
+            if depth == 0 and not n.startswith('.') and not is_image_file(p, exts): notes.append(str(p))
             else: rows.append((str(p), d.relative_to(root).parts[0]))
     if not rows:
         raise DataError(f"No images found in {root}: expected class folders root/<label>/<image> with extensions "
@@ -583,9 +584,9 @@ def from_folder(root:str|Path, # folder holding one sub-folder per class: root/<
            "in one folder.")
     _check_patients(df, f"the DICOM files' PatientID tags")
     df.attrs['skipped'] = sorted(skipped)
-    if skipped:
-        warnings.warn(f"from_folder skipped {len(skipped)} hidden, non-image or unlabelled (not in a class folder) "
-                      f"entries in {root}: {first_few([Path(s).relative_to(root) for s in sorted(skipped)], 3)}; "
+    if odd := sorted(set(skipped) - set(notes)):
+        warnings.warn(f"from_folder skipped {len(odd)} hidden, non-image or unlabelled (not in a class folder) "
+                      f"entries in {root}: {first_few([Path(s).relative_to(root) for s in odd], 3)}; "
                       "all of them are in df.attrs['skipped'] of the table from_folder returns.")
     return df
 

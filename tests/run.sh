@@ -32,11 +32,9 @@ nbs=$(find nbs -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -not -name '_
 # two notebooks at a time on 2 cores: one torch thread each (two threads each oversubscribe the cores, ~10x slower)
 # Every tutorial must show no warning: MEDFAST_FAIL_ON_WARNINGS makes medfast.core.fail_on_warnings turn any warning
 # (but medfast.core.WARNINGS_ALLOWED) into an error, which fails the tutorial at the cell that raised it, whatever
-# PYTHONWARNINGS says. Not yet for the tutorials named in WARNING_TUTORIALS:
-#   ct_dicom: its data cell reads the whole folder, and from_folder warns that it skipped README.md and the CSV files.
-export WARNING_TUTORIALS="ct_dicom"
+# PYTHONWARNINGS says.
 printf '%s\n' $nbs | OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 xargs -P 2 -I{} sh -c 'n=$(basename {} .ipynb); s=$(date +%s)
-  case "{}" in nbs/tutorials/*) case " $WARNING_TUTORIALS " in *" $n "*) ;; *) export MEDFAST_FAIL_ON_WARNINGS=1;; esac;; esac
+  case "{}" in nbs/tutorials/*) export MEDFAST_FAIL_ON_WARNINGS=1;; esac
   nbdev-test "{}" >"$0/$n.log" 2>&1; echo "$? $(( $(date +%s)-s ))" >"$0/$n.rc"' "$log"
 for nb in $nbs; do
   n=$(basename "$nb" .ipynb); read rc secs <"$log/$n.rc"
