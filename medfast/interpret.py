@@ -110,7 +110,7 @@ def _curves(preds, split, zoom, fname, kind:str) -> Figure:
     ax.set_title(f"{'ROC' if roc else 'Precision-recall'} curves: {split or 'all rows'} (n={len(y)})")
     ax.legend(loc='center left', bbox_to_anchor=(1.02, 0.5), fontsize='small')
     if zoom:
-        ins = ax.inset_axes([0.52, 0.06, 0.42, 0.42] if roc else [0.06, 0.06, 0.42, 0.42])
+        ins = ax.inset_axes([0.55, 0.12, 0.4, 0.4] if roc else [0.13, 0.12, 0.4, 0.4])   # tick labels inside the axes
         for x, yy, lbl, kw in lines: ins.plot(x, yy, **kw)
         ins.set_xlim(*((0, 0.3) if roc else (0.7, 1.0))); ins.set_ylim(0.7, 1.0)
         ins.tick_params(labelsize='x-small')
@@ -161,7 +161,7 @@ def plot_history(history:pd.DataFrame|str|Path, # `medfast.train.history(learn)`
         i = int(np.argmax(ph != 'frozen'))
         for ax in axs: ax.axvline((x[i-1] + x[i]) / 2, color='grey', ls='--', lw=1, label='_unfreeze')
         axs[0].text((x[i-1] + x[i]) / 2, axs[0].get_ylim()[1], ' unfrozen', va='top', fontsize='x-small', color='grey')
-    for ax in axs: ax.set_xlabel('epoch'); ax.set_xticks(x)
+    for ax in axs: ax.set_xlabel('epoch'); ax.locator_params(axis='x', integer=True)   # whole epochs, a readable few
     fig.tight_layout()
     return _save(fig, fname)
 
@@ -499,7 +499,7 @@ def plot_cam_grid(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV
     top = top_losses(preds, k, split)
     _, classes, y, probs = _rows(top.drop(columns='loss'))
     n = len(top)
-    fig, axs = plt.subplots(n, 2, figsize=(4.6, 2.5 * n + 0.4), squeeze=False)
+    fig, axs = plt.subplots(n, 2, figsize=(4.6, 2.5 * n + 0.4), squeeze=False, layout='constrained')   # title clear
     imgs = [open_image(f) for f in top['path']]
     cams = grad_cam(learn_or_model, imgs, target=None, method=method) if n else []   # one batched pass
     for j in range(n):
@@ -512,5 +512,4 @@ def plot_cam_grid(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV
     blank = n and cam_map_size(learn_or_model, imgs[0]) == (1, 1)   # nothing to localise: say so on the figure
     fig.suptitle(f"{method} on the top {n} losses: {split or 'all rows'}"
                  + ("\n(blank: the last feature map is 1 x 1 at this input size)" if blank else ''))
-    fig.tight_layout()
     return _save(fig, fname)

@@ -6,7 +6,7 @@ Docs: https://medfast.github.io/medfast/protocols.html.md"""
 
 # %% ../nbs/14_protocols.ipynb #1a6db308
 from __future__ import annotations
-import dataclasses, hashlib, inspect, json, tempfile, time
+import contextlib, dataclasses, hashlib, inspect, io, json, tempfile, time
 import numpy as np
 from itertools import product
 from pathlib import Path
@@ -23,7 +23,7 @@ from . import metrics
 from .metrics import RANK_METRIC
 from .experiment import *
 from .experiment import fold_design, job_scores
-from .report import protocol_report, cv_page, sweep_page
+from .report import protocol_report, cv_page, sweep_page, few_pairs_note
 from typing import Callable
 
 # %% auto #0
@@ -41,10 +41,12 @@ def fit_job(items:pd.DataFrame, # items table with a train / valid (/ test) spli
             name:str|None=None, # the job's model name in the protocol's tables (default: the backbone)
             export:bool=False, # also write the trained model to out/model (`export_model`), e.g. for a fold ensemble
            ) -> dict:
-    "Train one job with the pipeline (`run_training(outputs='job')`) into `out`; returns its metrics."
+    "Train one job with the pipeline (`run_training(outputs='job')`) into `out`, printing nothing; returns its metrics."
     old = torch.get_num_threads()
     if threads: torch.set_num_threads(threads)
-    try: return run_training(items, cfg, out, overwrite=True, outputs='job', quiet=True, name=name, export=export)
+    try:   # quiet, and fastai's own prints ("Better model found at epoch 0 ...") stay out of the protocol's log
+        with contextlib.redirect_stdout(io.StringIO()):
+            return run_training(items, cfg, out, overwrite=True, outputs='job', quiet=True, name=name, export=export)
     finally: torch.set_num_threads(old)
 
 def _finished(d:Path, cfg:TrainConfig, export:bool=False) -> bool:
@@ -90,9 +92,10 @@ def _brief(c:dict) -> str:
     lr = "lr_find's valley" if lr == 'valley' else f"{lr:g}"
     return f"{c['arch']}, bs {c['bs']}, lr {lr}, aug {c['aug']}, unfreeze {c['unfreeze']}"
 
-def _job_line(i:int, n:int, what:str, d:Path, c:dict, label:str='') -> str:
-    "A job's line in the log: '  stage 2 (lr): job 1/4 started: configs/<id> (<its settings>)'; without `label`, from 'job'."
-    return f"  {label + ': ' if label else ''}job {i}/{n} {what}: {d.parent.name}/{d.name} ({_brief(c)})"
+def _job_line(i:int, n:int, what:str, d:Path, c:dict, label:str='', name:str|None=None) -> str:
+    "A job's line in the log: '  [stage 2 (lr): ]job 1/4 started: [variant focal, ]configs/<id> (<its settings>)'."
+    head, variant = f"{label + ': ' if label else ''}job {i}/{n} {what}", f'variant {name}, ' if name else ''
+    return f"  {head}: {variant}{d.parent.name}/{d.name} ({_brief(c)})"
 
 EXECUTORS = ('sequential', 'ray')   # how `run_jobs` runs the jobs: in this process, or as Ray tasks
 
@@ -113,10 +116,11 @@ def run_jobs(jobs:list, # `(items, cfg, folder, name)` tuples; a folder with a f
     todo = [(it, cfg, Path(d), n) for it, cfg, d, n in jobs if not _finished(Path(d), cfg, export)]
     kept, left = len(jobs) - len(todo), 0
     if max_jobs is not None: todo, left = todo[:max_jobs], max(0, len(todo) - max_jobs)
-    cfgs = {d: cfg for _, cfg, d, _ in todo}
+    cfgs, names = {d: cfg for _, cfg, d, _ in todo}, {d: n for _, _, d, n in todo}
     for arch, size, stem in dict.fromkeys((c.arch, c.size, c.small_stem) for c in cfgs.values()):
         check_input_size(arch, size, stem)   # first
-    say = (lambda i, d, what: print(_job_line(i, len(todo), what, d, config_dict(cfgs[d]), label), flush=True)) if progress else (lambda *a: None)
+    line = lambda i, d, what: _job_line(i, len(todo), what, d, config_dict(cfgs[d]), label, names[d])
+    say = (lambda i, d, what: print(line(i, d, what), flush=True)) if progress else (lambda *a: None)
     if executor == 'sequential' or not todo:
         for i, (it, cfg, d, n) in enumerate(todo, 1): say(i, d, 'started'); fit_job(it, cfg, d, threads, n, export)
     else:
@@ -211,12 +215,13 @@ def _refit_once(items:pd.DataFrame, cfg:TrainConfig, job_dirs:list, out:Path) ->
     return refit(items, cfg, out/PROTOCOL_FILES.refit, epochs, out/RUN_FILES.model)
 
 # %% ../nbs/14_protocols.ipynb #bf83b2c8
-def _pin_table(df:pd.DataFrame, fn:Path, cols:list, what:str):
+def _pin_table(df:pd.DataFrame, fn:Path, cols:list, what:str, optional:tuple=()):
     "Save `df[cols]` to `fn` the first time; afterwards refuse a table that differs from the saved one (`what` names it)."
     new = df[cols].reset_index(drop=True).astype(str)
     if fn.is_file():
-        old = pd.read_csv(fn)
-        if list(old.columns) != cols or not old.astype(str).equals(new):
+        old = pd.read_csv(fn, dtype=str)   # ids as written ('007' stays '007')
+        if list(old.columns) == [c for c in cols if c not in optional]: new = new[list(old.columns)]   # saved without
+        if list(old.columns) != list(new.columns) or not old.astype(str).equals(new):
             raise MedfastError(f"{fn} holds {what}. Use a new folder for this protocol, or the same settings to resume it.")
     else: write_atomic(fn, lambda t: df[cols].to_csv(t, index=False))
 
@@ -225,8 +230,10 @@ def _cv_setup(items:pd.DataFrame, out:Path, k:int, repeats:int, cfg:TrainConfig)
     out.mkdir(parents=True, exist_ok=True)
     folds = cv_folds(items, k=k, repeats=repeats, by_patient=cfg.by_patient, test_pct=cfg.test_pct, seed=cfg.seed,
                      group_near_duplicates=cfg.near_duplicates == 'group')
-    _pin_table(folds, out/PROTOCOL_FILES.folds, ['path', 'label', 'split'] + [f'fold_{r}' for r in range(repeats)],
-               'other folds (another seed, k, repeats or data)')
+    group = ['patient'] if cfg.by_patient is not False and 'patient' in folds else []   # what the folds were grouped by
+    cols = ['path', 'label', *group, 'split'] + [f'fold_{r}' for r in range(repeats)]
+    _pin_table(folds, out/PROTOCOL_FILES.folds, cols, 'other folds (another seed, k, repeats or data)',
+               optional=('patient',))   # a folds.csv of an older medfast has no patient column
     return folds
 
 def _cv_jobs(folds:pd.DataFrame, out:Path, k:int, repeats:int, cfg:TrainConfig, name:str) -> list:
@@ -436,7 +443,7 @@ def _cv_summary(res, out:Path, kw:dict, data, read_kw:dict) -> dict:
              accuracy={m: dict(mean=float(g.accuracy.mean()), std=float(g.accuracy.std()), n=len(g))
                        for m, g in sc.groupby('model', sort=False)})
     if isinstance(res, dict) and res.get('tests') is not None:
-        cols = ['model_a', 'model_b', 'statistic', 'p_value', 'p_holm', 'p_corrected']
+        cols = ['model_a', 'model_b', 'n', 'statistic', 'p_value', 'p_holm', 'p_corrected']
         s.update(tests=res['tests'][cols].to_dict('records'), metric=kw.get('metric', RANK_METRIC))
     return s
 
@@ -502,6 +509,7 @@ def format_protocol(s:dict # the dictionary `protocol_run` returns
               else f"corrected resampled t-test p = {pc:.3g}")
         lines.append(f"  Wilcoxon ({s.get('metric', RANK_METRIC)}) {t['model_a']} vs {t['model_b']}: statistic {t['statistic']:.1f}, p = {t['p_value']:.3g} "
                      f"(Holm {t['p_holm']:.3g}); {ct}")
+        if t.get('n') and (few := few_pairs_note(int(t['n']))): lines.append(f"    note: {few}")
     if s.get('model'):
         lines.append(f"  model   : {s['model']} ({FINALS[s['final']]}; use it with medfast predict {s['out']} IMAGES)")
     if s.get('best'):

@@ -19,11 +19,12 @@ from .metrics import pred_splits
 from .interpret import *
 from .inference import load_model, META_FN
 from .config import DEFAULTS_CHOSEN
-from .experiment import cv_scores, summarize, paired_tests, plot_compare, fold_design, job_record
+from .experiment import cv_scores, summarize, paired_tests, fold_design, job_record
 
 # %% auto #0
-__all__ = ['SECTIONS', 'PROTOCOL_METRICS', 'SWEEP_CHARTS', 'fig_uri', 'png_uri', 'ci_table', 'eval_source', 'ReportContext',
-           'register_section', 'report', 'cv_page', 'sweep_page', 'protocol_kind', 'protocol_report']
+__all__ = ['DIGITS', 'COUNTS', 'SECTIONS', 'PROTOCOL_METRICS', 'SWEEP_CHARTS', 'fig_uri', 'png_uri', 'ci_table', 'fmt_numbers',
+           'eval_source', 'ReportContext', 'register_section', 'report', 'wilcoxon_floor', 'few_pairs_note',
+           'plot_folds', 'cv_page', 'sweep_page', 'protocol_kind', 'protocol_report']
 
 # %% ../nbs/11_report.ipynb #98d0645d
 def fig_uri(fig:Figure, # a matplotlib figure; it is closed afterwards
@@ -43,11 +44,13 @@ def png_uri(fn:str|Path, # a PNG file
     return 'data:image/png;base64,' + base64.b64encode(fn.read_bytes()).decode('ascii')
 
 # %% ../nbs/11_report.ipynb #201a2523
+DIGITS = 3   # decimals of every metric on the pages: metrics, per-class and threshold tables, protocol summaries
+
 def ci_table(preds:pd.DataFrame|str|Path|dict, # a predictions table, its CSV file, or the dictionary of `evaluate_run`
              splits:list|None=None, # the splits (columns) to show (default: each split present, in order of appearance)
              n_boot:int=1000, # bootstrap resamples per split (ignored for a dictionary)
              seed:int=0, # seed of the resampling (ignored for a dictionary)
-             digits:int=3, # decimals
+             digits:int=DIGITS, # decimals
              kappa_weights:str|None=None, # Cohen's kappa weighting (ignored for a dictionary)
             ) -> pd.DataFrame:
     "Metric x split table of 'estimate (low–high)' strings of `evaluate_run`'s 95% intervals, after the counts of images; the last column names each interval's method."
@@ -66,12 +69,16 @@ _CSS = """body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0
 h1{border-bottom:2px solid #444}h2{border-bottom:1px solid #ccc;margin-top:2em}
 table{border-collapse:collapse;margin:.5em 0;font-size:.9em}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
 th{background:#f3f3f3}img{max-width:100%;margin:.3em 0}.note{color:#8a5a00;background:#fff6e0;padding:.4em .8em}
-.ok{color:#176b2c}.warn{color:#b00020;font-weight:bold}"""
+.ok{color:#176b2c}.warn{color:#b00020;font-weight:bold}.wide{max-width:100%;overflow-x:auto}
+table.nowrap td{white-space:nowrap}"""
 
 def _e(x) -> str: return html.escape(str(x))
 def _p(txt:str, cls:str|None=None) -> str: return f'<p class="{cls}">{_e(txt)}</p>' if cls else f'<p>{_e(txt)}</p>'
 def _img(uri:str, alt:str) -> str: return f'<img src="{uri}" alt="{_e(alt)}">'
-def _tab(df:pd.DataFrame, index:bool=True) -> str: return df.to_html(index=index, escape=True, na_rep='-', border=0)
+def _tab(df:pd.DataFrame, index:bool=True, nowrap:bool=False) -> str:
+    "The table as HTML, in a box that scrolls sideways when it is wider than the page (`nowrap`: cells on one line)."
+    t = df.to_html(index=index, escape=True, na_rep='-', border=0, classes='nowrap' if nowrap else None)
+    return f'<div class="wide">{t}</div>'
 def _note(run:Path, *files) -> str|None:
     "A note naming the missing files, or None when all exist."
     miss = [f for f in files if not (run/f).is_file()]
@@ -80,6 +87,20 @@ def _note(run:Path, *files) -> str|None:
 def _read_summary(run:Path) -> dict:
     fn = run/RUN_FILES.summary
     return json.loads(fn.read_text()) if fn.is_file() else {}
+
+# %% ../nbs/11_report.ipynb #5ef81dc0
+COUNTS = ('support', 'n', 'n_correct', 'n_incorrect', 'folds', 'repeat', 'fold')   # whole numbers on the pages
+
+def fmt_numbers(df:pd.DataFrame, # a table of numbers (text and boolean columns are left as they are)
+                digits:int=DIGITS, # decimals of every number outside the count columns
+                counts:tuple=COUNTS, # columns of whole numbers, shown without decimals (integer columns are too)
+               ) -> pd.DataFrame:
+    "`df` with its numbers as text of one format: `digits` decimals ('0.900'), counts as integers ('20'), NaN as '-'."
+    def col(s:pd.Series) -> pd.Series:
+        if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s): return s
+        f = '{:.0f}' if s.name in counts or pd.api.types.is_integer_dtype(s) else f'{{:.{digits}f}}'
+        return s.map(lambda v: '-' if pd.isna(v) else f.format(v))
+    return df.apply(col)
 
 # %% ../nbs/11_report.ipynb #cc818726
 def _sec_data(run:Path, summ:dict) -> str:
@@ -136,7 +157,7 @@ def _sec_metrics(er:dict) -> str:
            + (f" Probabilities with test-time augmentation ({st['tta']} augmented passes)." if st['tta'] else ''))
     out = [_p(how), _tab(ci_table(er))]
     for s, r in er['splits'].items():
-        out += [f'<h3>Per class: {_e(s)}</h3>', _tab(pd.DataFrame(r['per_class']).T.astype(float).round(3))]
+        out += [f'<h3>Per class: {_e(s)}</h3>', _tab(fmt_numbers(pd.DataFrame(r['per_class']).T.astype(float)))]
     th = er.get('threshold')
     if th:
         pos = th['positive_class']
@@ -146,7 +167,7 @@ def _sec_metrics(er:dict) -> str:
         out += ['<h3>Operating threshold</h3>',
                 _p(f"Predict {pos} when its probability is at least {th['value']:.3f}: the threshold picked on the "
                    f"{th['picked_on']} split ({th['rule']}). The {th['picked_on']} numbers at this threshold are optimistic; "
-                   "the other splits show what to expect."), _tab(pd.DataFrame(rows).round(3))]
+                   "the other splits show what to expect."), _tab(fmt_numbers(pd.DataFrame(rows)))]
     return ''.join(out)
 
 def _sec_plots(preds, plot, alt:str, **kw) -> str:
@@ -158,7 +179,7 @@ def _sec_calib(preds, er:dict) -> str:
         ece = pd.DataFrame(cal['ece']).T.rename(columns={'before': 'ECE', 'after': f"ECE after scaling (T = {cal['temperature']:.3f})"})
         out += [_p(f"Expected calibration error ({nb} bins), before and after temperature scaling fitted on the {cal['fitted_on']} "
                    f"split (T > 1: the model was over-confident). Scaling changes the probabilities, never the predicted class."),
-                _tab(ece.round(3))]
+                _tab(fmt_numbers(ece))]
     else: out.append(_p(f"No {er['settings']['fit_split']} split: no temperature scaling was fitted.", 'note'))
     for s in pred_splits(preds):
         out.append(_img(fig_uri(plot_reliability(preds, n_bins=nb, split=s)), f'reliability: {s}'))
@@ -299,6 +320,42 @@ def report(run_dir:str|Path, # a run folder written by `medfast train` / `medfas
     fname.parent.mkdir(parents=True, exist_ok=True)
     return write_text(fname, '\n'.join(parts))
 
+# %% ../nbs/11_report.ipynb #9910844e
+def wilcoxon_floor(n:int # the number of pairs (folds × repeats)
+                  ) -> float:
+    "The smallest two-sided p-value of an exact Wilcoxon signed-rank test on `n` pairs: 2 / 2**n (all of one sign)."
+    return 2 / 2 ** n
+
+def few_pairs_note(n:int, # the number of pairs of the test
+                   alpha:float=0.05, # the significance level
+                  ) -> str:
+    "'' when `n` pairs let a Wilcoxon test reach `alpha`; else a sentence saying that they cannot, and how many would."
+    if wilcoxon_floor(n) <= alpha: return ''
+    need = next(m for m in range(n, 64) if wilcoxon_floor(m) <= alpha)
+    return (f"With {n} pairs the Wilcoxon test cannot give a p-value below {wilcoxon_floor(n):.3g} (2/2^{n}): too few "
+            f"pairs for it to reach significance at {alpha:g}, whatever the scores. It needs {need} pairs or more (more "
+            "folds, or --repeats).")
+
+def plot_folds(scores:pd.DataFrame, # long results: one row per model × repeat × fold (`medfast.experiment.cv_scores`)
+               metric:str, # the metric to plot
+               conf:float=0.95, # level of the t-interval of the mean
+               seed:int=0, # seed of the vertical jitter of the fold dots
+              ) -> Figure:
+    "Forest plot of `metric`, a row per model (first on top): mean over the folds (square), `conf` t-interval, folds (dots)."
+    s = summarize(scores, [metric], conf=conf)
+    y, rng = np.arange(len(s))[::-1], np.random.default_rng(seed)
+    fig, ax = plt.subplots(figsize=(5.2, 1.3 + 0.45 * len(s)))   # two side by side on the page
+    for yi, (_, r) in zip(y, s.iterrows()):
+        v = scores.loc[scores.model == r.model, metric].dropna().to_numpy(float)
+        ax.scatter(v, yi + rng.uniform(-0.15, 0.15, len(v)), s=12, color='grey', alpha=0.8, zorder=2)
+        if r.n > 1: ax.plot([r.ci_low, r.ci_high], [yi, yi], color='C0', lw=2, zorder=3)
+        ax.plot([r['mean']], [yi], 's', color='C0', ms=7, zorder=4)
+    ax.set_yticks(y, [str(m) for m in s.model]); ax.set_ylim(-0.6, len(s) - 0.4)
+    ax.set_xlabel(f'valid {metric}'); ax.grid(axis='x', alpha=0.3)
+    ax.set_title(f"{metric}: mean (square) and {conf:.0%} interval over {int(s.n.max())} folds (dots)", fontsize=10)
+    fig.tight_layout()
+    return fig
+
 # %% ../nbs/11_report.ipynb #9e562da6
 PROTOCOL_METRICS = MetricNames('summary')   # the columns of a protocol's summary page (registered ones too)
 
@@ -339,8 +396,9 @@ def cv_page(out:Path, # a folder of `cross_validate` or `compare`
     res.insert(0, 'folds', sc.groupby('model').size())
     res['parameters'] = sc.groupby('model').params.first().map(lambda v: f'{v/1e6:.2f} M')
     res['seconds per fold'] = sc.groupby('model').seconds.mean().round(1)
-    parts += ['<h2>Results</h2>', _p("Validation metrics over the folds: mean ± standard deviation (95% t-interval of the mean)."),
-              _tab(res.reindex(list(pd.unique(sc.model))))]
+    res = res.reindex(list(pd.unique(sc.model))).T.rename_axis(index='', columns='model')   # a column per model
+    parts += ['<h2>Results</h2>', _p("Validation metrics over the folds, one column per model: mean ± standard "
+              "deviation (95% t-interval of the mean)."), _tab(res, nowrap=True)]
     if (fm := out/RUN_FILES.model/META_FN).is_file():   # medfast cv --final ensemble / refit
         ex = json.loads(fm.read_text()).get('extra', {})
         what = (f"one model trained again on all {ex['refit']['rows']} training rows for {ex['refit']['epochs']} epoch{'s' * (ex['refit']['epochs'] != 1)} after "
@@ -353,15 +411,18 @@ def cv_page(out:Path, # a folder of `cross_validate` or `compare`
             tests = pd.concat([paired_tests(sc, m, ratio=ratio).assign(metric=m) for m in mets], ignore_index=True)
             cols = ['metric', 'model_a', 'model_b', 'n', 'mean_a', 'mean_b', 'mean_diff', 'statistic', 'p_value', 'p_holm']
             tests = tests[cols + (['t_corrected', 'p_corrected', 'p_corrected_holm'] if ratio else [])]
+            few = few_pairs_note(int(tests.n.min()))   # 3 folds: the Wilcoxon p-value is never below 0.25
             parts += ['<h2>Paired tests</h2>', _p("Wilcoxon signed-rank test on the paired fold scores of every two models, "
                       "with Holm-adjusted p-values (per metric)" + (", and Nadeau and Bengio's corrected resampled t-test, "
-                      "which allows for the folds sharing their training images (use it before the Wilcoxon p-value when "
-                      "they disagree)." if ratio else ".")), _tab(tests.round(4), index=False)]
+                      "which allows for the folds sharing their training images." if ratio else ".")),
+                      *([_p(few, 'note')] if few else []), _tab(fmt_numbers(tests, 4), index=False)]
         except DataError as e: parts += ['<h2>Paired tests</h2>', _p(f"Skipped: {e}", 'note')]
-    parts.append('<h2>Charts</h2>')
-    parts += [_img(fig_uri(plot_compare(sc, m)), f'{m} per model') for m in mets]
+    parts += ['<h2>Charts</h2>', _p("Per model, the mean over the folds (square) with its 95% t-interval (line), and "
+              "every fold's score (dot).")]
+    parts += [_img(fig_uri(plot_folds(sc, m)), f'{m}: mean and 95% interval per model') for m in mets]
     cols = ['model', 'repeat', 'fold', *mets, 'seconds']
-    parts += ['<h2>Scores per fold</h2>', _tab(sc[cols].round(digits), index=False),
+    per_fold = fmt_numbers(sc[cols].assign(seconds=sc.seconds.round(1).astype(str)), digits)
+    parts += ['<h2>Scores per fold</h2>', _tab(per_fold, index=False),
               '<h2>Settings</h2>', _tab(_configs(out, '*/repeat*_fold*/metrics.json'))]
     return parts
 
@@ -402,7 +463,8 @@ def sweep_page(out:Path, # a folder of `sweep`
     show['chosen'] = show['chosen'].map({True: '✓', False: ''})
     metric = best['metric'] if best else mets[0]
     parts += ['<h2>Stages</h2>', _p(f"Each stage tries its settings on the winner of the stage before; the winner (✓) has the "
-              f"best validation {metric}, ties going to fewer parameters."), _tab(show.round({m: digits for m in mets}), index=False)]
+              f"best validation {metric}, ties going to fewer parameters."), 
+              _tab(show.assign(**fmt_numbers(show[mets], digits)), index=False)]
     if not best: parts.append(_p("Unfinished: rerun the same command to train the remaining configurations.", 'note'))
     parts += ['<h2>Charts</h2>', _p("One chart per metric, one panel per stage (the chosen configuration in orange), like the "
               "study's bar charts.")]
@@ -419,7 +481,7 @@ def protocol_kind(out:Path # a protocol's folder
 def protocol_report(out:str|Path, # a folder of `cross_validate`, `compare` or `sweep` (or `medfast cv|compare|sweep`)
                     fname:str|Path|None=None, # the HTML file (default: out/'summary.html')
                     metrics:tuple=PROTOCOL_METRICS, # metrics to show (those the results have)
-                    digits:int=3, # decimals of the metrics (settings such as learning rates are shown in full)
+                    digits:int=DIGITS, # decimals of the metrics (settings such as learning rates are shown in full)
                    ) -> Path:
     "One self-contained HTML summary of a protocol folder, rebuilt from its files alone (the page of its `PROTOCOLS` entry); returns its path."
     out = Path(out).expanduser()
