@@ -258,7 +258,7 @@ def plot_compare(scores:pd.DataFrame, # long results: one row per model × repea
         v = scores.loc[scores[model_col] == m, metric].dropna().to_numpy(float)
         ax.scatter(i + rng.uniform(-0.18, 0.18, len(v)), v, s=14, color='k', zorder=3)
     lo = min(np.nanmin(scores[metric].to_numpy(float)), np.nanmin(s['mean'] - s['std'].fillna(0)))   # dots and bars
-    ax.set_ylim(max(0.0, lo - 0.1 * (1 - lo) - 0.02) if lo > 0.5 else min(0.0, lo - 0.05), None)   # negatives (kappa, MCC) shown
+    ax.set_ylim(min(0.0, lo - 0.05), None)   # bars start at zero (a cut axis magnifies small gaps); negatives (kappa, MCC) shown
     ax.set_xticks(x, [str(m) for m in models], rotation=20, ha='right')
     ax.set_ylabel(metric); ax.set_title(f'{metric}: mean ± std (bars), {int(s.n.max())} folds (dots)', fontsize=10)
     fig.tight_layout()
