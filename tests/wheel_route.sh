@@ -56,24 +56,18 @@ def all_from_venv():
         if n.split(".")[0] == "medfast" and getattr(m, "__file__", None): from_venv(f"the module {n}", m.__file__)
 '
 user python -c "$check_from_venv
-import medfast
-from medfast.core import demo_data
-from medfast.launch import SPEC_FILE
-for what, p in (('medfast', medfast.__file__), ('the demo sample', demo_data()), ('the CLI spec', SPEC_FILE)):
-    from_venv(what, p)
+import medfast, medfast.launch   # both light: no torch yet
+from_venv('medfast', medfast.__file__); from_venv('the CLI spec', medfast.launch.SPEC_FILE)
 print('wheel route: import medfast ->', medfast.__file__)"
 
 # 3. the demo, tiny: one epoch at 28 px without the small stem (its default: 30 epochs, small stem, ~4 minutes)
 s=$(date +%s)
 user medfast demo --out demo --epochs 1 --no-small-stem --n-boot 50 >"$tmp/demo.log" 2>&1 || { cat "$tmp/demo.log"; say "medfast demo failed"; exit 1; }
-user python -c "$check_from_venv
-from medfast.core import RUN_FILES
-for f in (RUN_FILES.metrics, RUN_FILES.report, RUN_FILES.predictions, RUN_FILES.model):
-    if not (Path('demo')/f).exists(): sys.exit(f'wheel route: medfast demo wrote no demo/{f}')"
 say "medfast demo --epochs 1 --no-small-stem: $(( $(date +%s)-s ))s"
 
 # 4. the retina tutorial as a Colab user runs it, up to its data cell (the first that calls read_items): its code
-#    cells as plain Python, without the `!pip install` lines and `#| eval: false` cells
+#    cells as plain Python, without the `!pip install` lines and `#| eval: false` cells; then, with medfast imported
+#    (one process importing torch, not three), where the demo sample came from and what the demo wrote
 s=$(date +%s)
 user python - "$root/nbs/tutorials/retina.ipynb" <<PY
 $check_from_venv
@@ -87,5 +81,9 @@ for i, c in enumerate(nb['cells']):
     if 'read_items(' in src: break
 else: sys.exit('wheel route: retina.ipynb has no cell that calls read_items')
 all_from_venv()
+from medfast.core import demo_data, RUN_FILES
+from_venv('the demo sample', demo_data())
+for f in (RUN_FILES.metrics, RUN_FILES.report, RUN_FILES.predictions, RUN_FILES.model):
+    if not (Path('demo')/f).exists(): sys.exit(f'wheel route: medfast demo wrote no demo/{f}')
 PY
-say "retina tutorial's first cells: $(( $(date +%s)-s ))s"
+say "retina tutorial's first cells, the demo's files: $(( $(date +%s)-s ))s"
