@@ -3,7 +3,7 @@ names a page after its notebook, without the number: nbs/01_data.ipynb -> data.h
 tutorials/retina.html, a folder -> its index.ipynb), every in-page link names a heading of its page, and every
 Colab or GitHub link names a file of this repository. Rendering the pages needs Quarto, which CI lacks; tests/run.sh
 runs the docs build's step before it, nbdev-proc-nbs."""
-import json, posixpath, re
+import ast, json, posixpath, re
 from pathlib import Path, PurePosixPath
 from importlib import import_module
 from urllib.parse import urlsplit
@@ -88,3 +88,23 @@ def test_readme_and_notebook_links():
     sources += [(nb, _markdown(nb)) for nb in sorted(NBS.rglob('*.ipynb')) if '.ipynb_checkpoints' not in nb.parts]
     problems = [p for src, text in sources for p in link_problems(text, src)]
     assert not problems, 'broken links:\n' + '\n'.join(problems)
+
+def mixed_import_cells(nb:dict) -> list:
+    """Indices of the code cells that nbdev's docs build would run out of order: it runs every cell holding an import
+    (besides exported and show_doc cells) without the cells before it, so other code in such a cell fails or works."""
+    out = []
+    for i, c in enumerate(nb['cells']):
+        s = ''.join(c['source'])
+        if c['cell_type'] != 'code' or 'nbdev_export()' in s or re.search(r'^#\|\s*(export\w*|exec_doc)\b', s, re.M) \
+           or re.search(r'^#\|\s*eval:\s*false', s, re.M | re.I): continue
+        tree = ast.parse('\n'.join(l for l in s.splitlines() if not l.lstrip().startswith(('!', '%'))))
+        imp = lambda n: isinstance(n, (ast.Import, ast.ImportFrom))
+        if any(imp(n) for n in ast.walk(tree)) and not all(imp(n) for n in tree.body): out.append(i)
+    return out
+
+def test_imports_in_cells_of_their_own():
+    bad = {str(nb.relative_to(ROOT)): mixed_import_cells(json.loads(nb.read_text())) for nb in sorted(NBS.rglob('*.ipynb'))
+           if '.ipynb_checkpoints' not in nb.parts}
+    bad = {k: v for k, v in bad.items() if v}
+    assert not bad, f"cells (by index) mixing an import with other code, which the docs build runs alone: {bad}"
+    assert mixed_import_cells({'cells': [{'cell_type': 'code', 'source': ['import os\n', 'x = os.sep']}]}) == [0]
