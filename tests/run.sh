@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
-# The whole medfast test suite: every notebook under nbdev-test, pytest over tests/, and two checks that
-# the notebooks are the source (exporting and cleaning them changes nothing).
+# The whole medfast test suite: every notebook under nbdev-test, pytest over tests/, two checks that the notebooks are
+# the source (exporting and cleaning them changes nothing), the docs build's notebook step, and the route without a
+# clone (tests/wheel_route.sh).
 # Ends with one line "N passed, M failed"; exits non-zero if anything failed.
 # Real data: MEDFAST_DATA (default ../shared/data), local weights: MEDFAST_WEIGHTS (default ../shared/weights).
 set -u
 cd "$(dirname "$0")/.."
 root=$(pwd)
-[ -z "${MEDFAST_DATA:-}" ] && [ -d ../shared/data ] && export MEDFAST_DATA=$(cd ../shared/data && pwd)
-[ -z "${MEDFAST_WEIGHTS:-}" ] && [ -d ../shared/weights ] && export MEDFAST_WEIGHTS=$(cd ../shared/weights && pwd)
-export MEDFAST_CACHE=${MEDFAST_CACHE:-$(mktemp -d)}   # a fresh cache: tests never depend on an old one
-export MPLBACKEND=Agg PYTHONWARNINGS=ignore
+source tests/env.sh   # MEDFAST_DATA, MEDFAST_WEIGHTS, a fresh MEDFAST_CACHE
 log=$(mktemp -d); passed=0; failed=0
 ok()   { passed=$((passed+1)); echo "PASS  $1"; }
 fail() { failed=$((failed+1)); echo "FAIL  $1"; }
@@ -27,7 +25,20 @@ before=$(snap nbs); nbdev-clean >"$log/clean" 2>&1; rc=$?; after=$(snap nbs)
 if [ $rc -eq 0 ] && [ "$before" == "$after" ]; then ok "nbdev-clean changes nothing"
 else fail "nbdev-clean changes notebooks (run nbdev-clean and commit)"; diff <(echo "$before") <(echo "$after"); fi
 
-# 3. every notebook under nbdev-test, two at a time, one result per notebook
+# 3. the docs build's notebook step, nbdev-proc-nbs (into _proc/): it runs each notebook's imports, exported cells and
+#    show_doc cells, so a cell that mixes an import with code needing earlier cells breaks the docs. Its parts are called
+#    directly: the console command first installs Quarto with sudo when it is missing, a download CI need not make
+#    (rendering, which needs Quarto, is .github/workflows/deploy.yaml's). It must change no file under nbs/ or medfast/
+#    (nbs/sidebar.yml is written by hand: custom_sidebar in pyproject.toml).
+snapall() { find nbs medfast -type f -not -path '*/__pycache__/*' -not -path '*/.ipynb_checkpoints/*' -print0 | sort -z | xargs -0 md5sum; }
+before=$(snapall); s=$(date +%s)
+python -c "from nbdev.quarto import refresh_quarto_yml, nbdev_sidebar; from nbdev.serve import proc_nbs
+refresh_quarto_yml(); nbdev_sidebar(); proc_nbs(force=True)" >"$log/proc" 2>&1; rc=$?; after=$(snapall)
+if [ $rc -eq 0 ] && [ "$before" == "$after" ]; then ok "nbdev-proc-nbs: the docs' notebooks process ($(( $(date +%s)-s ))s)"
+else fail "nbdev-proc-nbs ($(( $(date +%s)-s ))s): a notebook fails in the docs build (keep imports in cells of their own) or files under nbs/ changed"
+  grep -v '^ ' "$log/proc" | tail -30; diff <(echo "$before") <(echo "$after"); fi
+
+# 4. every notebook under nbdev-test, two at a time, one result per notebook
 nbs=$(find nbs -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -not -name '_*' | sort)
 # two notebooks at a time on 2 cores: one torch thread each (two threads each oversubscribe the cores, ~10x slower)
 # Every tutorial must show no warning: MEDFAST_FAIL_ON_WARNINGS makes medfast.core.fail_on_warnings turn any warning
@@ -41,7 +52,7 @@ for nb in $nbs; do
   if [ "$rc" -eq 0 ]; then ok "nbdev-test $nb (${secs}s)"; else fail "nbdev-test $nb (${secs}s)"; tail -40 "$log/$n.log"; fi
 done
 
-# 4. pytest over tests/
+# 5. pytest over tests/
 python -m pytest tests -q -p no:cacheprovider --junitxml="$log/junit.xml" 2>&1 | tail -25
 if [ -f "$log/junit.xml" ]; then
   read p f < <(python - "$log/junit.xml" <<'PY'
@@ -60,6 +71,11 @@ PY
 )
   passed=$((passed+p)); failed=$((failed+f))
 else fail "pytest did not run"; fi
+
+# 6. the route without a clone: the wheel built, installed in a fresh virtual environment, run outside the clone
+s=$(date +%s)
+if bash tests/wheel_route.sh >"$log/wheel" 2>&1; then ok "wheel route: build, install outside the clone, medfast demo, a tutorial ($(( $(date +%s)-s ))s)"
+else fail "wheel route ($(( $(date +%s)-s ))s)"; tail -40 "$log/wheel"; fi
 
 echo "total time $(( $(date +%s)-t0 ))s"
 echo "$passed passed, $failed failed"
