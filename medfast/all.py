@@ -24,10 +24,13 @@ from .config import *
 from .run import *
 from .protocols import *
 from .datasets import *
+from .card import *
+from .external import *
 
 # %% ../nbs/16_all.ipynb #45451f82
 import medfast.core as _core, medfast.data as _data, medfast.augment as _augment, medfast.segment as _segment
 import medfast.models as _models, medfast.losses as _losses, medfast.train as _train
 import medfast.metrics as _metrics, medfast.interpret as _interpret, medfast.experiment as _experiment, medfast.inference as _inference, medfast.report as _report
 import medfast.config as _config, medfast.run as _run, medfast.protocols as _protocols, medfast.datasets as _datasets
-__all__ = [n for m in (_core, _data, _augment, _segment, _models, _losses, _train, _metrics, _interpret, _experiment, _inference, _report, _config, _run, _protocols, _datasets) for n in m.__all__]
+import medfast.card as _card, medfast.external as _external
+__all__ = [n for m in (_core, _data, _augment, _segment, _models, _losses, _train, _metrics, _interpret, _experiment, _inference, _report, _config, _run, _protocols, _datasets, _card, _external) for n in m.__all__]
