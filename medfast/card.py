@@ -203,8 +203,9 @@ def card_header(r:dict # `run_records` of the run
     "The model card's YAML header (Hugging Face's fields: license, library_name, tags, pipeline_tag, model-index)."
     s, sp = r['summary'], _card_split(r)
     ci = r['metrics'].get('splits', {}).get(sp, {}).get('ci', {}) if sp else {}
-    mets = [dict(type=k, value=round(ci[k]['estimate'], 4), name=f"{k} (95% CI {ci[k]['low']:.3f}-{ci[k]['high']:.3f}, {ci[k]['method']})")
-            for k in CARD_METRICS if k in ci]
+    span = lambda c: f"95% CI {c['low']:.3f}-{c['high']:.3f}" if c.get('low') is not None else 'no interval'
+    mets = [dict(type=k, value=round(ci[k]['estimate'], 4), name=f"{k} ({span(ci[k])}, {ci[k]['method']})")
+            for k in CARD_METRICS if ci.get(k, {}).get('estimate') is not None]   # an undefined metric (NaN) is left out
     src = Path(str((r['config'].get('data') or {}).get('source', s.get('data', 'data'))))
     data = src.parent.name if src.suffix.lower() == '.csv' else src.stem   # a CSV's folder, a class folder, an .npz's stem
     return dict(license='other', license_name='set-by-the-author', library_name='medfast', pipeline_tag='image-classification',

@@ -573,9 +573,10 @@ def from_folder(root:str|Path, # folder holding one sub-folder per class: root/<
         dirnames[:] = sorted(n for n in dirnames if not n.startswith('.') and (recurse or depth == 0))
         for n in sorted(filenames):
             p = d/n
-            if depth == 0 or n.startswith('.') or not is_image_file(p, exts): skipped.append(str(p))
-            if depth == 0 and not n.startswith('.') and not is_image_file(p, exts): notes.append(str(p))
-            else: rows.append((str(p), d.relative_to(root).parts[0]))
+            image = not n.startswith('.') and is_image_file(p, exts)
+            if depth and image: rows.append((str(p), d.relative_to(root).parts[0]))
+            else: skipped.append(str(p))
+            if depth == 0 and not n.startswith('.') and not image: notes.append(str(p))
     if not rows:
         raise DataError(f"No images found in {root}: expected class folders root/<label>/<image> with extensions "
                         f"{', '.join(sorted(exts))}" + (f"; skipped {len(skipped)}: {first_few(skipped, 3)}" if skipped else " (the folder is empty)") + '.')

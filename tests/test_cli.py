@@ -314,7 +314,7 @@ def test_evaluate_flags_training_images(brain_run, tmp_path, data, medfast):
     items = pd.read_csv(out/'items.csv').groupby('label').head(10)   # 20 of the run's images, both classes
     items[['path', 'label']].rename(columns={'path': 'file'}).to_csv(tmp_path/'seen.csv', index=False)
     r = medfast('evaluate', out, tmp_path/'seen.csv', '--path-col', 'file', '--out', tmp_path/'ext', '--n-boot', '20',
-                '--no-near-duplicates')
+                '--no-near-duplicates', env={'PYTHONWARNINGS': 'default'})   # CI ignores warnings; a user sees them
     assert r.returncode == 0, r.stderr[-2000:]
     assert "medfast: warning: The external set overlaps the training run's data" in r.stderr, r.stderr[-2000:]
     m = json.loads((tmp_path/'ext'/'metrics.json').read_text())
