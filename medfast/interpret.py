@@ -46,7 +46,8 @@ def plot_confusion(preds:pd.DataFrame|str|Path, # a predictions table, or the CS
             txt = (f"{rates[i, j]:.2f}\n({counts[i, j]})" if not np.isnan(rates[i, j]) else f"-\n({counts[i, j]})") \
                   if normalize else f"{counts[i, j]}"
             ax.text(j, i, txt, ha='center', va='center', color='white' if shown[i, j] > vmax/2 else 'black')
-    ax.set_xticks(range(k), classes, rotation=45 if k > 3 else 0, ha='right' if k > 3 else 'center')
+    tilt = k > 3 or max(map(len, classes)) > 10   # long names side by side would overlap
+    ax.set_xticks(range(k), classes, rotation=45 if tilt else 0, ha='right' if tilt else 'center')
     ax.set_yticks(range(k), classes)
     ax.set_xlabel('Predicted'); ax.set_ylabel('True')
     ax.set_title(f"Confusion matrix: {split or 'all rows'} (n={n})" + (", row-normalised" if normalize else ''))
