@@ -12,7 +12,7 @@ import numpy as np, pandas as pd
 from .core import *
 from .data import read_items, read_options, file_hashes, near_duplicates, first_few, NEAR_DUP_DISTANCE
 from .metrics import *
-from .interpret import plot_confusion, plot_roc, plot_reliability
+from .interpret import plot_confusion, plot_roc, plot_reliability, plot_decision_curve
 from .inference import predict, read_meta, model_folder, META_FN
 from .report import fig_uri, ci_table, _tab, _p, _e, _img, _CSS
 from .run import prepare_out
@@ -233,9 +233,10 @@ def external_page(out:Path, # the output folder (predictions.csv is read from it
               '<h2>Plots</h2>']
     with warnings.catch_warnings():   # a class the set lacks: `external_metrics` has said so once
         warnings.filterwarnings('ignore', message='ROC AUC of class')
-        parts += [_img(fig_uri(f(preds, split=EXTERNAL)), a) for f, a in
-                  ((plot_confusion, 'confusion matrix'), (plot_roc, 'ROC'), (plot_reliability, 'reliability'))
-                  if f is not plot_roc or len(ext['classes_present']) == len(ext['classes'])]
+        full = len(ext['classes_present']) == len(ext['classes'])   # every class present: ROC and decision curves
+        plots = [(plot_confusion, 'confusion matrix')] + [(plot_roc, 'ROC')] * full + [(plot_reliability, 'reliability')]
+        plots += [(plot_decision_curve, 'decision curve')] * (full and len(ext['classes']) == 2)
+        parts += [_img(fig_uri(f(preds, split=EXTERNAL)), a) for f, a in plots]
     parts += [_p(f"WARNING: {w}", 'warn') for w in ext.get('warnings', [])] + ['</body></html>']
     return write_text(out/RUN_FILES.report, '\n'.join(parts))
 

@@ -18,11 +18,12 @@ from sklearn.preprocessing import label_binarize
 from .core import *
 from .data import open_image
 from .metrics import evaluate, load_preds, check_preds, pred_classes, expected_calibration_error, PROB_PREFIX, select_preds
+from .metrics import decision_curve
 
 # %% auto #0
 __all__ = ['plot_confusion', 'plot_roc', 'plot_pr', 'plot_history', 'plot_predictions', 'top_losses', 'plot_top_losses',
-           'reliability', 'plot_reliability', 'CamError', 'cam_target_layer', 'grad_cam', 'overlay_cam', 'cam_map_size',
-           'plot_cam_grid']
+           'reliability', 'plot_reliability', 'plot_decision_curve', 'CamError', 'cam_target_layer', 'grad_cam',
+           'overlay_cam', 'cam_map_size', 'plot_cam_grid']
 
 # %% ../nbs/08_interpret.ipynb #c12917bb
 def plot_confusion(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV file written by `save_preds`
@@ -253,6 +254,25 @@ def plot_reliability(preds:pd.DataFrame|str|Path, # a predictions table, or the 
     ax.set_title(f"Reliability: {split or 'all rows'} (n={int(t['count'].sum())}, ECE={ece:.3f})")
     axc.bar(t.lo, t['count'], width=w, align='edge', edgecolor='k', color='grey')
     axc.set_xlim(0, 1); axc.set_xlabel('top-label confidence'); axc.set_ylabel('count')
+    fig.tight_layout()
+    return _save(fig, fname)
+
+# %% ../nbs/08_interpret.ipynb #217676c7
+def plot_decision_curve(preds:pd.DataFrame|str|Path, # predictions (table or file) of a binary task
+                        split:str|None=None, # plot only this split (None: all rows)
+                        fname:str|Path|None=None, # save the figure here (format from the extension); folders are created
+                       ) -> Figure:
+    "Net benefit of the model, treat-all and treat-none over the threshold probability (`decision_curve`)."
+    dc = decision_curve(preds, split)
+    fig, ax = plt.subplots(figsize=(5.2, 3.8))
+    ax.plot(dc.threshold, dc.net_benefit, color='C0', lw=2, label='model')
+    ax.plot(dc.threshold, dc.treat_all, color='grey', ls='--', label='treat all')
+    ax.plot(dc.threshold, dc.treat_none, color='k', lw=1, label='treat none')
+    top = max(dc.net_benefit.max(), dc.treat_all.max(), 0.01)
+    ax.set_ylim(-0.1 * top, 1.05 * top); ax.set_xlim(0, 1)
+    ax.set_xlabel('threshold probability'); ax.set_ylabel('net benefit'); ax.legend(fontsize='small')
+    pos = pred_classes(select_preds(preds, split, warn_pooled=False))[1]
+    ax.set_title(f"Decision curve: {split or 'all rows'} (positive: {pos}, n={int(dc.n.iloc[0])})", fontsize=10)
     fig.tight_layout()
     return _save(fig, fname)
 

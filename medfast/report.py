@@ -185,6 +185,13 @@ def _sec_calib(preds, er:dict) -> str:
         out.append(_img(fig_uri(plot_reliability(preds, n_bins=nb, split=s)), f'reliability: {s}'))
     return ''.join(out)
 
+def _sec_net_benefit(preds) -> str:
+    if len(pred_classes(preds)) != 2: return _p('Decision curves are drawn for binary tasks only.', 'note')
+    out = [_p("Net benefit (Vickers and Elkin 2006) of acting on the model's call at each threshold probability, against "
+              "treating every patient and treating none: the model helps where its curve is above both. A binary run "
+              f"saves the values in {RUN_FILES.decision_curve}.")]
+    return ''.join(out + [_img(fig_uri(plot_decision_curve(preds, split=s)), f'decision curve: {s}') for s in pred_splits(preds)])
+
 # %% ../nbs/11_report.ipynb #2438eb3b
 def _skip_images(s, ex) -> str:
     plt.close('all')
@@ -277,6 +284,7 @@ for _t, _needs, _f in (
         ('ROC curves', True, lambda c: _sec_plots(c.preds, plot_roc, 'ROC curves')),
         ('Precision-recall curves', True, lambda c: _sec_plots(c.preds, plot_pr, 'precision-recall curves')),
         ('Calibration', True, lambda c: _sec_calib(c.preds, c.metrics)),
+        ('Net benefit', True, lambda c: _sec_net_benefit(c.preds)),
         ('Predictions and top losses', True, lambda c: _sec_images(c.preds, c.n_images)),
         ('Grad-CAM on the top losses', True, lambda c: _sec_cam(c.run, c.preds, c.model, c.n_cam, c.cam_method)),
         ('Settings and versions', False, lambda c: _sec_settings(c.summary, c.run))):
