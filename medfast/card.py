@@ -110,6 +110,13 @@ def _ci_words(r, split:str) -> str|None:
     keys = [k for k in ('accuracy', 'balanced_accuracy', 'roc_auc', 'roc_auc_macro', 'macro_f1') if k in ci]
     return '; '.join(f"{k} {fmt_ci(ci[k]['estimate'], ci[k]['low'], ci[k]['high'])}" for k in keys) or None
 
+def _subgroup_answer(r) -> str:
+    sg = r['metrics'].get('subgroups')
+    if not sg: return "No subgroup analysis was run (--subgroup-col names the column of each image's group)."
+    tests = '; '.join(f"{s}: {t['test']}, p = {t['p']:.3g}" for s, t in sg['splits'].items() if t['p'] == t['p'])
+    return (f"By the column '{sg['column']}' ({RUN_FILES.subgroups}): each group's metrics with intervals, and equal "
+            f"accuracy tested ({tests or 'one group only'}).")
+
 def _metrics_answer(r) -> str:
     parts = [f"{sp} ({r['metrics']['splits'][sp]['n']} images): {_ci_words(r, sp)}" for sp in r['metrics'].get('splits', {})]
     return ' | '.join(parts) + " (95 % intervals: Wilson for proportions, percentile bootstrap otherwise)." if parts else None
@@ -146,7 +153,7 @@ for _topic, _guides, _fn, _ask in (
         ('Threshold choice', 'TRIPOD+AI, CLAIM', _threshold_answer, ''),
         ('Explainability', 'CLAIM', lambda r: f"Grad-CAM heat maps of the top losses in {RUN_FILES.report}.", ''),
         ('External validation', 'TRIPOD+AI, CLAIM', lambda r: "No: validated on held-out splits of the same data set only.", ''),
-        ('Subgroup analysis', 'TRIPOD+AI, CLAIM', lambda r: "No subgroup analysis was run.", ''),
+        ('Subgroup analysis', 'TRIPOD+AI, CLAIM', _subgroup_answer, ''),
         ('Ethics, funding and data sharing', 'TRIPOD+AI, CLAIM', lambda r: None,
          'ethics approval or waiver, funding, conflicts of interest, and where data and code are available')):
     register_checklist_item(_topic, _guides, _ask)(_fn)

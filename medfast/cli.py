@@ -335,6 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument('--bs', type=int, default=TrainConfig.bs, help='batch size')
     ev.add_argument('--tta', type=int, default=None, help="test-time augmentation passes (default: the model's own; 0: none)")
     ev.add_argument('--n-boot', type=int, default=TrainConfig.n_boot, help='bootstrap resamples for the confidence intervals')
+    ev.add_argument('--subgroup-col', default=None, help=config_help()['subgroup_col'])
     ev.add_argument('--no-near-duplicates', action='store_true', help='skip the near-duplicate search of the overlap audit '
                     '(the perceptual hash is unreliable below about 128 px)')
     _plugin_arg(ev)
@@ -364,7 +365,7 @@ def _predict(a):
 
 def _evaluate(a):
     evaluate_external(a.model, a.data, a.out, overwrite=a.overwrite, read_kw=_read_kw(a), split=a.split, bs=a.bs, tta=a.tta,
-                      n_boot=a.n_boot, near=not a.no_near_duplicates)
+                      n_boot=a.n_boot, near=not a.no_near_duplicates, subgroup_col=a.subgroup_col)
 
 def _report(a):
     "A run's report.html, or a protocol folder's summary.html, rebuilt from its files."

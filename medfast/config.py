@@ -91,6 +91,7 @@ class TrainConfig:
     n_boot:int=1000 # bootstrap resamples of the confidence intervals
     kappa_weights:str|None=None # weighting of Cohen's kappa for ordinal grades: 'linear' or 'quadratic' (None: unweighted)
     target_sensitivity:float|None=None # binary tasks: the threshold picked on valid for this sensitivity (None: Youden's J)
+    subgroup_col:str|None=None # a column of the data (site, scanner, sex, age band, source): metrics per group, and a test of equal accuracy
 
     def __post_init__(self):
         if isinstance(self.pretrained, Path): self.pretrained = str(self.pretrained)

@@ -239,7 +239,7 @@ if in_test() and os.environ.get('MEDFAST_FAIL_ON_WARNINGS'): fail_on_warnings()
 RUN_FILES = SimpleNamespace(
     config='config.json', items='items.csv', audit='audit.csv', class_counts='class_counts.csv', train_items='train_items.csv',
     augmented='augmented', lr_find='lr_find.png', log='training_log.csv', checkpoints='checkpoints', history='history.csv',
-    predictions='predictions.csv', metrics='metrics.json', metrics_csv='metrics.csv', decision_curve='decision_curve.csv', model='model', summary='summary.json',
+    predictions='predictions.csv', metrics='metrics.json', metrics_csv='metrics.csv', decision_curve='decision_curve.csv', subgroups='subgroups.csv', model='model', summary='summary.json',
     report='report.html', checklist='checklist.md', claim='.medfast-run.json')
 PROTOCOL_FILES = SimpleNamespace(
     protocol='protocol.json', folds='folds.csv', items='items.csv', configs='configs', scores='scores.csv',

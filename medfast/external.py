@@ -14,8 +14,8 @@ from .data import read_items, read_options, file_hashes, near_duplicates, first_
 from .metrics import *
 from .interpret import plot_confusion, plot_roc, plot_reliability, plot_decision_curve
 from .inference import predict, read_meta, model_folder, META_FN
-from .report import fig_uri, ci_table, _tab, _p, _e, _img, _CSS
-from .run import prepare_out
+from .report import fig_uri, ci_table, _tab, _p, _e, _img, _CSS, _sec_subgroups
+from .run import prepare_out, subgroup_results, check_subgroup_col
 
 # %% auto #0
 __all__ = ['EXTERNAL', 'resolve_model', 'carried_threshold', 'external_items', 'overlap_audit', 'predict_external',
@@ -237,6 +237,7 @@ def external_page(out:Path, # the output folder (predictions.csv is read from it
         plots = [(plot_confusion, 'confusion matrix')] + [(plot_roc, 'ROC')] * full + [(plot_reliability, 'reliability')]
         plots += [(plot_decision_curve, 'decision curve')] * (full and len(ext['classes']) == 2)
         parts += [_img(fig_uri(f(preds, split=EXTERNAL)), a) for f, a in plots]
+    if ext.get('subgroups'): parts += ['<h2>Subgroups</h2>', _sec_subgroups(out)]   # the run report's section
     parts += [_p(f"WARNING: {w}", 'warn') for w in ext.get('warnings', [])] + ['</body></html>']
     return write_text(out/RUN_FILES.report, '\n'.join(parts))
 
@@ -252,6 +253,7 @@ def evaluate_external(model, # a run folder, its model/ folder, or a fold ensemb
                       tta:int|None=None, # test-time augmentation passes (None: the model's own; 0: none)
                       n_boot:int=1000, # bootstrap resamples for the intervals
                       near:bool=True, # look for near-duplicates of training images too
+                      subgroup_col:str|None=None, # a column of DATA (site, scanner, sex, age band, source): metrics per group
                       quiet:bool=False, # no printout
                      ) -> dict:
     "Score `model` on the labelled `data`, audited against its training data; writes `out`, returns the metrics."
@@ -260,6 +262,7 @@ def evaluate_external(model, # a run folder, its model/ folder, or a fold ensemb
     # the model's window and size limits throughout; a failure leaves no half-written new folder
     with read_options(**(meta.get('read') or {})), undo_new_folder(out):
         items = external_items(data, meta['classes'], read_kw, split)   # before anything is written
+        check_subgroup_col(items, subgroup_col)
         out = prepare_out(out, overwrite)
         tr = home/RUN_FILES.items if home is not None else None
         audit = overlap_audit(items, pd.read_csv(tr, dtype={'patient': str}), near) if tr and tr.is_file() else None
@@ -280,6 +283,9 @@ def evaluate_external(model, # a run folder, its model/ folder, or a fold ensemb
             warnings.warn(m['warnings'][-1])
         if len(meta['classes']) == 2 and m['classes_present'] == sorted(meta['classes']):
             write_csv(decision_curve(preds, EXTERNAL).assign(split=EXTERNAL), out/RUN_FILES.decision_curve)
+        if subgroup_col is not None:   # as a training run does it (`medfast.run.subgroup_results`)
+            sub, m['subgroups'] = subgroup_results(preds, items, subgroup_col, n_boot)
+            write_csv(sub, out/RUN_FILES.subgroups)
         write_text(out/RUN_FILES.metrics, to_json(m))
         external_page(out, preds, m, run_m, audit)
     if not quiet: print(f"medfast: external validation of {model_dir} on {len(items)} images written to {out}")

@@ -716,6 +716,7 @@ def _accuracy_test(tab:pd.DataFrame) -> dict:
     "Test of equal accuracy across the rows (groups) of a (correct, incorrect) count table."
     from scipy.stats import chi2_contingency, fisher_exact
     if len(tab) < 2: return dict(test='none (one group)', statistic=np.nan, p=np.nan)
+    if (tab.sum(0) == 0).any(): return dict(test='none (every image right, or every one wrong)', statistic=np.nan, p=np.nan)
     if len(tab) == 2:
         stat, p = fisher_exact(tab.to_numpy())
         return dict(test="Fisher's exact test", statistic=float(stat), p=float(p))

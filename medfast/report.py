@@ -192,6 +192,23 @@ def _sec_net_benefit(preds) -> str:
               f"saves the values in {RUN_FILES.decision_curve}.")]
     return ''.join(out + [_img(fig_uri(plot_decision_curve(preds, split=s)), f'decision curve: {s}') for s in pred_splits(preds)])
 
+def _ci_text(e, lo, hi) -> str: return fmt_ci(*(None if pd.isna(v) else float(v) for v in (e, lo, hi)))
+
+def _sec_subgroups(run:Path) -> str:
+    fn = run/RUN_FILES.subgroups
+    if not fn.is_file(): return _p("No subgroup analysis: name the column that holds each image's group (site, scanner, sex, "
+                                   "age band, source) with --subgroup-col (subgroup_col).", 'note')
+    sub, tests = pd.read_csv(fn), json.loads((run/RUN_FILES.metrics).read_text()).get('subgroups', {})
+    out = [_p(f"Each group of the column '{tests.get('column')}' evaluated on its own, with 95 % intervals, and a test of "
+              "whether the accuracy differs between the groups (a small group gives a wide interval, not a verdict).")]
+    for s, g in sub.groupby('split', sort=False):
+        tab = g.assign(value=[_ci_text(*r) for r in g[['estimate', 'low', 'high']].itertuples(index=False)]).pivot(
+            index=['subgroup', 'n'], columns='metric', values='value')
+        out += [f'<h3>{_e(s)}</h3>', _tab(tab[[m for m in SUBGROUP_METRICS if m in tab.columns]])]
+        t = tests.get('splits', {}).get(s)
+        if t: out.append(_p(f"Equal accuracy in every group? {t['test']}: p = {t['p']:.3g}." if pd.notna(t['p']) else t['test']))
+    return ''.join(out)
+
 # %% ../nbs/11_report.ipynb #2438eb3b
 def _skip_images(s, ex) -> str:
     plt.close('all')
@@ -285,6 +302,7 @@ for _t, _needs, _f in (
         ('Precision-recall curves', True, lambda c: _sec_plots(c.preds, plot_pr, 'precision-recall curves')),
         ('Calibration', True, lambda c: _sec_calib(c.preds, c.metrics)),
         ('Net benefit', True, lambda c: _sec_net_benefit(c.preds)),
+        ('Subgroups', False, lambda c: _sec_subgroups(c.run)),
         ('Predictions and top losses', True, lambda c: _sec_images(c.preds, c.n_images)),
         ('Grad-CAM on the top losses', True, lambda c: _sec_cam(c.run, c.preds, c.model, c.n_cam, c.cam_method)),
         ('Settings and versions', False, lambda c: _sec_settings(c.summary, c.run))):

@@ -29,9 +29,10 @@ from .config import *
 from .config import loss_options
 
 # %% auto #0
-__all__ = ['BALANCE_ALL_WARNING', 'OUTPUTS', 'DEMO', 'DEMO_OUT', 'prepare_out', 'cautions', 'split_for', 'training_table',
-           'build_dls', 'build_learner', 'lr_plan', 'fit', 'predict_and_evaluate', 'read_options_for', 'run_training',
-           'package_versions', 'data_record', 'train_run', 'format_summary', 'demo', 'predict_run']
+__all__ = ['BALANCE_ALL_WARNING', 'OUTPUTS', 'MISSING_GROUP', 'DEMO', 'DEMO_OUT', 'prepare_out', 'cautions', 'split_for',
+           'training_table', 'build_dls', 'build_learner', 'lr_plan', 'fit', 'predict_and_evaluate',
+           'check_subgroup_col', 'subgroup_results', 'read_options_for', 'run_training', 'package_versions',
+           'data_record', 'train_run', 'format_summary', 'demo', 'predict_run']
 
 # %% ../nbs/13_run.ipynb #73bb8936
 def prepare_out(out, # the run's output folder
@@ -194,6 +195,7 @@ def _check_split(items:pd.DataFrame, cfg:TrainConfig):
     if 'split' not in items.columns:
         raise DataError(f"run_training needs an items table with a split column (columns: {list(items.columns)}); "
                         "make one with split_for(items, cfg) or split_items(items), or call train_run.")
+    check_subgroup_col(items, cfg.subgroup_col)
     have = set(items['split'].astype(str))
     if not {'train', 'valid'} <= have: raise DataError(f"The split column needs train and valid rows; it has {sorted(have)}.")
     labels = {s: set(items.loc[items['split'].astype(str) == s, 'label'].astype(str)) for s in ('train', 'valid')}
@@ -208,6 +210,30 @@ def _check_split(items:pd.DataFrame, cfg:TrainConfig):
     if binary and cfg.missing_classes == 'error':
         raise DataError(msg + ", or pass --missing-classes warn (missing_classes='warn') to train without a threshold.")
     warnings.warn(msg + '.')
+
+# %% ../nbs/13_run.ipynb #59faf0c3
+MISSING_GROUP = '(missing)'   # the subgroup of an image whose subgroup column is empty
+
+def check_subgroup_col(items:pd.DataFrame, # an items table
+                       col:str|None, # the subgroup column asked for (None: no subgroups)
+                      ):
+    "`DataError` when `col` is not a column of `items`, naming the columns there are."
+    if col is not None and col not in items.columns:
+        raise DataError(f"--subgroup-col {col} (subgroup_col) is not a column of the data; its columns are "
+                        f"{list(items.columns)}. Name a column of the CSV file (or DataFrame) that holds each image's group.")
+
+def subgroup_results(preds:pd.DataFrame, # the run's predictions (every split)
+                     items:pd.DataFrame, # the table the predictions were made from (path and the subgroup column)
+                     col:str, # the subgroup column of `items`
+                     n_boot:int, # bootstrap resamples of the intervals
+                    ) -> tuple:
+    "`(table, tests)`: `subgroup_metrics` of each split stacked with a split column, and each split's test and counts."
+    g = items.set_index(items['path'].astype(str))[col].astype(object).where(lambda s: s.notna(), MISSING_GROUP)
+    tabs, tests = [], {}
+    for s in pred_splits(preds):
+        r = subgroup_metrics(preds, g, split=s, n_boot=n_boot)
+        tabs.append(r['table'].assign(split=s)); tests[s] = dict(**r['test'], counts=r['counts'].to_dict('index'))
+    return pd.concat(tabs, ignore_index=True), dict(column=col, splits=tests)
 
 # %% ../nbs/13_run.ipynb #5013fec7
 def read_options_for(cfg:TrainConfig):
@@ -253,6 +279,9 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
             fitted = fit(learn, cfg, out)
             write_csv(history(learn), out/RUN_FILES.history)
             preds, m = predict_and_evaluate(learn, train if cfg.augment_valid else items, cfg, out)   # validation copies are scored
+        if cfg.subgroup_col is not None:   # each group's metrics and a test of equal accuracy
+            sub, m['subgroups'] = subgroup_results(preds, train if cfg.augment_valid else items, cfg.subgroup_col, cfg.n_boot)
+            write_csv(sub, out/RUN_FILES.subgroups)
         ck = out/RUN_FILES.checkpoints   # lr_find leaves it empty when no checkpoint is kept
         if ck.is_dir() and not any(ck.iterdir()): ck.rmdir()
         tc = train.loc[train['split'] == 'train', 'label'].astype(str).value_counts().sort_index()
