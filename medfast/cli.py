@@ -129,9 +129,9 @@ _CSV_HELP = {'--path-col': 'CSV column with the image paths (default: path)', '-
              '--split-col': 'CSV column with an existing train/valid/test split',
              '--base': "folder that relative CSV paths start from (default: the CSV's folder)"}
 
-def _csv_args(p:argparse.ArgumentParser, skip:tuple=()):
-    "The options of `read_items` that describe a CSV file (`_CSV_HELP`), less those in `skip`."
-    for o, h in _CSV_HELP.items():
+def _csv_args(p:argparse.ArgumentParser, skip:tuple=(), helps:dict|None=None):
+    "The options of `read_items` that describe a CSV file (`_CSV_HELP`, or `helps` where it words one for this command), less those in `skip`."
+    for o, h in (_CSV_HELP | (helps or {})).items():
         if o not in skip: p.add_argument(o, default=None, help=h)
 
 def _data_args(p:argparse.ArgumentParser, optional:bool=False):
@@ -327,7 +327,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument('model', help=f"the run folder OUT of `medfast train`, its {RUN_FILES.model} folder, or a fold ensemble's")
     ev.add_argument('data', help='the labelled set: a class folder (root/<label>/...), a CSV file or a MedMNIST .npz, '
                                  "with the model's class names")
-    _csv_args(ev, skip=('--split-col',))
+    _csv_args(ev, skip=('--split-col',), helps={'--patient-col': "CSV column with the patient ids: a patient of the training "
+                                                                 "run's data is reported as an overlap"})
     ev.add_argument('--split', default=None, help="evaluate only the rows of DATA's split column with this value "
                                                   "(e.g. test, for a .npz; default: every row)")
     ev.add_argument('--out', required=True, help='output folder (must be empty)')

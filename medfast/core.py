@@ -14,14 +14,17 @@ from importlib import resources
 from pathlib import Path
 import numpy as np
 import torch
-# Two notices of third-party packages fire once, when fastai's modules are first imported, and no user can act on them:
-# fastai.layers decorates functions with `torch.jit.script` (deprecated in torch 2.10: a FutureWarning per use) and
-# fastai.tabular.core sets pandas' 'mode.chained_assignment' option (deprecated in pandas 3: a Pandas4Warning).
-# core imports those two modules here, with exactly these notices silenced (medfast.all and the CLI import core first).
+# Three notices of third-party packages fire once, when their modules are first imported, and are about their code:
+# fastai.layers decorates functions with `torch.jit.script` (deprecated in torch 2.10: a FutureWarning per use),
+# fastai.tabular.core sets pandas' 'mode.chained_assignment' option (deprecated in pandas 3: a Pandas4Warning), and
+# timm imports huggingface_hub, whose tqdm.auto warns in a Jupyter kernel without ipywidgets (its download bars are
+# then text). core imports those modules here, with exactly these notices silenced (medfast.all and the CLI import
+# core first).
 with warnings.catch_warnings():
     warnings.filterwarnings('ignore', message=re.escape('`torch.jit.script` is deprecated'), category=FutureWarning)
     warnings.filterwarnings('ignore', message=re.escape("The 'mode.chained_assignment' option is deprecated"))
-    import fastai.layers, fastai.tabular.core
+    warnings.filterwarnings('ignore', message=re.escape('IProgress not found'))
+    import fastai.layers, fastai.tabular.core, timm
 from fastai.torch_core import set_seed
 
 # %% auto #0

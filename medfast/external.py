@@ -18,8 +18,8 @@ from .report import fig_uri, ci_table, _tab, _p, _e, _img, _CSS, _sec_subgroups
 from .run import prepare_out, subgroup_results, check_subgroup_col
 
 # %% auto #0
-__all__ = ['EXTERNAL', 'resolve_model', 'carried_threshold', 'external_items', 'overlap_audit', 'predict_external',
-           'external_metrics', 'side_by_side', 'overlap_words', 'external_page', 'evaluate_external']
+__all__ = ['EXTERNAL', 'AUDIT_ROWS', 'resolve_model', 'carried_threshold', 'external_items', 'overlap_audit', 'predict_external',
+           'external_metrics', 'side_by_side', 'format_external', 'overlap_words', 'external_page', 'evaluate_external']
 
 # %% ../nbs/20_external.ipynb #47496ee0
 def resolve_model(model, # a run folder, its model/ folder, or a fold ensemble's export folder
@@ -172,6 +172,16 @@ def side_by_side(run_metrics:dict, # the run's metrics.json ({} when there is no
     sp = {f'internal {k}': v for k, v in run_metrics.get('splits', {}).items() if k in ('valid', 'test')}
     return ci_table(dict(splits=sp | {EXTERNAL: ext['splits'][EXTERNAL]}))
 
+def format_external(run_metrics:dict, # the run's metrics.json ({} when there is none)
+                    ext:dict, # from `external_metrics`
+                   ) -> str:
+    "The lines `medfast evaluate` prints: accuracy, balanced accuracy and ROC AUC of each column of `side_by_side`."
+    t = side_by_side(run_metrics, ext)
+    keep = [m for m in ('accuracy', 'balanced_accuracy', 'roc_auc', 'roc_auc_macro') if m in t.index]
+    name = dict(roc_auc='ROC AUC', roc_auc_macro='macro ROC AUC')
+    return '\n'.join(f"  {c:<15}: " + ', '.join(f"{name.get(m, m.replace('_', ' '))} {t.loc[m, c]}" for m in keep)
+                     for c in t.columns if c != 'method')
+
 def _threshold_table(run_metrics:dict, ext:dict) -> pd.DataFrame:
     "Threshold, accuracy, balanced accuracy, sensitivity and specificity at the carried-over (and re-tuned) threshold."
     th, pos = ext['threshold'], ext['threshold']['positive_class']
@@ -190,12 +200,20 @@ def _threshold_table(run_metrics:dict, ext:dict) -> pd.DataFrame:
                          for s, r in at.items()})
 
 # %% ../nbs/20_external.ipynb #242c4a5c
+AUDIT_ROWS = 20   # overlaps listed on the page (audit.csv has them all)
+
 def _audit_html(audit:pd.DataFrame|None) -> str:
     if audit is None: return _p(f"Not checked: no {RUN_FILES.items} of the training run beside the model.", 'note')
     if audit.empty: return _p("No overlap found: no identical image, near-duplicate or patient shared with the "
                               "training run's data.", 'ok')
+    shown = audit.head(AUDIT_ROWS)
+    base = os.path.commonpath([p for c in ('external', 'training') for ps in shown[c] for p in ps])   # shorter paths
+    short = lambda ps: ', '.join(os.path.relpath(p, base) for p in ps)
+    shown = shown.assign(external=shown.external.map(short), training=shown.training.map(short))
+    more = f" … and {len(audit) - AUDIT_ROWS} more in {RUN_FILES.audit}." if len(audit) > AUDIT_ROWS else ''
+    more = _p(f"Image paths relative to {base}.{more}", 'note')
     return (_p(f"OVERLAP WITH THE TRAINING DATA: {overlap_words(audit)}. These images are not external: the figures "
-               f"below are optimistic. {RUN_FILES.audit} lists every case.", 'warn') + _tab(audit, False))
+               f"below are optimistic. {RUN_FILES.audit} lists every case.", 'warn') + _tab(shown, False) + more)
 
 def overlap_words(audit:pd.DataFrame) -> str:
     "'2 identical images, 1 patient' — the counts of each check of `overlap_audit`'s table."
@@ -288,5 +306,6 @@ def evaluate_external(model, # a run folder, its model/ folder, or a fold ensemb
             write_csv(sub, out/RUN_FILES.subgroups)
         write_text(out/RUN_FILES.metrics, to_json(m))
         external_page(out, preds, m, run_m, audit)
-    if not quiet: print(f"medfast: external validation of {model_dir} on {len(items)} images written to {out}")
+    if not quiet: print(f"medfast: external validation of {model_dir} on {len(items)} images written to {out}\n"
+                        + format_external(run_m, m))
     return m

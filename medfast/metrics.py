@@ -740,7 +740,9 @@ def subgroup_metrics(preds:pd.DataFrame|str|Path, # a predictions table or file
     for v, sub in p.groupby(g.astype(str), sort=True):
         y, probs, _ = _arrays(sub)
         counts[v] = [int((probs.argmax(1) == y).sum()), int((probs.argmax(1) != y).sum())]
-        ci = confidence_intervals(sub, n_boot=n_boot, seed=seed, auc=len(set(y)) > 1).set_index('metric')
+        with warnings.catch_warnings():   # a group of one class: its AUCs are undefined (NaN in the table, '-' on the page)
+            warnings.simplefilter('ignore', UndefinedMetricWarning)
+            ci = confidence_intervals(sub, n_boot=n_boot, seed=seed, auc=len(set(y)) > 1).set_index('metric')
         rows += [(v, len(sub), m, *ci.loc[m, ['estimate', 'low', 'high', 'method']]) for m in SUBGROUP_METRICS if m in ci.index]
     tab = pd.DataFrame.from_dict(counts, orient='index', columns=['correct', 'incorrect'])
     return dict(table=pd.DataFrame(rows, columns=['subgroup', 'n', 'metric', 'estimate', 'low', 'high', 'method']),

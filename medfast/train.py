@@ -393,9 +393,10 @@ def auto_precision(device:str|torch.device='cpu', # where the model trains
         return 'fp32', 'the CPU has no bf16 matrix units (AMX or AVX-512 BF16), where bf16 would be emulated and slower'
     side = min(size) if isinstance(size, (tuple, list)) else size
     if side is not None and side < AUTO_BF16_MIN_SIZE:
-        return 'fp32', (f'the CPU has bf16 units, but at {side} px (under {AUTO_BF16_MIN_SIZE}) bf16 autocast is no faster '
-                        'than fp32')
-    return 'bf16', f'the CPU has bf16 matrix units (AMX or AVX-512 BF16) and the images are {AUTO_BF16_MIN_SIZE} px or more'
+        return 'fp32', (f'the CPU has bf16 units, but at {side} px as the body sees it (under {AUTO_BF16_MIN_SIZE}) bf16 '
+                        'autocast is no faster than fp32')
+    seen = f'{side} px as the body sees it, ' if side is not None else ''   # a small stem: 4x the image (`SMALL_STEM_SCALE`)
+    return 'bf16', f'the CPU has bf16 matrix units (AMX or AVX-512 BF16) and the images are {seen}{AUTO_BF16_MIN_SIZE} px or more'
 
 
 class CPUAutocast(Callback):
