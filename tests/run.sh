@@ -52,25 +52,30 @@ for nb in $nbs; do
   if [ "$rc" -eq 0 ]; then ok "nbdev-test $nb (${secs}s)"; else fail "nbdev-test $nb (${secs}s)"; tail -40 "$log/$n.log"; fi
 done
 
-# 5. pytest over tests/
-python -m pytest tests -q -p no:cacheprovider --junitxml="$log/junit.xml" 2>&1 | tail -25
-if [ -f "$log/junit.xml" ]; then
-  read p f < <(python - "$log/junit.xml" <<'PY'
+# 5. pytest over tests/, in two processes of one torch thread each (as the notebooks above): test_cli.py, the longest
+#    file, beside all the others
+pt() { OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 python -m pytest "$@" -q -p no:cacheprovider 2>&1 | tail -25; }
+pt tests/test_cli.py --junitxml="$log/junit1.xml" >"$log/pytest1" & pt tests --ignore=tests/test_cli.py --junitxml="$log/junit2.xml" >"$log/pytest2"; wait
+cat "$log/pytest1" "$log/pytest2"
+if [ -f "$log/junit1.xml" ] && [ -f "$log/junit2.xml" ]; then
+  read p f < <(python - "$log/junit1.xml" "$log/junit2.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
 from collections import Counter
-r = ET.parse(sys.argv[1]).getroot(); s = r if r.tag == 'testsuite' else r.find('testsuite')
-n, fl, er, sk = (int(s.get(k, 0)) for k in ('tests', 'failures', 'errors', 'skipped'))
-secs, count = Counter(), Counter()   # each test file's time, to stderr (the caller reads stdout)
-for c in s.iter('testcase'):
-    parts = c.get('classname', '').split('.')   # tests.test_cli or tests.test_cli.TestClass
-    f = '/'.join(parts[:next((i + 1 for i, p in enumerate(parts) if p.startswith('test_')), len(parts))]) + '.py'
-    secs[f] += float(c.get('time', 0)); count[f] += 1
+tot, secs, count = Counter(), Counter(), Counter()   # each test file's time, to stderr (the caller reads stdout)
+for fn in sys.argv[1:]:
+    r = ET.parse(fn).getroot(); s = r if r.tag == 'testsuite' else r.find('testsuite')
+    for k in ('tests', 'failures', 'errors', 'skipped'): tot[k] += int(s.get(k, 0))
+    for c in s.iter('testcase'):
+        parts = c.get('classname', '').split('.')   # tests.test_cli or tests.test_cli.TestClass
+        f = '/'.join(parts[:next((i + 1 for i, p in enumerate(parts) if p.startswith('test_')), len(parts))]) + '.py'
+        secs[f] += float(c.get('time', 0)); count[f] += 1
 for f in sorted(secs): print(f"pytest {f}: {count[f]} tests, {secs[f]:.0f}s", file=sys.stderr)
-print(n - fl - er - sk, fl + er + sk)   # a skipped test counts as failed: nothing may look green by skipping
+bad = tot['failures'] + tot['errors'] + tot['skipped']   # a skipped test counts as failed: nothing may look green by skipping
+print(tot['tests'] - bad, bad)
 PY
 )
   passed=$((passed+p)); failed=$((failed+f))
-else fail "pytest did not run"; fi
+else fail "pytest did not run"; cat "$log/pytest1" "$log/pytest2"; fi
 
 # 6. the route without a clone: the wheel built, installed in a fresh virtual environment, run outside the clone
 s=$(date +%s)
