@@ -15,14 +15,13 @@ import yaml
 from .core import RUN_FILES, DataError, write_text
 from .inference import META_FN
 from .metrics import fmt_ci
+from .report import _json
 
 # %% auto #0
 __all__ = ['CHECKLIST', 'AUTHOR', 'MODEL_CARD', 'CARD_METRICS', 'run_records', 'ChecklistItem', 'register_checklist_item',
            'checklist', 'checklist_markdown', 'write_checklist', 'card_header', 'model_card', 'write_model_card']
 
 # %% ../nbs/19_card.ipynb #79c21ee0
-def _json(fn:Path) -> dict: return json.loads(fn.read_text()) if fn.is_file() else {}
-
 def run_records(run:str|Path, # a run folder written by `medfast train` / `train_run`
                ) -> dict:
     "dict(run, summary, metrics, config, model) read from the run folder's JSON files ({} for a file that is missing)."

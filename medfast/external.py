@@ -14,7 +14,7 @@ from .data import read_items, read_options, file_hashes, near_duplicates, first_
 from .metrics import *
 from .interpret import plot_confusion, plot_roc, plot_reliability, plot_decision_curve
 from .inference import predict, read_meta, model_folder, META_FN
-from .report import fig_uri, ci_table, _tab, _p, _e, _img, _CSS, _sec_subgroups
+from .report import fig_uri, ci_table, _tab, _p, _e, _img, _CSS, _sec_subgroups, _json
 from .run import prepare_out, subgroup_results, check_subgroup_col
 
 # %% auto #0
@@ -35,8 +35,6 @@ def resolve_model(model, # a run folder, its model/ folder, or a fold ensemble's
     return p, home
 
 # %% ../nbs/20_external.ipynb #b1b1b983
-def _json(fn:Path) -> dict: return json.loads(fn.read_text()) if fn.is_file() else {}
-
 def carried_threshold(home:Path|None, # the folder that holds model/ (from `resolve_model`), or None
                      ) -> dict|None:
     "The run's operating threshold as its metrics.json records it (value, positive_class, picked_on, rule), or None."

@@ -84,9 +84,11 @@ def _note(run:Path, *files) -> str|None:
     miss = [f for f in files if not (run/f).is_file()]
     return _p(f"Skipped: {', '.join(miss)} not found in {run}.", 'note') if miss else None
 
-def _read_summary(run:Path) -> dict:
-    fn = run/RUN_FILES.summary
+def _json(fn:Path) -> dict:
+    "The JSON object in file `fn`, or {} when there is no such file (a record an older run did not write)."
     return json.loads(fn.read_text()) if fn.is_file() else {}
+
+def _read_summary(run:Path) -> dict: return _json(run/RUN_FILES.summary)
 
 # %% ../nbs/11_report.ipynb #5ef81dc0
 COUNTS = ('support', 'n', 'n_correct', 'n_incorrect', 'folds', 'repeat', 'fold')   # whole numbers on the pages
