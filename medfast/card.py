@@ -18,8 +18,9 @@ from .metrics import fmt_ci
 from .report import _json
 
 # %% auto #0
-__all__ = ['CHECKLIST', 'AUTHOR', 'MODEL_CARD', 'CARD_METRICS', 'run_records', 'ChecklistItem', 'register_checklist_item',
-           'checklist', 'checklist_markdown', 'write_checklist', 'card_header', 'model_card', 'write_model_card']
+__all__ = ['CHECKLIST', 'AUTHOR', 'MODEL_CARD', 'CARD_METRICS', 'run_records', 'model_dir', 'ChecklistItem',
+           'register_checklist_item', 'checklist', 'checklist_markdown', 'write_checklist', 'card_header', 'model_card',
+           'write_model_card']
 
 # %% ../nbs/19_card.ipynb #79c21ee0
 def run_records(run:str|Path, # a run folder written by `medfast train` / `train_run`
@@ -28,8 +29,15 @@ def run_records(run:str|Path, # a run folder written by `medfast train` / `train
     run = Path(run).expanduser()
     if not (run/RUN_FILES.summary).is_file():
         raise DataError(f"{run} has no {RUN_FILES.summary}: pass the --out folder of a finished `medfast train` run.")
-    return dict(run=run.resolve(), summary=_json(run/RUN_FILES.summary), metrics=_json(run/RUN_FILES.metrics),
-                config=_json(run/RUN_FILES.config), model=_json(run/RUN_FILES.model/META_FN))
+    s = _json(run/RUN_FILES.summary)
+    return dict(run=run.resolve(), summary=s, metrics=_json(run/RUN_FILES.metrics), config=_json(run/RUN_FILES.config),
+                model=_json(model_dir(run, s)/META_FN))
+
+def model_dir(run:Path, # a run folder, or a cross-validation's `final/` records
+              summary:dict, # its summary.json
+             ) -> Path:
+    "The folder of the run's exported model: run/model, or where summary.json's `model_dir` says (a protocol's out/model)."
+    return (Path(run)/summary.get('model_dir', RUN_FILES.model)).resolve()
 
 # %% ../nbs/19_card.ipynb #f7c70f10
 @dataclass(frozen=True)
@@ -55,10 +63,14 @@ def _s(r): return r['summary']
 def _splits(r) -> str: return ', '.join(f'{k} {v}' for k, v in _s(r).get('splits', {}).items())
 
 def _split_answer(r) -> str:
-    s, d = _s(r), r['config'].get('data') or {}
-    if d.get('split_col'): how = f"The split column '{d['split_col']}' of the data"
-    else: how = f"A random split (valid {s.get('valid_pct')}, test {s.get('test_pct')}, seed {s.get('seed')})"
-    group = (f"grouped by the patient column '{d['patient_col']}' (no patient in two splits)"
+    s, d, p = _s(r), r['config'].get('data') or {}, _s(r).get('protocol')
+    test = f"test {s.get('test_pct')}" if not d.get('split_col') else f"the test rows of the split column '{d['split_col']}'"
+    if p: how = (f"{p['k']}-fold cross-validation ({p['repeats']} repeat(s), seed {s.get('seed')}; {test} held out of every "
+                 f"fold); the final model is {p['final_words']}, and its 'valid' figures are the out-of-fold predictions "
+                 "of repeat 0 (each image predicted by the fold model that did not train on it)")
+    elif d.get('split_col'): how = f"The split column '{d['split_col']}' of the data"
+    else: how = f"A random split (valid {s.get('valid_pct')}, {test}, seed {s.get('seed')})"
+    group = (f"grouped by the patient column '{d['patient_col']}' (no patient in two {'folds' if p else 'splits'})"
              if d.get('patient_col') and s.get('by_patient') is not False else 'at the image level (no patient column)')
     return f"{how}, {group}: {_splits(r)} images."
 
@@ -66,7 +78,10 @@ def _leak_answer(r) -> str:
     s = _s(r)
     n = s.get('leaks')
     found = 'no leak found' if n == 0 else f'{n} leak(s) found: see {RUN_FILES.audit}'
-    return (f"Audited before training ({RUN_FILES.audit}): identical files and shared patients across splits, "
+    if s.get('protocol') and 'test' not in s.get('splits', {}):
+        return "No held-out test split to audit: every image is in one fold, and each fold is predicted by a model that did not train on it."
+    when = 'The test rows audited against the cross-validated ones' if s.get('protocol') else 'Audited before training'
+    return (f"{when} ({RUN_FILES.audit}): identical files and shared patients across splits, "
             f"near-duplicates {s.get('near_duplicates', 'off')}; {found}.")
 
 def _balance_answer(r) -> str:
@@ -100,10 +115,17 @@ def _train_answer(r) -> str:
 def _select_answer(r) -> str:
     s = _s(r)
     pick = (f"the epoch with the best {s.get('monitor')} on the validation split" if s.get('save_best') else 'the last epoch')
+    if s.get('protocol'): return (f"The recipe was fixed before the cross-validation; the final model is {s['protocol']['final_words']}; "
+                                  "the threshold and the temperature are fitted on the out-of-fold predictions; the test split, "
+                                  "where there is one, is scored once, after every choice.")
     return (f"The model of {pick}; the threshold and the temperature are fitted on the validation split; the test "
             "split, where there is one, is scored once, after every choice.")
 
 # %% ../nbs/19_card.ipynb #226ee3e0
+def _split_name(r, split:str) -> str:
+    "A split as the records name it: a cross-validation's 'valid' is its out-of-fold predictions."
+    return f"{split} (out-of-fold)" if split == 'valid' and r['summary'].get('protocol') else split
+
 def _ci_words(r, split:str) -> str|None:
     ci = r['metrics'].get('splits', {}).get(split, {}).get('ci', {})
     keys = [k for k in ('accuracy', 'balanced_accuracy', 'roc_auc', 'roc_auc_macro', 'macro_f1') if k in ci]
@@ -117,20 +139,20 @@ def _subgroup_answer(r) -> str:
             f"accuracy tested ({tests or 'one group only'}).")
 
 def _metrics_answer(r) -> str:
-    parts = [f"{sp} ({r['metrics']['splits'][sp]['n']} images): {_ci_words(r, sp)}" for sp in r['metrics'].get('splits', {})]
+    parts = [f"{_split_name(r, sp)} ({r['metrics']['splits'][sp]['n']} images): {_ci_words(r, sp)}" for sp in r['metrics'].get('splits', {})]
     return ' | '.join(parts) + " (95 % intervals: Wilson for proportions, percentile bootstrap otherwise)." if parts else None
 
 def _calib_answer(r) -> str|None:
     c = r['metrics'].get('calibration')
     if not c: return None
     ece = '; '.join(f"{k}: {v['before']:.3f} before, {v['after']:.3f} after" for k, v in c.get('ece', {}).items())
-    return f"Expected calibration error ({c.get('n_bins')} bins); temperature {c['temperature']:.3g} fitted on {c['fitted_on']}; {ece}."
+    return f"Expected calibration error ({c.get('n_bins')} bins); temperature {c['temperature']:.3g} fitted on {_split_name(r, c['fitted_on'])}; {ece}."
 
 def _threshold_answer(r) -> str:
     t = r['metrics'].get('threshold')
     if not t: return "Not binary, or no threshold could be picked: the most probable class is predicted."
     rule = "Youden's J" if t.get('rule') == 'youden' else t.get('rule')
-    return f"{t['value']:.3f} on the probability of '{t['positive_class']}', picked on the {t['picked_on']} split by {rule}."
+    return f"{t['value']:.3f} on the probability of '{t['positive_class']}', picked on the {_split_name(r, t['picked_on'])} split by {rule}."
 
 for _topic, _guides, _fn, _ask in (
         ('Data source', 'TRIPOD+AI, CLAIM', lambda r: f"{(r['config'].get('data') or {}).get('source', _s(r).get('data'))} "
@@ -150,7 +172,8 @@ for _topic, _guides, _fn, _ask in (
         ('Metrics with intervals', 'TRIPOD+AI, CLAIM', _metrics_answer, 'the metrics (predictions.csv was missing)'),
         ('Calibration', 'TRIPOD+AI', _calib_answer, 'calibration (the run recorded none)'),
         ('Threshold choice', 'TRIPOD+AI, CLAIM', _threshold_answer, ''),
-        ('Explainability', 'CLAIM', lambda r: f"Grad-CAM heat maps of the top losses in {RUN_FILES.report}.", ''),
+        ('Explainability', 'CLAIM', lambda r: None if _s(r).get('protocol') else f"Grad-CAM heat maps of the top losses in {RUN_FILES.report}.",
+         'the explanations shown (a cross-validation keeps none: `medfast train` writes Grad-CAM maps in its report.html)'),
         ('External validation', 'TRIPOD+AI, CLAIM', lambda r: "No: validated on held-out splits of the same data set only.", ''),
         ('Subgroup analysis', 'TRIPOD+AI, CLAIM', _subgroup_answer, ''),
         ('Ethics, funding and data sharing', 'TRIPOD+AI, CLAIM', lambda r: None,
@@ -200,6 +223,10 @@ def _sec_checklist(ctx) -> str:
 MODEL_CARD = 'README.md'   # the model card's file in a model folder (the Hugging Face hub's convention)
 CARD_METRICS = ('accuracy', 'balanced_accuracy', 'roc_auc', 'roc_auc_macro', 'macro_f1')   # in the card, where computed
 
+def _card_name(r) -> str:
+    "The model's name: its run folder's, or its protocol folder's (a cross-validation's records are in `final/`)."
+    return r['run'].parent.name if r['summary'].get('protocol') else r['run'].name
+
 def _card_split(r) -> str|None:
     sp = r['metrics'].get('splits', {})
     return 'test' if 'test' in sp else next(iter(sp), None)   # the held-out figures the card leads with
@@ -216,7 +243,7 @@ def card_header(r:dict # `run_records` of the run
     data = src.parent.name if src.suffix.lower() == '.csv' else src.stem   # a CSV's folder, a class folder, an .npz's stem
     return dict(license='other', license_name='set-by-the-author', library_name='medfast', pipeline_tag='image-classification',
                 tags=['medfast', 'fastai', 'timm', 'image-classification', 'medical-imaging', s.get('arch', '')],
-                **{'model-index': [dict(name=r['run'].name, results=[dict(
+                **{'model-index': [dict(name=_card_name(r), results=[dict(
                     task=dict(type='image-classification', name='Image classification'),
                     dataset=dict(name=data, type='custom', split=sp), metrics=mets)])] if sp else []})
 
@@ -226,13 +253,13 @@ def model_card(run:str|Path, # a finished run folder with an exported model
     "The model card (Markdown with a YAML header) of the run's exported model."
     r = run_records(run)
     s, cl = r['summary'], checklist(run).set_index('topic').answer
-    evals = '\n'.join(f"- **{k}** ({v['n']} images): {_ci_words(r, k)}" for k, v in r['metrics'].get('splits', {}).items())
+    evals = '\n'.join(f"- **{_split_name(r, k)}** ({v['n']} images): {_ci_words(r, k)}" for k, v in r['metrics'].get('splits', {}).items())
     leak = '' if s.get('leaks') == 0 else f"\n- The split audit found {s.get('leaks')} leak(s) between splits: the figures may be optimistic."
     return f"""---
 {yaml.safe_dump(card_header(r), sort_keys=False).strip()}
 ---
 
-# {r['run'].name}: {s.get('arch')} for {', '.join(s.get('classes', []))}
+# {_card_name(r)}: {s.get('arch')} for {', '.join(s.get('classes', []))}
 
 An image classifier trained with [medfast](https://github.com/medfast/medfast) (fastai and timm).
 Classes: {', '.join(s.get('classes', []))}. Input: {s.get('size')} px images, read and normalised as `model.json` records.
@@ -277,7 +304,7 @@ medfast predict path/to/this/folder images/ --out predictions.csv
 
 def write_model_card(run:str|Path, # a finished run folder with an exported model (run/model)
                     ) -> Path:
-    "Write `model_card(run)` to run/model/`MODEL_CARD`; returns its path."
-    d = Path(run)/RUN_FILES.model
+    "Write `model_card(run)` to `MODEL_CARD` in the run's model folder (`model_dir`: run/model); returns its path."
+    d = model_dir(run, _json(Path(run)/RUN_FILES.summary))
     if not (d/META_FN).is_file(): raise DataError(f"{run} has no exported model ({d/META_FN}); train with outputs='full' or export it first.")
     return write_text(d/MODEL_CARD, model_card(run))

@@ -324,7 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
     _plugin_arg(pr)   # a model with a head of one's own (medfast.train.register_head) needs its module to load
     ev = sub.add_parser('evaluate', help="external validation: score a model on a labelled set from elsewhere, with the run's "
                                          "threshold and an overlap audit against its training data", allow_abbrev=False)
-    ev.add_argument('model', help=f"the run folder OUT of `medfast train`, its {RUN_FILES.model} folder, or a fold ensemble's")
+    ev.add_argument('model', help=f"the folder OUT of `medfast train` or of `medfast cv --final`, or an exported model's folder ({RUN_FILES.model}/)")
     ev.add_argument('data', help='the labelled set: a class folder (root/<label>/...), a CSV file or a MedMNIST .npz, '
                                  "with the model's class names")
     _csv_args(ev, skip=('--split-col',), helps={'--patient-col': "CSV column with the patient ids: a patient of the training "

@@ -247,7 +247,7 @@ RUN_FILES = SimpleNamespace(
 PROTOCOL_FILES = SimpleNamespace(
     protocol='protocol.json', folds='folds.csv', items='items.csv', configs='configs', scores='scores.csv',
     summary='summary.csv', tests='tests.csv', results='results.csv', best='best.json', run='run.json', report='summary.html',
-    refit='refit', refit_record='refit.json',
+    refit='refit', refit_record='refit.json', final='final', subgroups=RUN_FILES.subgroups, subgroup_tests='subgroup_tests.json',
     claim=RUN_FILES.claim)   # the mark of the run that holds the folder (`claim_folder`)
 
 # %% ../nbs/00_core.ipynb #b91b7e5b

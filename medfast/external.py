@@ -22,7 +22,7 @@ __all__ = ['EXTERNAL', 'AUDIT_ROWS', 'resolve_model', 'carried_threshold', 'exte
            'external_metrics', 'side_by_side', 'format_external', 'overlap_words', 'external_page', 'evaluate_external']
 
 # %% ../nbs/20_external.ipynb #47496ee0
-def resolve_model(model, # a run folder, its model/ folder, or a fold ensemble's export folder
+def resolve_model(model, # a run folder, a `cross_validate` folder with a final model, or an export folder
                  ) -> tuple:
     "`(model_dir, home)`: the export folder (with model.json) and the folder that holds it (the run's), or None."
     p = model_folder(Path(model).expanduser().absolute())   # a run folder: its model/, as `medfast predict` takes it
@@ -30,8 +30,9 @@ def resolve_model(model, # a run folder, its model/ folder, or a fold ensemble's
         raise MedfastError(f"MODEL {p} is neither a run folder (with {RUN_FILES.model}/{META_FN}) nor an exported "
                            f"model (with {META_FN}). Pass the --out folder of `medfast train`, or its "
                            f"{RUN_FILES.model} folder.")
-    ran = any((p.parent/f).is_file() for f in (RUN_FILES.metrics, RUN_FILES.items))   # a run's or a protocol's records
-    home = p.parent if p.name == RUN_FILES.model and ran else None
+    ran = lambda d: any((d/f).is_file() for f in (RUN_FILES.metrics, RUN_FILES.items))   # a run's records
+    final = p.parent/PROTOCOL_FILES.final   # a cross-validation's final model: its out-of-fold records
+    home = None if p.name != RUN_FILES.model else p.parent if ran(p.parent) else final if ran(final) else None
     return p, home
 
 # %% ../nbs/20_external.ipynb #b1b1b983
@@ -104,12 +105,13 @@ def predict_external(model_dir:Path, # the export folder (from `resolve_model`)
                      bs:int=32, # batch size
                      tta:int|None=None, # test-time augmentation passes (None: the model's own, as it was validated)
                      progress:bool=False, # a progress bar over the batches
+                     split:str=EXTERNAL, # the split name of these rows in the table
                     ) -> pd.DataFrame:
-    "The predictions table (path, split, target, pred, tta, prob_<class> ...) of `items` by the model in `model_dir`."
+    "The predictions table (path, split, target, pred, tta, prob_<class> ...) of the labelled `items` by the model in `model_dir`."
     meta = read_meta(model_dir)
     df = predict(model_dir, items, bs=bs, tta=tta, progress=progress)
     n = int(meta.get('tta') or 0) if tta is None else tta
-    df.insert(1, 'split', EXTERNAL); df.insert(2, 'target', items['label'].astype(str).to_numpy())
+    df.insert(1, 'split', split); df.insert(2, 'target', items['label'].astype(str).to_numpy())
     df.insert(4, 'tta', n)
     return check_preds(df)
 
@@ -259,7 +261,7 @@ def external_page(out:Path, # the output folder (predictions.csv is read from it
 
 # %% ../nbs/20_external.ipynb #96a8515e
 @claims_out
-def evaluate_external(model, # a run folder, its model/ folder, or a fold ensemble's export folder
+def evaluate_external(model, # a run folder, a `cross_validate` folder with a final model, or an export folder
                       data, # a labelled class folder, CSV file, .npz, or items DataFrame
                       out, # the output folder (must be empty unless `overwrite`)
                       overwrite:bool=False, # allow a non-empty output folder

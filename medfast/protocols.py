@@ -23,13 +23,18 @@ from . import metrics
 from .metrics import RANK_METRIC
 from .experiment import *
 from .experiment import fold_design, job_scores
-from .report import protocol_report, cv_page, sweep_page, few_pairs_note
+from .report import protocol_report, cv_page, sweep_page, few_pairs_note, eval_source, _json
+from .run import subgroup_results, save_decision_curve, _make_summary
+from .data import audit_splits
+from .card import write_checklist, write_model_card
+from .external import predict_external
 from typing import Callable
 
 # %% auto #0
 __all__ = ['EXECUTORS', 'FINALS', 'METRICS', 'SWEEP_STAGES', 'SWEEP_START', 'SWEEP_SHOWN', 'PROTOCOLS', 'fit_job', 'run_jobs',
-           'fold_ensemble', 'refit_epochs', 'refit', 'cross_validate', 'compare', 'sweep', 'jobs_done', 'ProtocolSpec',
-           'register_protocol', 'protocol_run', 'format_protocol']
+           'fold_ensemble', 'refit_epochs', 'refit', 'oof_predictions', 'protocol_subgroups', 'final_evidence',
+           'cross_validate', 'compare', 'sweep', 'jobs_done', 'ProtocolSpec', 'register_protocol', 'protocol_run',
+           'format_protocol']
 
 # %% ../nbs/14_protocols.ipynb #34d8bf73
 def _safe(name:str) -> str: return ''.join(c if c.isalnum() or c in '._-' else '_' for c in str(name))
@@ -214,6 +219,78 @@ def _refit_once(items:pd.DataFrame, cfg:TrainConfig, job_dirs:list, out:Path) ->
         return out/RUN_FILES.model
     return refit(items, cfg, out/PROTOCOL_FILES.refit, epochs, out/RUN_FILES.model)
 
+# %% ../nbs/14_protocols.ipynb #e49f4d9f
+def oof_predictions(out:str|Path, # the folder of `cross_validate` / `compare`
+                    name:str, # the model's name (its folder in `out`: the backbone, or the variant)
+                    k:int, # the number of folds (`fold_design`): fewer finished folds raise
+                    repeat:int=0, # the repeat whose folds are stacked
+                   ) -> pd.DataFrame:
+    "The out-of-fold predictions of `name` in `repeat`: each fold job's valid rows, stacked (one row per image, split 'valid')."
+    fns = sorted((Path(out)/_safe(name)).glob(f'repeat{repeat}_fold*/{RUN_FILES.predictions}'))
+    if len(fns) < k: raise DataError(f"{Path(out)/_safe(name)} has {len(fns)} of the {k} finished folds of repeat {repeat}: "
+                                     "rerun the same command to finish them.")
+    p = pd.concat([metrics.load_preds(f) for f in fns], ignore_index=True)
+    return p[p['split'].astype(str) == 'valid'].reset_index(drop=True)
+
+def protocol_subgroups(out:Path, # the folder of `cross_validate` / `compare`
+                       folds:pd.DataFrame, # its folds (`_cv_setup`), with the subgroup column
+                       names:list, # the models (backbones or variants)
+                       col:str, # the subgroup column (`--subgroup-col`)
+                       n_boot:int, # bootstrap resamples of the intervals
+                      ) -> pd.DataFrame|None:
+    "`subgroup_results` of each model's out-of-fold predictions, written to out/subgroups.csv (with a model column) and out/subgroup_tests.json; None while a fold of repeat 0 is unfinished."
+    k, _ = fold_design(folds)
+    try: res = {n: subgroup_results(oof_predictions(out, n, k), folds, col, n_boot) for n in names}
+    except DataError: return None   # unfinished: the next run makes them
+    sub = pd.concat([t.assign(model=n) for n, (t, _) in res.items()], ignore_index=True)
+    write_text(out/PROTOCOL_FILES.subgroup_tests, to_json({n: tests for n, (_, tests) in res.items()}))
+    write_csv(sub, out/PROTOCOL_FILES.subgroups)
+    return sub
+
+# %% ../nbs/14_protocols.ipynb #0370f967
+def _final_job(out:Path, cfg:TrainConfig, dirs:list, final:str, counts:dict) -> dict:
+    "The `job` record of the final model: the first fold's, with the median rate of the folds (or the refit's own)."
+    job = job_record(dirs[0]) | dict(train_counts=counts, warnings=[], lr=float(np.median([job_record(d)['lr'] for d in dirs])))
+    if final == 'refit':
+        rec = json.loads((out/PROTOCOL_FILES.refit/PROTOCOL_FILES.refit_record).read_text())
+        job |= dict(lr=rec['lr'], epochs=rec['epochs'], lr_from=job['lr_from'] + ', the refit\'s own')
+    else: job['lr_from'] += ', the median of the folds'
+    return job
+
+def final_evidence(folds:pd.DataFrame, # the protocol's folds (`_cv_setup`)
+                   cfg:TrainConfig, # the protocol's configuration
+                   out:Path, # the protocol's folder, with the final model in out/model
+                   final:str, # 'ensemble' or 'refit' (`FINALS`)
+                   data:dict|None=None, # where the items came from (`data_record`), for config.json and the card
+                  ) -> Path:
+    "Write out/final (out-of-fold and test predictions, metrics with the threshold fitted out-of-fold, audit, summary, checklist) and out/model/README.md; returns out/final."
+    k, repeats = fold_design(folds)
+    items = folds.assign(split=np.where(folds['split'].astype(str) == 'test', 'test', 'valid'))   # every image scored
+    preds, test = oof_predictions(out, cfg.arch, k), items[items['split'] == 'test'].reset_index(drop=True)
+    fin = prepare_out(out/PROTOCOL_FILES.final, overwrite=True)
+    with read_options_for(cfg):
+        if len(test): preds = pd.concat([preds, predict_external(out/RUN_FILES.model, test, cfg.bs, split='test')], ignore_index=True)
+        audit = audit_splits(items, on_leak='warn', near_duplicates=cfg.near_duplicates != 'off' and len(test) > 0)
+    fn = metrics.save_preds(preds, fin/RUN_FILES.predictions)
+    ev = dict(n_boot=cfg.n_boot, kappa_weights=cfg.kappa_weights, target_sensitivity=cfg.target_sensitivity)
+    m = metrics.evaluate_run(preds, seed=cfg.seed, **ev) | dict(source=eval_source(fn, *ev.values()))
+    dirs = sorted((out/_safe(cfg.arch)).glob('repeat0_fold*'))
+    counts = items.loc[items['split'] == 'valid', 'label'].astype(str).value_counts().sort_index().to_dict()
+    m |= dict(job=_final_job(out, cfg, dirs, final, counts), final=dict(kind=final, model=FINALS[final], folds=[d.name for d in dirs]))
+    if cfg.subgroup_col is not None:
+        sub, m['subgroups'] = subgroup_results(preds, items, cfg.subgroup_col, cfg.n_boot)
+        write_csv(sub, fin/RUN_FILES.subgroups)
+    save_decision_curve(preds, fin)
+    for t, f in ((items, RUN_FILES.items), (audit, RUN_FILES.audit)): write_csv(t, fin/f)
+    save_config(cfg, fin/RUN_FILES.config, data=data)
+    write_text(fin/RUN_FILES.metrics, to_json(m))
+    s = _make_summary((data or {}).get('source', 'DataFrame'), items, cfg, m, fin, leaks=len(audit))
+    s |= dict(epochs=m['job'].get('epochs', cfg.epochs), model_dir=f'../{RUN_FILES.model}',
+              protocol=dict(kind='cv', k=k, repeats=repeats, final=final, final_words=FINALS[final]))
+    write_text(fin/RUN_FILES.summary, to_json(s))
+    write_checklist(fin); write_model_card(fin)
+    return fin
+
 # %% ../nbs/14_protocols.ipynb #bf83b2c8
 def _pin_table(df:pd.DataFrame, fn:Path, cols:list, what:str, optional:tuple=()):
     "Save `df[cols]` to `fn` the first time; afterwards refuse a table that differs from the saved one (`what` names it)."
@@ -246,6 +323,7 @@ def cross_validate(items:pd.DataFrame, # items table (path, label, maybe patient
                    repeats:int=REPEATS, # repetitions of the k folds with other assignments
                    run_kw:dict|None=None, # `run_jobs` options (executor, max_jobs, threads, ...), also accepted as keywords
                    final:str='none', # the model left in out/model: 'none', 'ensemble' (the fold models averaged) or 'refit' (one model trained again on every training row)
+                   data:dict|None=None, # where the items came from (`data_record`), for the final model's card
                    **settings, # `TrainConfig` settings that override `cfg` (arch, size, loss, ...), and `run_jobs` options
                   ) -> pd.DataFrame:
     "Train the configuration on every fold of `cv_folds(items, k, repeats, ...)`; finished folds are kept; returns its scores."
@@ -255,8 +333,10 @@ def cross_validate(items:pd.DataFrame, # items table (path, label, maybe patient
     folds = _cv_setup(items, out, k, repeats, cfg)
     jobs = _cv_jobs(folds, out, k, repeats, cfg, cfg.arch)
     run_jobs(jobs, export=final == 'ensemble', **run)
-    if final == 'ensemble': fold_ensemble([d for _, _, d, _ in jobs[:k]], out/RUN_FILES.model)
-    if final == 'refit': _refit_once(items, cfg, [d for _, _, d, _ in jobs], out)
+    made = (fold_ensemble([d for _, _, d, _ in jobs[:k]], out/RUN_FILES.model) if final == 'ensemble' else
+            _refit_once(items, cfg, [d for _, _, d, _ in jobs], out) if final == 'refit' else None)
+    if made is not None: final_evidence(folds, cfg, out, final, data)   # its out-of-fold figures, threshold and card
+    if cfg.subgroup_col is not None: protocol_subgroups(out, folds, [cfg.arch], cfg.subgroup_col, cfg.n_boot)
     sc = cv_scores(out)
     return sc[sc.model == cfg.arch].reset_index(drop=True)
 
@@ -295,6 +375,7 @@ def compare(items:pd.DataFrame, # items table
     folds = _cv_setup(items, out, k, repeats, base)
     jobs = [j for n, c in cfgs.items() for j in _cv_jobs(folds, out, k, repeats, c, n)]
     ran = run_jobs(jobs, **run)
+    if base.subgroup_col is not None: protocol_subgroups(out, folds, list(v), base.subgroup_col, base.n_boot)
     scores = cv_scores(out)
     order = {n: i for i, n in enumerate(v)}   # the variants' order, not the folders'
     scores = scores[scores.model.isin(list(v))].sort_values(['model', 'repeat', 'fold'], key=lambda c: c.map(order) if c.name == 'model' else c)
@@ -403,12 +484,15 @@ def _protocol_folder(out:Path, kind:str) -> Path:
 def jobs_done(out:Path # a protocol's folder
              ) -> int:
     "The number of finished training jobs under `out` (their metrics.json files, at any depth)."
-    return sum(1 for _ in out.glob(f'**/{RUN_FILES.metrics}'))
+    return len(_job_metrics(out))
+
+def _job_metrics(out:Path) -> list:
+    "The metrics.json files of the training jobs under `out`, at any depth (not the final model's records in `final/`)."
+    return [fn for fn in sorted(out.glob(f'**/{RUN_FILES.metrics}')) if fn.relative_to(out).parts[0] != PROTOCOL_FILES.final]
 
 def _diverged(out:Path) -> list:
     "The job folders under `out` (relative) whose training diverged: `job.diverged` in their metrics.json."
-    return [str(fn.parent.relative_to(out)) for fn in sorted(out.glob(f'**/{RUN_FILES.metrics}'))
-            if job_record(fn).get('diverged')]
+    return [str(fn.parent.relative_to(out)) for fn in _job_metrics(out) if job_record(fn).get('diverged')]
 
 # %% ../nbs/14_protocols.ipynb #aabaf660
 @dataclasses.dataclass
@@ -480,6 +564,7 @@ def protocol_run(kind:str, # a `PROTOCOLS` name: 'cv', 'compare' or 'sweep'
     items = read_items(data, **(read_kw or {}))   # read and checked before the folder is touched
     verify_images(items)
     kw['run_kw'] = {'progress': not quiet, **(kw.get('run_kw') or {})}   # a line per job, for logs
+    if 'data' in inspect.signature(PROTOCOLS[kind].fn).parameters: kw['data'] = data_record(data, read_kw or {})   # for a card
     with undo_new_folder(out, keep=lambda: jobs_done(out) > 0):   # nothing to search, no weights: no half-written folder
         out = _protocol_folder(out, kind)
         before = jobs_done(out)
@@ -489,6 +574,8 @@ def protocol_run(kind:str, # a `PROTOCOLS` name: 'cv', 'compare' or 'sweep'
              seconds=round(time.time() - t0, 1), **PROTOCOLS[kind].summarize(res, out, kw, data, read_kw or {}))
     if kw.get('final', 'none') != 'none' and (out/RUN_FILES.model/META_FN).is_file():
         s.update(model=str(out/RUN_FILES.model), final=kw['final'])
+        th = _json(out/PROTOCOL_FILES.final/RUN_FILES.metrics).get('threshold') or {}
+        if th.get('value') is not None: s['threshold'] = th['value']
     s['summary_html'] = str(protocol_report(out))
     write_text(out/PROTOCOL_FILES.run, to_json(s))
     if not quiet: print(format_protocol(s))
@@ -512,6 +599,8 @@ def format_protocol(s:dict # the dictionary `protocol_run` returns
         if t.get('n') and (few := few_pairs_note(int(t['n']))): lines.append(f"    note: {few}")
     if s.get('model'):
         lines.append(f"  model   : {s['model']} ({FINALS[s['final']]}; use it with medfast predict {s['out']} IMAGES)")
+        if s.get('threshold') is not None:
+            lines.append(f"  threshold: {s['threshold']:.3f}, picked on the out-of-fold predictions (medfast evaluate carries it over)")
     if s.get('best'):
         lines.append(f"  best    : {_brief(s['best'])}")
     if s.get('diverged'):

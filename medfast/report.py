@@ -23,8 +23,8 @@ from .experiment import cv_scores, summarize, paired_tests, fold_design, job_rec
 
 # %% auto #0
 __all__ = ['DIGITS', 'COUNTS', 'SECTIONS', 'PROTOCOL_METRICS', 'SWEEP_CHARTS', 'fig_uri', 'png_uri', 'ci_table', 'fmt_numbers',
-           'eval_source', 'ReportContext', 'register_section', 'report', 'wilcoxon_floor', 'few_pairs_note',
-           'plot_folds', 'cv_page', 'sweep_page', 'protocol_kind', 'protocol_report']
+           'subgroups_html', 'eval_source', 'ReportContext', 'register_section', 'report', 'wilcoxon_floor',
+           'few_pairs_note', 'plot_folds', 'cv_page', 'sweep_page', 'protocol_kind', 'protocol_report']
 
 # %% ../nbs/11_report.ipynb #98d0645d
 def fig_uri(fig:Figure, # a matplotlib figure; it is closed afterwards
@@ -77,6 +77,8 @@ def _p(txt:str, cls:str|None=None) -> str: return f'<p class="{cls}">{_e(txt)}</
 def _img(uri:str, alt:str) -> str: return f'<img src="{uri}" alt="{_e(alt)}">'
 def _tab(df:pd.DataFrame, index:bool=True, nowrap:bool=False) -> str:
     "The table as HTML, in a box that scrolls sideways when it is wider than the page (`nowrap`: cells on one line)."
+    if index and df.index.nlevels == 1 and df.index.name and df.columns.name is None:   # its name in the corner, not a row of its own
+        df = df.rename_axis(index=None, columns=df.index.name)
     t = df.to_html(index=index, escape=True, na_rep='-', border=0, classes='nowrap' if nowrap else None)
     return f'<div class="wide">{t}</div>'
 def _note(run:Path, *files) -> str|None:
@@ -200,13 +202,19 @@ def _sec_subgroups(run:Path) -> str:
     fn = run/RUN_FILES.subgroups
     if not fn.is_file(): return _p("No subgroup analysis: name the column that holds each image's group (site, scanner, sex, "
                                    "age band, source) with --subgroup-col (subgroup_col).", 'note')
-    sub, tests = pd.read_csv(fn), json.loads((run/RUN_FILES.metrics).read_text()).get('subgroups', {})
+    return subgroups_html(pd.read_csv(fn), json.loads((run/RUN_FILES.metrics).read_text()).get('subgroups', {}))
+
+def subgroups_html(sub:pd.DataFrame, # `medfast.run.subgroup_results`' table (split, subgroup, n, metric, estimate, low, high)
+                   tests:dict, # its tests: dict(column, splits={split: dict(test, p, ...)})
+                   level:int=3, # the HTML heading level of each split's title
+                  ) -> str:
+    "HTML of a subgroup analysis: per split, a table of each group's metrics with intervals, and the equal-accuracy test."
     out = [_p(f"Each group of the column '{tests.get('column')}' evaluated on its own, with 95 % intervals, and a test of "
               "whether the accuracy differs between the groups (a small group gives a wide interval, not a verdict).")]
     for s, g in sub.groupby('split', sort=False):
         tab = g.assign(value=[_ci_text(*r) for r in g[['estimate', 'low', 'high']].itertuples(index=False)]).pivot(
             index=['subgroup', 'n'], columns='metric', values='value')
-        out += [f'<h3>{_e(s)}</h3>', _tab(tab[[m for m in SUBGROUP_METRICS if m in tab.columns]])]
+        out += [f'<h{level}>{_e(s)}</h{level}>', _tab(tab[[m for m in SUBGROUP_METRICS if m in tab.columns]])]
         t = tests.get('splits', {}).get(s)
         if t: out.append(_p(f"Equal accuracy in every group? {t['test']}: p = {t['p']:.3g}." if pd.notna(t['p']) else t['test']))
     return ''.join(out)
@@ -402,6 +410,26 @@ def _configs(out:Path, pattern:str) -> pd.DataFrame:
         cols.setdefault(json.dumps(c, sort_keys=True), (job.get('name') or c.get('arch', fn.parent.parent.name), c))
     return pd.DataFrame({a: pd.Series({k: str(v) for k, v in c.items()}) for a, c in cols.values()}).rename_axis('setting')
 
+def _final_html(fin:Path) -> list:
+    "The final model's figures (`medfast.protocols.final_evidence`): metrics with intervals, threshold, where its records are."
+    m = _json(fin/RUN_FILES.metrics)
+    if not m: return []
+    th, pick = m.get('threshold') or {}, ''
+    if th.get('value') is not None:
+        pick = (f" Its operating threshold, {th['value']:.3f} on the probability of '{th['positive_class']}', was picked on "
+                f"the out-of-fold predictions ({th['rule']}); medfast evaluate carries it over.")
+    return [_p("Its figures: 'valid' are the out-of-fold predictions of repeat 0 (each image predicted by the fold model "
+               f"that did not train on it); 'test', where there is one, the final model's own, scored once.{pick}"),
+            _tab(ci_table(m)),
+            _p(f"Its records are in {fin}: {RUN_FILES.predictions}, {RUN_FILES.metrics}, {RUN_FILES.checklist} (the TRIPOD+AI "
+               f"and CLAIM items); its model card is {RUN_FILES.model}/README.md.", 'note')]
+
+def _protocol_subgroups_html(out:Path) -> str:
+    "Each model's subgroup analysis on its out-of-fold predictions (`medfast.protocols.protocol_subgroups`)."
+    sub, tests = pd.read_csv(out/PROTOCOL_FILES.subgroups), _json(out/PROTOCOL_FILES.subgroup_tests)
+    return ''.join(f'<h3>{_e(n)}</h3>' + subgroups_html(g.drop(columns='model'), tests.get(n, {}), level=4)
+                   for n, g in sub.groupby('model', sort=False))
+
 def cv_page(out:Path, # a folder of `cross_validate` or `compare`
             metrics:list, # the metrics to show, of those the folds have
             digits:int, # decimals of the metrics
@@ -432,7 +460,9 @@ def cv_page(out:Path, # a folder of `cross_validate` or `compare`
         what = (f"one model trained again on all {ex['refit']['rows']} training rows for {ex['refit']['epochs']} epoch{'s' * (ex['refit']['epochs'] != 1)} after "
                 "the frozen ones (--final refit; the folds' scores above are its estimate)" if 'refit' in ex else
                 f"the fold models ({', '.join(ex.get('folds', []))}) as one model that averages their class probabilities (--final ensemble)")
-        parts += ['<h2>Final model</h2>', _p(f"{out/RUN_FILES.model} holds {what}; predict with it: medfast predict {out} IMAGES.")]
+        parts += ['<h2>Final model</h2>', _p(f"{out/RUN_FILES.model} holds {what}; predict with it: medfast predict {out} IMAGES."),
+                  *_final_html(out/PROTOCOL_FILES.final)]
+    if (out/PROTOCOL_FILES.subgroups).is_file(): parts += ['<h2>Subgroups</h2>', _protocol_subgroups_html(out)]
     if sc.model.nunique() > 1:
         try:
             ratio = 1 / (k - 1) if k and k > 1 else None

@@ -31,8 +31,8 @@ from .config import loss_options
 # %% auto #0
 __all__ = ['BALANCE_ALL_WARNING', 'OUTPUTS', 'MISSING_GROUP', 'DEMO', 'DEMO_OUT', 'prepare_out', 'cautions', 'split_for',
            'training_table', 'build_dls', 'build_learner', 'lr_plan', 'fit', 'predict_and_evaluate',
-           'check_subgroup_col', 'subgroup_results', 'read_options_for', 'run_training', 'package_versions',
-           'data_record', 'train_run', 'format_summary', 'demo', 'predict_run']
+           'check_subgroup_col', 'subgroup_results', 'save_decision_curve', 'read_options_for', 'run_training',
+           'package_versions', 'data_record', 'train_run', 'format_summary', 'demo', 'predict_run']
 
 # %% ../nbs/13_run.ipynb #73bb8936
 def prepare_out(out, # the run's output folder
@@ -235,6 +235,14 @@ def subgroup_results(preds:pd.DataFrame, # the run's predictions (every split)
         tabs.append(r['table'].assign(split=s)); tests[s] = dict(**r['test'], counts=r['counts'].to_dict('index'))
     return pd.concat(tabs, ignore_index=True), dict(column=col, splits=tests)
 
+def save_decision_curve(preds:pd.DataFrame, # predictions of one or more splits (path, split, target, prob_<class> ...)
+                        out:Path, # the folder to write `RUN_FILES.decision_curve` into
+                       ) -> Path|None:
+    "Binary tasks: write each split's `decision_curve` (net benefit, Vickers and Elkin 2006) stacked; None otherwise."
+    if len(pred_classes(preds)) != 2: return None
+    dc = pd.concat([decision_curve(preds, s).assign(split=s) for s in pred_splits(preds)])
+    return write_csv(dc, Path(out)/RUN_FILES.decision_curve)
+
 # %% ../nbs/13_run.ipynb #5013fec7
 def read_options_for(cfg:TrainConfig):
     "The `read_options` of `cfg` (window, allow_large_images, max_side), as a context manager."
@@ -293,8 +301,7 @@ def run_training(items:pd.DataFrame, # items table with a train / valid (/ test)
         m['job']['warnings'] = [w for w in (size['note'], went) if w]   # what the summary and report must say
         if full:
             write_csv(metrics_table(preds, kappa_weights=cfg.kappa_weights), out/RUN_FILES.metrics_csv)
-            if len(m['classes']) == 2:   # net benefit per split (Vickers and Elkin 2006), binary tasks only
-                write_csv(pd.concat([decision_curve(preds, s).assign(split=s) for s in m['splits']]), out/RUN_FILES.decision_curve)
+            save_decision_curve(preds, out)
             for split in m['splits']: plot_confusion(preds, split=split, fname=out/f'confusion_{split}.png')
         if full if export is None else export: export_model(learn, out/RUN_FILES.model, size=cfg.size, overwrite=True)
         if not full:   # a job keeps its results, not the copies and checkpoints it can make again
