@@ -6,6 +6,7 @@ Docs: https://medfast.github.io/medfast/augment.html.md"""
 
 # %% ../nbs/02_augment.ipynb #4fe5f084
 from __future__ import annotations
+from .core import *   # first: it imports fastai and timm with their import-time notices silenced
 import difflib, hashlib, io, numbers, os, random, re, warnings
 from functools import partial
 from pathlib import Path
@@ -17,7 +18,6 @@ from fastai.torch_core import no_random
 from fastai.vision.all import (PILImage, TensorImage, Pipeline, RandTransform, AffineCoordTfm, Dihedral, Flip, Rotate,
                                Zoom, Brightness, Contrast, RandomResizedCrop, PadMode, mask_tensor, affine_mat,
                                setup_aug_tfms, grayscale)
-from .core import *
 from .data import open_image, MedImage, normalize_split
 
 # %% auto #0

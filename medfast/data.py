@@ -6,6 +6,7 @@ Docs: https://medfast.github.io/medfast/data.html.md"""
 
 # %% ../nbs/01_data.ipynb #56e48865
 from __future__ import annotations
+from .core import *   # first: it imports fastai and timm with their import-time notices silenced
 import functools, hashlib, importlib, io, json, os, re, threading, warnings
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -25,7 +26,6 @@ from fastai.vision.all import (PILImage, DataBlock, ImageBlock, CategoryBlock, T
                                RandomResizedCrop)
 from fastai.callback.data import WeightedDL   # also adds DataBlock.weighted_dataloaders
 from sklearn.model_selection import train_test_split
-from .core import *
 
 # %% auto #0
 __all__ = ['DICOM_EXTS', 'JPEG2000_EXTS', 'IMAGE_EXTS', 'SPLITS', 'MAX_PIXELS', 'READ_OPTIONS', 'WINDOWS', 'IMAGE_CACHE_MB',

@@ -6,6 +6,7 @@ Docs: https://medfast.github.io/medfast/inference.html.md"""
 
 # %% ../nbs/10_inference.ipynb #75b62099
 from __future__ import annotations
+from .core import *   # first: it imports fastai and timm with their import-time notices silenced
 import hashlib, json, warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,7 +20,6 @@ from fastprogress.fastprogress import progress_bar
 from PIL import Image
 from safetensors.torch import save_file, load_file
 import medfast
-from .core import *
 from .data import eval_preprocessing, eval_pipes, eval_batch, unreadable_message, content_key, cache_size
 from fastai.torch_core import no_random
 from functools import partial

@@ -6,6 +6,7 @@ Docs: https://medfast.github.io/medfast/losses.html.md"""
 
 # %% ../nbs/05_losses.ipynb #10a30074
 from __future__ import annotations
+from .core import *   # first: it imports fastai and timm with their import-time notices silenced
 import difflib
 from dataclasses import dataclass
 from typing import Callable
@@ -16,7 +17,6 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from fastai.losses import BaseLoss, CrossEntropyLossFlat
-from .core import *
 from .data import normalize_split
 
 # %% auto #0

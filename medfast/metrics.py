@@ -6,6 +6,7 @@ Docs: https://medfast.github.io/medfast/metrics.html.md"""
 
 # %% ../nbs/07_metrics.ipynb #f1892b97
 from __future__ import annotations
+from .core import *   # first: it imports fastai and timm with their import-time notices silenced
 from dataclasses import dataclass, fields
 from functools import cached_property
 from typing import Callable
@@ -20,7 +21,6 @@ from scipy.special import log_softmax, softmax
 from sklearn.metrics import average_precision_score, confusion_matrix, precision_recall_fscore_support, roc_auc_score, roc_curve
 from fastai.data.load import DataLoader
 from fastai.learner import Learner
-from .core import *
 
 # %% auto #0
 __all__ = ['PROB_PREFIX', 'METRICS', 'RANK_METRIC', 'DECISION_THRESHOLDS', 'PER_CLASS_CI', 'CI_METHODS', 'SUBGROUP_METRICS',

@@ -6,6 +6,7 @@ Docs: https://medfast.github.io/medfast/models.html.md"""
 
 # %% ../nbs/04_models.ipynb #14ec48e1
 from __future__ import annotations
+from .core import *   # first: it imports fastai and timm with their import-time notices silenced
 import hashlib, importlib.resources, importlib.util, io, os, re, socket, threading, difflib
 import numpy as np
 from contextlib import contextmanager
@@ -19,7 +20,6 @@ from fastai.vision.learner import create_timm_model, create_head
 from fastai.layers import AdaptiveConcatPool2d, Flatten
 from fastai.torch_core import apply_init
 from safetensors.torch import save_file
-from .core import *
 
 # %% auto #0
 __all__ = ['OFFLINE_WEIGHTS', 'WEIGHTS_WORDS', 'SIZE_STEP', 'STUDY_BACKBONES', 'STEM_POOLS', 'check_arch', 'timm_state_dict',

@@ -6,6 +6,7 @@ Docs: https://medfast.github.io/medfast/run.html.md"""
 
 # %% ../nbs/13_run.ipynb #94c06fad
 from __future__ import annotations
+from .core import *   # first: it imports fastai and timm with their import-time notices silenced
 import json, platform, shutil, time, warnings
 from pathlib import Path
 import numpy as np
@@ -13,7 +14,6 @@ import pandas as pd
 import torch, fastai, timm
 from fastai.torch_core import default_device
 import medfast
-from .core import *
 from .data import *
 from .data import as_whole_number
 from .augment import augment_offline, augment_fixed, aug_dls_kw, VALID_AUG_WARNING

@@ -6,6 +6,7 @@ Docs: https://medfast.github.io/medfast/segment.html.md"""
 
 # %% ../nbs/03_segment.ipynb #0df111ad
 from __future__ import annotations
+from .core import *   # first: it imports fastai and timm with their import-time notices silenced
 import copy, difflib, functools, warnings
 from pathlib import Path
 from typing import Callable
@@ -15,7 +16,6 @@ import cv2
 from PIL import Image
 import matplotlib.pyplot as plt
 from fastai.vision.all import Transform, PILImage
-from .core import *
 from .data import open_image
 
 # %% auto #0

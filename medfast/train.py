@@ -6,6 +6,7 @@ Docs: https://medfast.github.io/medfast/train.html.md"""
 
 # %% ../nbs/06_train.ipynb #ad710e01
 from __future__ import annotations
+from .core import *   # first: it imports fastai and timm with their import-time notices silenced
 import ctypes, importlib.util, inspect, math, os, platform, shutil, sys, time, warnings
 from dataclasses import dataclass
 from contextlib import contextmanager, ExitStack
@@ -30,7 +31,6 @@ from fastai.callback.channelslast import ChannelsLast
 from fastai.learner import noop   # the logger of Learner.no_logging: fastai's own noop, not fastcore's
 from fastcore.imports import IN_NOTEBOOK
 from fastai.callback.progress import CSVLogger
-from .core import *
 from .models import *
 from .losses import get_loss, FocalLoss
 

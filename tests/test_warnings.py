@@ -1,5 +1,5 @@
 "Quiet by default: importing medfast prints no warning, and a tutorial under test fails on an unexpected one."
-import json, os, subprocess, sys
+import ast, json, os, subprocess, sys
 from pathlib import Path
 
 def _python(*args, env=None, cwd=None):
@@ -11,6 +11,28 @@ def test_import_is_quiet():
     r = _python('-W', 'default', '-c', 'import medfast.all')
     assert r.returncode == 0, r.stderr
     assert 'Warning' not in r.stderr, r.stderr
+
+_NOISY = ('fastai', 'timm')   # packages whose first import prints notices that medfast.core silences
+
+def _first_import(fn:Path) -> str|None:
+    "The first import of `fn` that is fastai, timm or another medfast module (`.name`), as written."
+    for n in ast.parse(fn.read_text()).body:
+        names = [a.name for a in n.names] if isinstance(n, ast.Import) else ['.' * n.level + (n.module or '')] if isinstance(n, ast.ImportFrom) else []
+        for m in names:
+            if m.startswith((*_NOISY, '.')): return m
+    return None
+
+def test_every_module_imports_core_first():
+    "Each module imports `.core` before fastai, timm or another medfast module, so any one of them imported first is quiet."
+    mods = [f for f in sorted(Path(medfast_dir()).glob('*.py')) if f.name not in ('__init__.py', '_modidx.py', 'core.py')]
+    late = {f.name: m for f in mods if (m := _first_import(f)) not in (None, '.core')}
+    assert not late, f"modules importing something before .core: {late}"
+    r = _python('-W', 'default', '-c', 'import medfast.data')   # e.g. the data module alone: no notice
+    assert r.returncode == 0 and 'Warning' not in r.stderr, r.stderr
+
+def medfast_dir() -> Path:
+    import medfast
+    return Path(medfast.__file__).parent
 
 def _notebook(fn:Path, *cells:str) -> Path:
     "A minimal notebook of code cells, as nbdev-test reads it."
