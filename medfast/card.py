@@ -88,7 +88,10 @@ def _balance_answer(r) -> str:
     s = _s(r)
     fix = [f"{k} {s[k]}" for k in ('loss', 'class_weights', 'balance', 'sampler') if s.get(k) not in (None, 'ce')]
     counts = ', '.join(f'{k} {v}' for k, v in s.get('train_counts', {}).items())
-    return f"Training images per class: {counts}. " + (f"Handled by {', '.join(fix)}." if fix else "No re-weighting or resampling.")
+    p = s.get('protocol')
+    what = (f"Cross-validated images per class (each fold model trained on {p['k'] - 1} of the {p['k']} folds)" if p
+            else 'Training images per class')
+    return f"{what}: {counts}. " + (f"Handled by {', '.join(fix)}." if fix else "No re-weighting or resampling.")
 
 def _prep_answer(r) -> str:
     s, m = _s(r), r['model']
@@ -239,8 +242,10 @@ def card_header(r:dict # `run_records` of the run
     span = lambda c: f"95% CI {c['low']:.3f}-{c['high']:.3f}" if c.get('low') is not None else 'no interval'
     mets = [dict(type=k, value=round(ci[k]['estimate'], 4), name=f"{k} ({span(ci[k])}, {ci[k]['method']})")
             for k in CARD_METRICS if ci.get(k, {}).get('estimate') is not None]   # an undefined metric (NaN) is left out
-    src = Path(str((r['config'].get('data') or {}).get('source', s.get('data', 'data'))))
-    data = src.parent.name if src.suffix.lower() == '.csv' else src.stem   # a CSV's folder, a class folder, an .npz's stem
+    d = r['config'].get('data') or {}
+    src = Path(str(d.get('source', s.get('data', 'data'))))
+    data = (Path(d['base']).name if d.get('base') else src.parent.name) if src.suffix.lower() == '.csv' else src.stem   # a CSV's
+    # images' folder (--base, else the CSV's own), a class folder, an .npz's stem
     return dict(license='other', license_name='set-by-the-author', library_name='medfast', pipeline_tag='image-classification',
                 tags=['medfast', 'fastai', 'timm', 'image-classification', 'medical-imaging', s.get('arch', '')],
                 **{'model-index': [dict(name=_card_name(r), results=[dict(
@@ -280,6 +285,7 @@ Classes: {', '.join(s.get('classes', []))}. Input: {s.get('size')} px images, re
 
 - Threshold: {cl['Threshold choice']}
 - Calibration: {cl['Calibration']}
+- Subgroups: {cl['Subgroup analysis']}
 - External validation: {cl['External validation']}
 
 ## Intended use and limitations

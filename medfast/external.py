@@ -38,11 +38,13 @@ def resolve_model(model, # a run folder, a `cross_validate` folder with a final 
 # %% ../nbs/20_external.ipynb #b1b1b983
 def carried_threshold(home:Path|None, # the folder that holds model/ (from `resolve_model`), or None
                      ) -> dict|None:
-    "The run's operating threshold as its metrics.json records it (value, positive_class, picked_on, rule), or None."
+    "The run's operating threshold as its metrics.json records it (value, positive_class, picked_on, rule; where: in words), or None."
     th = _json(home/RUN_FILES.metrics).get('threshold') if home is not None else None
     if not th or th.get('value') is None: return None
+    oof = home.name == PROTOCOL_FILES.final   # a cross-validation's final model: fitted on the out-of-fold predictions
     return dict(value=float(th['value']), positive_class=th['positive_class'], picked_on=th['picked_on'],
-                rule=th['rule'], source=str(home/RUN_FILES.metrics))
+                rule=th['rule'], source=str(home/RUN_FILES.metrics),
+                where='the out-of-fold predictions of its cross-validation' if oof else f"its {th['picked_on']} split")
 
 # %% ../nbs/20_external.ipynb #d413b061
 EXTERNAL = 'external'   # the split name of the evaluated images in predictions.csv and metrics.json
@@ -79,7 +81,7 @@ def overlap_audit(items:pd.DataFrame, # the external items (path, maybe patient)
                   near:bool=True, # also look for near-duplicate images (perceptual hash)
                   max_distance:int=NEAR_DUP_DISTANCE, # most differing pHash bits of a near-duplicate pair
                  ) -> pd.DataFrame:
-    "Rows (check, key, external, training) for every identical image, near-duplicate pair and patient both tables hold."
+    "Rows (check, key, external, training, training_split) for every identical image, near-duplicate pair and patient both tables hold."
     train = train[train['path'].map(os.path.isfile)]   # images moved since training cannot be compared
     both = pd.concat([items[['path']].assign(ext=True), train[['path']].assign(ext=False)], ignore_index=True)
     rows = []
@@ -97,7 +99,9 @@ def overlap_audit(items:pd.DataFrame, # the external items (path, maybe patient)
         shared = sorted(set(items['patient'].dropna().astype(str)) & set(train['patient'].dropna().astype(str)))
         ids, tids = items['patient'].astype(str), train['patient'].astype(str)
         rows += [('patient', p, list(items.path[ids == p]), list(train.path[tids == p])) for p in shared]
-    return pd.DataFrame(rows, columns=_OVERLAP_COLS)
+    df = pd.DataFrame(rows, columns=_OVERLAP_COLS)
+    sp = dict(zip(train['path'].astype(str), train['split'].astype(str))) if 'split' in train else {}
+    return df.assign(training_split=[', '.join(sorted({sp.get(str(p), '?') for p in ps})) for ps in df.training])
 
 # %% ../nbs/20_external.ipynb #8e210b7b
 def predict_external(model_dir:Path, # the export folder (from `resolve_model`)
@@ -228,8 +232,9 @@ def external_page(out:Path, # the output folder (predictions.csv is read from it
     "Write out/report.html: internal and external figures side by side, the thresholds, calibration, audit and plots."
     parts = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>medfast external validation</title>'
              f'<style>{_CSS}</style></head><body><h1>External validation: {_e(Path(ext["model"]).parent.name)}</h1>',
-             _p(f"Model: {ext['model']}. Data: {ext['data']} ({len(preds)} images; classes present: "
-                f"{', '.join(ext['classes_present'])} of {', '.join(ext['classes'])})."),
+             _p(f"Model: {ext['model']}. Data: {ext['data']} ({len(preds)} images of "
+                + (f"every class of the model: {', '.join(ext['classes'])})." if ext['classes_present'] == sorted(ext['classes'])
+                   else f"the classes {', '.join(ext['classes_present'])}; the model's are {', '.join(ext['classes'])}).")),
              '<h2>Overlap with the training data</h2>', _audit_html(audit),
              '<h2>Internal and external metrics</h2>',
              _p("The model's most probable class for each image, as in the run's own report; each estimate with its "
@@ -237,7 +242,7 @@ def external_page(out:Path, # the output folder (predictions.csv is read from it
     th = ext.get('threshold')
     if th: parts += ['<h2>The carried-over threshold</h2>',
                      _p(f"Predict {th['positive_class']} when its probability is at least {th['value']:.3f}: the "
-                        f"run's threshold ({th['rule']}, picked on its {th['picked_on']} split), applied unchanged. "
+                        f"run's threshold ({th['rule']}, picked on {th['where']}), applied unchanged. "
                         "The re-tuned column picks a threshold on the external images themselves and scores it on them: "
                         "optimistic, shown only for what re-tuning at the new site might gain."),
                      _tab(_threshold_table(run_metrics, ext))]
@@ -254,7 +259,8 @@ def external_page(out:Path, # the output folder (predictions.csv is read from it
         full = len(ext['classes_present']) == len(ext['classes'])   # every class present: ROC and decision curves
         plots = [(plot_confusion, 'confusion matrix')] + [(plot_roc, 'ROC')] * full + [(plot_reliability, 'reliability')]
         plots += [(plot_decision_curve, 'decision curve')] * (full and len(ext['classes']) == 2)
-        parts += [_img(fig_uri(f(preds, split=EXTERNAL)), a) for f, a in plots]
+        kw = {plot_reliability: dict(n_bins=c['n_bins'])}   # the bins of the ECE in the text
+        parts += [_img(fig_uri(f(preds, split=EXTERNAL, **kw.get(f, {}))), a) for f, a in plots]
     if ext.get('subgroups'): parts += ['<h2>Subgroups</h2>', _sec_subgroups(out)]   # the run report's section
     parts += [_p(f"WARNING: {w}", 'warn') for w in ext.get('warnings', [])] + ['</body></html>']
     return write_text(out/RUN_FILES.report, '\n'.join(parts))

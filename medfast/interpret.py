@@ -18,7 +18,7 @@ from sklearn.preprocessing import label_binarize
 from .core import *
 from .data import open_image
 from .metrics import evaluate, load_preds, check_preds, pred_classes, expected_calibration_error, PROB_PREFIX, select_preds
-from .metrics import decision_curve
+from .metrics import decision_curve, ECE_BINS
 
 # %% auto #0
 __all__ = ['plot_confusion', 'plot_roc', 'plot_pr', 'plot_history', 'plot_predictions', 'top_losses', 'plot_top_losses',
@@ -79,6 +79,17 @@ def _save(fig:Figure, fname:str|Path|None) -> Figure:
     return fig
 
 # %% ../nbs/08_interpret.ipynb #969d6f24
+def _passes(lines:list, xlim:tuple, ylim:tuple) -> bool:
+    "Whether any curve of `lines` ((x, y, label, style) tuples) passes through the box `xlim` x `ylim`."
+    gx = np.linspace(*xlim, 61)
+    for x, yy, *_ in lines:
+        x, yy = np.asarray(x, float), np.asarray(yy, float)
+        o = np.argsort(x, kind='stable')
+        yi = np.interp(gx, x[o], yy[o])   # the curve between its points, and its points themselves
+        inside = ((x >= xlim[0]) & (x <= xlim[1]) & (yy >= ylim[0]) & (yy <= ylim[1])).any()
+        if inside or ((yi >= ylim[0]) & (yi <= ylim[1])).any(): return True
+    return False
+
 def _curves(preds, split, zoom, fname, kind:str) -> Figure:
     "ROC (`kind='roc'`) or precision-recall (`kind='pr'`) curves of `preds`, one per class plus averages."
     df, classes, y, probs = _rows(preds, split)
@@ -111,10 +122,11 @@ def _curves(preds, split, zoom, fname, kind:str) -> Figure:
     ax.set_ylabel('True positive rate (sensitivity)' if roc else 'Precision (PPV)')
     ax.set_title(f"{'ROC' if roc else 'Precision-recall'} curves: {split or 'all rows'} (n={len(y)})")
     ax.legend(loc='center left', bbox_to_anchor=(1.02, 0.5), fontsize='small')
-    if zoom:
+    box = ((0, 0.3), (0.7, 1.0)) if roc else ((0.7, 1.0), (0.7, 1.0))   # the corner a good model's curves pass through
+    if zoom and _passes(lines, *box):   # a weak model's curves miss it: no empty inset
         ins = ax.inset_axes([0.55, 0.12, 0.4, 0.4] if roc else [0.13, 0.12, 0.4, 0.4])   # tick labels inside the axes
         for x, yy, lbl, kw in lines: ins.plot(x, yy, **kw)
-        ins.set_xlim(*((0, 0.3) if roc else (0.7, 1.0))); ins.set_ylim(0.7, 1.0)
+        ins.set_xlim(*box[0]); ins.set_ylim(*box[1])
         ins.tick_params(labelsize='x-small')
         ax.indicate_inset_zoom(ins, edgecolor='grey')
     fig.tight_layout()
@@ -223,7 +235,7 @@ def plot_top_losses(preds:pd.DataFrame|str|Path, # a predictions table, or the C
 
 # %% ../nbs/08_interpret.ipynb #ab438ff4
 def reliability(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV file written by `save_preds`
-                n_bins:int=10, # equal-width confidence bins on [0, 1]
+                n_bins:int=ECE_BINS, # equal-width confidence bins on [0, 1]
                 split:str|None=None, # use only this split (None: all rows)
                ) -> pd.DataFrame:
     "Per confidence bin: lo, hi, count, mean top-label confidence and accuracy (NaN for empty bins)."
@@ -237,7 +249,7 @@ def reliability(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV f
                                  confidence=np.bincount(b, conf, n_bins) / cnt, accuracy=np.bincount(b, ok, n_bins) / cnt))
 
 def plot_reliability(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV file written by `save_preds`
-                     n_bins:int=10, # equal-width confidence bins on [0, 1]
+                     n_bins:int=ECE_BINS, # equal-width confidence bins on [0, 1]
                      split:str|None=None, # plot only this split (None: all rows)
                      fname:str|Path|None=None, # save the figure here (format from the extension); folders are created
                     ) -> Figure:
@@ -246,11 +258,12 @@ def plot_reliability(preds:pd.DataFrame|str|Path, # a predictions table, or the 
     w = 1 / n_bins
     _, _, y, probs = _rows(preds, split)
     ece = expected_calibration_error(probs, y, n_bins)   # the same bins as the table
-    fig, (ax, axc) = plt.subplots(2, 1, figsize=(4.5, 5.5), sharex=True, gridspec_kw=dict(height_ratios=[3, 1]))
+    fig, (ax, axc) = plt.subplots(2, 1, figsize=(6.5, 5.5), sharex=True, gridspec_kw=dict(height_ratios=[3, 1]))
     ax.bar(t.lo, t.accuracy.fillna(0), width=w, align='edge', edgecolor='k', label='accuracy per bin')
     ax.plot(t.confidence, t.accuracy, 'o', color='C1', label='accuracy at mean confidence')
     ax.plot([0, 1], [0, 1], ls=':', color='grey', label='_perfect')
-    ax.set_ylim(0, 1); ax.set_ylabel('accuracy'); ax.legend(fontsize='small', loc='upper left')
+    ax.set_ylim(0, 1.04); ax.set_ylabel('accuracy')   # a dot at accuracy 1 whole
+    ax.legend(fontsize='small', loc='upper left', bbox_to_anchor=(1.02, 1))   # beside the bars, never over them
     ax.set_title(f"Reliability: {split or 'all rows'} (n={int(t['count'].sum())}, ECE={ece:.3f})")
     axc.bar(t.lo, t['count'], width=w, align='edge', edgecolor='k', color='grey')
     axc.set_xlim(0, 1); axc.set_xlabel('top-label confidence'); axc.set_ylabel('count')

@@ -23,13 +23,13 @@ from fastai.data.load import DataLoader
 from fastai.learner import Learner
 
 # %% auto #0
-__all__ = ['PROB_PREFIX', 'METRICS', 'RANK_METRIC', 'DECISION_THRESHOLDS', 'PER_CLASS_CI', 'CI_METHODS', 'SUBGROUP_METRICS',
-           'get_preds_df', 'predict_splits', 'pred_classes', 'check_preds', 'save_preds', 'load_preds',
-           'specificity_cm', 'specificity', 'roc_auc_ovr', 'expected_calibration_error', 'fit_temperature',
-           'apply_temperature', 'MetricContext', 'MetricSpec', 'register_metric', 'MetricNames', 'predict_labels',
-           'classification_metrics', 'select_preds', 'evaluate', 'pick_threshold', 'decision_curve', 'wilson_ci',
-           'bootstrap_ci', 'fmt_ci', 'confidence_intervals', 'pred_splits', 'metrics_table', 'evaluate_run',
-           'subgroup_metrics']
+__all__ = ['PROB_PREFIX', 'ECE_BINS', 'METRICS', 'RANK_METRIC', 'DECISION_THRESHOLDS', 'PER_CLASS_CI', 'CI_METHODS',
+           'SUBGROUP_METRICS', 'SPARSE_EXPECTED', 'BOOT_MIN_N', 'MC_TABLES', 'get_preds_df', 'predict_splits',
+           'pred_classes', 'check_preds', 'save_preds', 'load_preds', 'specificity_cm', 'specificity', 'roc_auc_ovr',
+           'expected_calibration_error', 'fit_temperature', 'apply_temperature', 'MetricContext', 'MetricSpec',
+           'register_metric', 'MetricNames', 'predict_labels', 'classification_metrics', 'select_preds', 'evaluate',
+           'pick_threshold', 'decision_curve', 'wilson_ci', 'bootstrap_ci', 'fmt_ci', 'confidence_intervals',
+           'pred_splits', 'metrics_table', 'evaluate_run', 'subgroup_metrics']
 
 # %% ../nbs/07_metrics.ipynb #41cf355e
 PROB_PREFIX = 'prob_'
@@ -204,9 +204,11 @@ def _ece_w(probs, y, W, n_bins) -> np.ndarray:
     gaps = W @ (np.eye(n_bins)[b] * ((probs.argmax(1) == y) - conf)[:, None])   # (B, n_bins)
     with np.errstate(invalid='ignore', divide='ignore'): return np.abs(gaps).sum(1) / W.sum(1)
 
+ECE_BINS = 15   # equal-width confidence bins of the expected calibration error and the reliability diagram
+
 def expected_calibration_error(probs:np.ndarray, # predicted probabilities, shape (n, K)
                                targets:np.ndarray, # true class indices, shape (n,)
-                               n_bins:int=15, # number of equal-width confidence bins
+                               n_bins:int=ECE_BINS, # number of equal-width confidence bins
                               ) -> float:
     "Top-label expected calibration error: bin-size-weighted mean |accuracy - confidence| over confidence bins."
     y, probs, _ = _check_arrays(targets, probs, None)
@@ -273,7 +275,7 @@ class MetricContext:
                  W:np.ndarray, # how often each item counts, shape (B, n): B bootstrap resamples, or one row of ones
                  kappa_weights:str|None=None, # Cohen's kappa weighting: None, 'linear' or 'quadratic'
                  auc:bool=True, # False: no ROC AUCs (`aucs` and `auc_micro` are None), for a quicker bootstrap
-                 n_bins:int=15, # confidence bins of the expected calibration error
+                 n_bins:int=ECE_BINS, # confidence bins of the expected calibration error
                 ):
         self.y, self.probs, self.W, self.auc, self.n_bins, self.K = y, probs, W, auc, n_bins, probs.shape[1]
         K = self.K
@@ -546,7 +548,7 @@ def _counts(y, n_boot, rng, stratified) -> np.ndarray:
     idx = np.concatenate([g[rng.integers(0, len(g), (n_boot, len(g)))] for g in groups], axis=1)
     return np.bincount((idx + n * np.arange(n_boot)[:, None]).ravel(), minlength=n_boot * n).reshape(n_boot, n).astype(float)
 
-def _boot_metrics(y, probs, yp, W, kappa_weights=None, auc=True, n_bins=15) -> dict:
+def _boot_metrics(y, probs, yp, W, kappa_weights=None, auc=True, n_bins=ECE_BINS) -> dict:
     "Every overall metric and per-class recall, specificity, precision (NaN where undefined) for each row of item counts W (B, n)."
     c = MetricContext(y, probs, yp, W, kappa_weights, auc, n_bins)
     return _computed(c) | {m: getattr(c, m) for m in PER_CLASS_CI} | _boot_user(y, probs, yp, W)
@@ -670,7 +672,7 @@ def evaluate_run(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV 
                  kappa_weights:str|None=None, # Cohen's kappa weighting: None, 'linear' or 'quadratic' (ordinal grades)
                  target_sensitivity:float|None=None, # binary: pick the threshold for this sensitivity (None: Youden's J)
                  fit_split:str='valid', # the split on which the threshold and the temperature are fitted
-                 n_bins:int=15, # bins of the expected calibration error
+                 n_bins:int=ECE_BINS, # bins of the expected calibration error
                 ) -> dict:
     "Per split: metrics, per-class table and confidence intervals; plus the binary threshold and temperature scaling fitted on `fit_split`."
     if isinstance(preds, (str, Path)): preds = load_preds(preds)
@@ -712,16 +714,28 @@ def evaluate_run(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV 
 # %% ../nbs/07_metrics.ipynb #7ac61803
 SUBGROUP_METRICS = ('accuracy', 'balanced_accuracy', 'roc_auc', 'roc_auc_macro')   # per subgroup, where computed
 
-def _accuracy_test(tab:pd.DataFrame) -> dict:
+SPARSE_EXPECTED = 5   # Cochran's rule: the chi-squared distribution fits when every expected count is at least 5
+BOOT_MIN_N = 10   # fewest images of a subgroup given a bootstrap interval (n = 1 would give a zero-width one)
+MC_TABLES = 9999   # random tables of the Monte Carlo p-value (`scipy.stats.MonteCarloMethod`)
+
+def _accuracy_test(tab:pd.DataFrame, seed:int=0) -> dict:
     "Test of equal accuracy across the rows (groups) of a (correct, incorrect) count table."
-    from scipy.stats import chi2_contingency, fisher_exact
+    from scipy.stats import chi2_contingency, fisher_exact, MonteCarloMethod
+    from scipy.stats.contingency import expected_freq
     if len(tab) < 2: return dict(test='none (one group)', statistic=np.nan, p=np.nan)
     if (tab.sum(0) == 0).any(): return dict(test='none (every image right, or every one wrong)', statistic=np.nan, p=np.nan)
+    obs = tab.to_numpy()
     if len(tab) == 2:
-        stat, p = fisher_exact(tab.to_numpy())
+        stat, p = fisher_exact(obs)
         return dict(test="Fisher's exact test", statistic=float(stat), p=float(p))
-    stat, p, dof, _ = chi2_contingency(tab.to_numpy())
-    return dict(test=f'chi-squared test of homogeneity ({dof} df)', statistic=float(stat), p=float(p))
+    sparse = int((expected_freq(obs) < SPARSE_EXPECTED).sum())
+    if not sparse:
+        stat, p, dof, _ = chi2_contingency(obs)
+        return dict(test=f'chi-squared test of homogeneity ({dof} df)', statistic=float(stat), p=float(p))
+    r = chi2_contingency(obs, correction=False, method=MonteCarloMethod(n_resamples=MC_TABLES, rng=np.random.default_rng(seed)))
+    return dict(test=f"chi-squared test of homogeneity, Monte Carlo p-value ({MC_TABLES:,} random tables with the same "
+                     f"margins: {sparse} of {obs.size} expected counts are below {SPARSE_EXPECTED}, too few for the "
+                     "chi-squared distribution; small groups decide little)", statistic=float(r.statistic), p=float(r.pvalue))
 
 def subgroup_metrics(preds:pd.DataFrame|str|Path, # a predictions table or file
                      groups:str|pd.Series, # a column of `preds`, or a Series of group values indexed by `path`
@@ -743,7 +757,10 @@ def subgroup_metrics(preds:pd.DataFrame|str|Path, # a predictions table or file
         with warnings.catch_warnings():   # a group of one class: its AUCs are undefined (NaN in the table, '-' on the page)
             warnings.simplefilter('ignore', UndefinedMetricWarning)
             ci = confidence_intervals(sub, n_boot=n_boot, seed=seed, auc=len(set(y)) > 1).set_index('metric')
+        if len(sub) < BOOT_MIN_N:   # a percentile bootstrap of a handful of images: no interval rather than a false one
+            boot = ci.method == 'bootstrap'
+            ci.loc[boot, ['low', 'high']], ci.loc[boot, 'method'] = np.nan, f'none (bootstrap needs {BOOT_MIN_N}+ images)'
         rows += [(v, len(sub), m, *ci.loc[m, ['estimate', 'low', 'high', 'method']]) for m in SUBGROUP_METRICS if m in ci.index]
     tab = pd.DataFrame.from_dict(counts, orient='index', columns=['correct', 'incorrect'])
     return dict(table=pd.DataFrame(rows, columns=['subgroup', 'n', 'metric', 'estimate', 'low', 'high', 'method']),
-                counts=tab, test=_accuracy_test(tab))
+                counts=tab, test=_accuracy_test(tab, seed))

@@ -20,7 +20,7 @@ from .train import MONITORS, history
 from .models import check_input_size
 from .inference import export_ensemble, export_model, META_FN
 from . import metrics
-from .metrics import RANK_METRIC
+from .metrics import RANK_METRIC, fmt_ci
 from .experiment import *
 from .experiment import fold_design, job_scores
 from .report import protocol_report, cv_page, sweep_page, few_pairs_note, eval_source, _json
@@ -249,12 +249,13 @@ def protocol_subgroups(out:Path, # the folder of `cross_validate` / `compare`
 
 # %% ../nbs/14_protocols.ipynb #0370f967
 def _final_job(out:Path, cfg:TrainConfig, dirs:list, final:str, counts:dict) -> dict:
-    "The `job` record of the final model: the first fold's, with the median rate of the folds (or the refit's own)."
-    job = job_record(dirs[0]) | dict(train_counts=counts, warnings=[], lr=float(np.median([job_record(d)['lr'] for d in dirs])))
+    "The `job` record of the final model: the first fold's, with the median rate of the folds (or the refit's own) and the pooled class counts."
+    lrs = [job_record(d)['lr'] for d in dirs]
+    job = job_record(dirs[0]) | dict(train_counts=counts, warnings=[], lr=float(np.median(lrs)))
     if final == 'refit':
         rec = json.loads((out/PROTOCOL_FILES.refit/PROTOCOL_FILES.refit_record).read_text())
-        job |= dict(lr=rec['lr'], epochs=rec['epochs'], lr_from=job['lr_from'] + ', the refit\'s own')
-    else: job['lr_from'] += ', the median of the folds'
+        job |= dict(lr=rec['lr'], epochs=rec['epochs'])
+    elif len(set(lrs)) > 1: job['lr_from'] += f"; the median of the folds' {', '.join(f'{v:.3g}' for v in lrs)}"
     return job
 
 def final_evidence(folds:pd.DataFrame, # the protocol's folds (`_cv_setup`)
@@ -574,8 +575,9 @@ def protocol_run(kind:str, # a `PROTOCOLS` name: 'cv', 'compare' or 'sweep'
              seconds=round(time.time() - t0, 1), **PROTOCOLS[kind].summarize(res, out, kw, data, read_kw or {}))
     if kw.get('final', 'none') != 'none' and (out/RUN_FILES.model/META_FN).is_file():
         s.update(model=str(out/RUN_FILES.model), final=kw['final'])
-        th = _json(out/PROTOCOL_FILES.final/RUN_FILES.metrics).get('threshold') or {}
-        if th.get('value') is not None: s['threshold'] = th['value']
+        fm = _json(out/PROTOCOL_FILES.final/RUN_FILES.metrics)
+        if (fm.get('threshold') or {}).get('value') is not None: s['threshold'] = fm['threshold']['value']
+        if 'test' in fm.get('splits', {}): s['test'] = dict(n=fm['splits']['test']['n'], ci=fm['splits']['test']['ci'])
     s['summary_html'] = str(protocol_report(out))
     write_text(out/PROTOCOL_FILES.run, to_json(s))
     if not quiet: print(format_protocol(s))
@@ -601,6 +603,11 @@ def format_protocol(s:dict # the dictionary `protocol_run` returns
         lines.append(f"  model   : {s['model']} ({FINALS[s['final']]}; use it with medfast predict {s['out']} IMAGES)")
         if s.get('threshold') is not None:
             lines.append(f"  threshold: {s['threshold']:.3f}, picked on the out-of-fold predictions (medfast evaluate carries it over)")
+        if s.get('test'):
+            ci = s['test']['ci']
+            mets = ', '.join(f"{k.replace('_', ' ')} {fmt_ci(ci[k]['estimate'], ci[k]['low'], ci[k]['high'])}"
+                             for k in ('accuracy', 'balanced_accuracy', 'roc_auc', 'roc_auc_macro') if k in ci)
+            lines.append(f"  test    : {mets} (the final model on the {s['test']['n']} held-out images, scored once)")
     if s.get('best'):
         lines.append(f"  best    : {_brief(s['best'])}")
     if s.get('diverged'):

@@ -18,7 +18,7 @@ from .metrics import *
 from .metrics import pred_splits
 from .interpret import *
 from .inference import load_model, META_FN
-from .config import DEFAULTS_CHOSEN
+from .config import DEFAULTS_CHOSEN, tta_passes, make_config
 from .experiment import cv_scores, summarize, paired_tests, fold_design, job_record
 
 # %% auto #0
@@ -77,8 +77,9 @@ def _p(txt:str, cls:str|None=None) -> str: return f'<p class="{cls}">{_e(txt)}</
 def _img(uri:str, alt:str) -> str: return f'<img src="{uri}" alt="{_e(alt)}">'
 def _tab(df:pd.DataFrame, index:bool=True, nowrap:bool=False) -> str:
     "The table as HTML, in a box that scrolls sideways when it is wider than the page (`nowrap`: cells on one line)."
-    if index and df.index.nlevels == 1 and df.index.name and df.columns.name is None:   # its name in the corner, not a row of its own
-        df = df.rename_axis(index=None, columns=df.index.name)
+    if index and df.columns.nlevels == 1:   # one header row: a multi-level index as columns, names in the corner
+        if df.index.nlevels > 1: df, index = df.reset_index().rename_axis(columns=None), False
+        else: df = df.rename_axis(index=None, columns=' / '.join(str(n) for n in (df.index.name, df.columns.name) if n) or None)
     t = df.to_html(index=index, escape=True, na_rep='-', border=0, classes='nowrap' if nowrap else None)
     return f'<div class="wide">{t}</div>'
 def _note(run:Path, *files) -> str|None:
@@ -255,10 +256,11 @@ def _sec_cam(run:Path, preds, model, k:int, method:str) -> str:
     return ''.join(out)
 
 # %% ../nbs/11_report.ipynb #d342206c
+def _setting_text(v) -> str: return v if isinstance(v, str) else json.dumps(v)   # JSON's spelling: null, true
+
 def _sec_settings(summ:dict, run:Path) -> str:
     if not summ: return _note(run, RUN_FILES.summary)
-    fmt = lambda v: v if isinstance(v, str) else json.dumps(v)
-    rows = [(k, fmt(v)) for k, v in summ.items() if k not in ('versions', 'metrics')]
+    rows = [(k, _setting_text(v)) for k, v in summ.items() if k not in ('versions', 'metrics')]
     out = [_p(DEFAULTS_CHOSEN), _tab(pd.DataFrame(rows, columns=['setting', 'value']), False)]
     if 'versions' in summ:
         out += ['<h3>Versions</h3>', _tab(pd.DataFrame(list(summ['versions'].items()), columns=['package', 'version']), False)]
@@ -407,8 +409,9 @@ def _configs(out:Path, pattern:str) -> pd.DataFrame:
     for fn in sorted(out.glob(pattern)):
         job = job_record(fn)
         c = job.get('config', {})
-        cols.setdefault(json.dumps(c, sort_keys=True), (job.get('name') or c.get('arch', fn.parent.parent.name), c))
-    return pd.DataFrame({a: pd.Series({k: str(v) for k, v in c.items()}) for a, c in cols.values()}).rename_axis('setting')
+        used = dict(freeze_epochs=job.get('freeze_epochs', c.get('freeze_epochs')), tta=tta_passes(make_config(c)))   # as resolved
+        cols.setdefault(json.dumps(c, sort_keys=True), (job.get('name') or c.get('arch', fn.parent.parent.name), c | used))
+    return pd.DataFrame({a: pd.Series({k: _setting_text(v) for k, v in c.items()}) for a, c in cols.values()}).rename_axis('setting')
 
 def _final_html(fin:Path) -> list:
     "The final model's figures (`medfast.protocols.final_evidence`): metrics with intervals, threshold, where its records are."
