@@ -18,8 +18,9 @@ from .report import fig_uri, ci_table, _tab, _p, _e, _img, _CSS, _sec_subgroups,
 from .run import prepare_out, subgroup_results, check_subgroup_col
 
 # %% auto #0
-__all__ = ['EXTERNAL', 'AUDIT_ROWS', 'resolve_model', 'carried_threshold', 'external_items', 'overlap_audit', 'predict_external',
-           'external_metrics', 'side_by_side', 'format_external', 'overlap_words', 'external_page', 'evaluate_external']
+__all__ = ['EXTERNAL', 'AUDIT_ROWS', 'resolve_model', 'carried_threshold', 'fitted_where', 'external_items', 'overlap_audit',
+           'predict_external', 'external_metrics', 'side_by_side', 'format_external', 'overlap_words', 'external_page',
+           'evaluate_external']
 
 # %% ../nbs/20_external.ipynb #47496ee0
 def resolve_model(model, # a run folder, a `cross_validate` folder with a final model, or an export folder
@@ -41,10 +42,15 @@ def carried_threshold(home:Path|None, # the folder that holds model/ (from `reso
     "The run's operating threshold as its metrics.json records it (value, positive_class, picked_on, rule; where: in words), or None."
     th = _json(home/RUN_FILES.metrics).get('threshold') if home is not None else None
     if not th or th.get('value') is None: return None
-    oof = home.name == PROTOCOL_FILES.final   # a cross-validation's final model: fitted on the out-of-fold predictions
     return dict(value=float(th['value']), positive_class=th['positive_class'], picked_on=th['picked_on'],
-                rule=th['rule'], source=str(home/RUN_FILES.metrics),
-                where='the out-of-fold predictions of its cross-validation' if oof else f"its {th['picked_on']} split")
+                rule=th['rule'], source=str(home/RUN_FILES.metrics), where=fitted_where(home, th['picked_on']))
+
+def fitted_where(home:Path|None, # the folder of the run's records (from `resolve_model`)
+                 split:str, # the split it names (metrics.json's picked_on, fitted_on)
+                ) -> str:
+    "Where a run fitted its threshold or temperature, in words: 'its valid split', or a cross-validation's out-of-fold predictions."
+    oof = home is not None and home.name == PROTOCOL_FILES.final   # a cross-validation's final model
+    return 'the out-of-fold predictions of its cross-validation' if oof else f"its {split} split"
 
 # %% ../nbs/20_external.ipynb #d413b061
 EXTERNAL = 'external'   # the split name of the evaluated images in predictions.csv and metrics.json
@@ -182,8 +188,7 @@ def format_external(run_metrics:dict, # the run's metrics.json ({} when there is
     "The lines `medfast evaluate` prints: accuracy, balanced accuracy and ROC AUC of each column of `side_by_side`."
     t = side_by_side(run_metrics, ext)
     keep = [m for m in ('accuracy', 'balanced_accuracy', 'roc_auc', 'roc_auc_macro') if m in t.index]
-    name = dict(roc_auc='ROC AUC', roc_auc_macro='macro ROC AUC')
-    return '\n'.join(f"  {c:<15}: " + ', '.join(f"{name.get(m, m.replace('_', ' '))} {t.loc[m, c]}" for m in keep)
+    return '\n'.join(f"  {c:<15}: " + ', '.join(f"{metric_words(m)} {t.loc[m, c]}" for m in keep)
                      for c in t.columns if c != 'method')
 
 def _threshold_table(run_metrics:dict, ext:dict) -> pd.DataFrame:
@@ -213,7 +218,8 @@ def _audit_html(audit:pd.DataFrame|None) -> str:
     shown = audit.head(AUDIT_ROWS)
     base = os.path.commonpath([p for c in ('external', 'training') for ps in shown[c] for p in ps])   # shorter paths
     short = lambda ps: ', '.join(os.path.relpath(p, base) for p in ps)
-    shown = shown.assign(external=shown.external.map(short), training=shown.training.map(short))
+    shown = shown.assign(external=shown.external.map(short), training=shown.training.map(short),   # an md5, short
+                         key=[k[:12] if c == 'identical image' else k for c, k in zip(shown.check, shown.key)])
     more = f" … and {len(audit) - AUDIT_ROWS} more in {RUN_FILES.audit}." if len(audit) > AUDIT_ROWS else ''
     more = _p(f"Image paths relative to {base}.{more}", 'note')
     return (_p(f"OVERLAP WITH THE TRAINING DATA: {overlap_words(audit)}. These images are not external: the figures "
@@ -249,8 +255,9 @@ def external_page(out:Path, # the output folder (predictions.csv is read from it
     elif len(ext['classes']) == 2: parts.append(_p("No threshold carried over (no run metrics.json beside the model): "
                                                    "the most probable class is predicted.", 'note'))
     c = ext['calibration']
-    after = (f"; {c['ece_after']:.3f} after the run's temperature scaling (T = {c['temperature']:.3f}, fitted on its "
-             f"{c['fitted_on']} split)." if c['ece_after'] is not None else '.')
+    on = c.get('fitted_where') or fitted_where(None, c['fitted_on'])
+    after = (f"; {c['ece_after']:.3f} after the run's temperature scaling (T = {c['temperature']:.3f}, fitted on "
+             f"{on})." if c['ece_after'] is not None else '.')
     parts += ['<h2>Calibration</h2>',
               _p(f"Expected calibration error ({c['n_bins']} bins) on the external images: {c['ece']:.3f}{after}"),
               '<h2>Plots</h2>']
@@ -294,6 +301,7 @@ def evaluate_external(model, # a run folder, a `cross_validate` folder with a fi
         save_preds(preds, out/RUN_FILES.predictions)
         run_m = _json(home/RUN_FILES.metrics) if home is not None else {}
         m = external_metrics(preds, run_m, carried_threshold(home), n_boot)
+        m['calibration']['fitted_where'] = fitted_where(home, m['calibration']['fitted_on'])
         src = 'DataFrame' if isinstance(data, pd.DataFrame) else str(Path(data).absolute())
         m |= dict(model=str(model_dir), data=src, classes=list(meta['classes']),
                   classes_present=sorted(set(items['label'])), split=split,

@@ -28,8 +28,8 @@ __all__ = ['PROB_PREFIX', 'ECE_BINS', 'METRICS', 'RANK_METRIC', 'DECISION_THRESH
            'pred_classes', 'check_preds', 'save_preds', 'load_preds', 'specificity_cm', 'specificity', 'roc_auc_ovr',
            'expected_calibration_error', 'fit_temperature', 'apply_temperature', 'MetricContext', 'MetricSpec',
            'register_metric', 'MetricNames', 'predict_labels', 'classification_metrics', 'select_preds', 'evaluate',
-           'pick_threshold', 'decision_curve', 'wilson_ci', 'bootstrap_ci', 'fmt_ci', 'confidence_intervals',
-           'pred_splits', 'metrics_table', 'evaluate_run', 'subgroup_metrics']
+           'pick_threshold', 'decision_curve', 'wilson_ci', 'bootstrap_ci', 'fmt_ci', 'metric_words',
+           'confidence_intervals', 'pred_splits', 'metrics_table', 'evaluate_run', 'subgroup_metrics']
 
 # %% ../nbs/07_metrics.ipynb #41cf355e
 PROB_PREFIX = 'prob_'
@@ -601,6 +601,10 @@ def fmt_ci(est:float|None, # the point estimate
     if _missing(est): return '-'
     if _missing(lo) or _missing(hi): return f"{est:.{digits}f} (no interval)"
     return f"{est:.{digits}f} ({lo:.{digits}f}–{hi:.{digits}f})"
+
+def metric_words(name:str) -> str:
+    "A metric's name as a printed line says it: 'ROC AUC', 'macro ROC AUC', 'balanced accuracy'."
+    return dict(roc_auc='ROC AUC', roc_auc_macro='macro ROC AUC').get(name, name.replace('_', ' '))
 
 # %% ../nbs/07_metrics.ipynb #cf99e063
 CI_METHODS = {'wilson': "Wilson score interval of a proportion (Wilson 1927): accuracy and each class's recall "
