@@ -14,11 +14,11 @@ import pandas as pd
 import yaml
 from .core import RUN_FILES, DataError, write_text
 from .inference import META_FN
-from .metrics import fmt_ci
+from .metrics import fmt_ci, HEADLINE_METRICS
 from .report import _json
 
 # %% auto #0
-__all__ = ['CHECKLIST', 'AUTHOR', 'MODEL_CARD', 'CARD_METRICS', 'run_records', 'model_dir', 'ChecklistItem',
+__all__ = ['CHECKLIST', 'CARD_METRICS', 'AUTHOR', 'MODEL_CARD', 'run_records', 'model_dir', 'ChecklistItem',
            'register_checklist_item', 'checklist', 'checklist_markdown', 'write_checklist', 'card_header', 'model_card',
            'write_model_card']
 
@@ -125,13 +125,15 @@ def _select_answer(r) -> str:
             "split, where there is one, is scored once, after every choice.")
 
 # %% ../nbs/19_card.ipynb #226ee3e0
+CARD_METRICS = (*HEADLINE_METRICS, 'macro_f1')   # in the card and the checklist, where computed
+
 def _split_name(r, split:str) -> str:
     "A split as the records name it: a cross-validation's 'valid' is its out-of-fold predictions."
     return f"{split} (out-of-fold)" if split == 'valid' and r['summary'].get('protocol') else split
 
 def _ci_words(r, split:str) -> str|None:
     ci = r['metrics'].get('splits', {}).get(split, {}).get('ci', {})
-    keys = [k for k in ('accuracy', 'balanced_accuracy', 'roc_auc', 'roc_auc_macro', 'macro_f1') if k in ci]
+    keys = [k for k in CARD_METRICS if k in ci]
     return '; '.join(f"{k} {fmt_ci(ci[k]['estimate'], ci[k]['low'], ci[k]['high'])}" for k in keys) or None
 
 def _subgroup_answer(r) -> str:
@@ -224,7 +226,6 @@ def _sec_checklist(ctx) -> str:
 
 # %% ../nbs/19_card.ipynb #626b2902
 MODEL_CARD = 'README.md'   # the model card's file in a model folder (the Hugging Face hub's convention)
-CARD_METRICS = ('accuracy', 'balanced_accuracy', 'roc_auc', 'roc_auc_macro', 'macro_f1')   # in the card, where computed
 
 def _card_name(r) -> str:
     "The model's name: its run folder's, or its protocol folder's (a cross-validation's records are in `final/`)."

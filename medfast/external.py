@@ -187,7 +187,7 @@ def format_external(run_metrics:dict, # the run's metrics.json ({} when there is
                    ) -> str:
     "The lines `medfast evaluate` prints: accuracy, balanced accuracy and ROC AUC of each column of `side_by_side`."
     t = side_by_side(run_metrics, ext)
-    keep = [m for m in ('accuracy', 'balanced_accuracy', 'roc_auc', 'roc_auc_macro') if m in t.index]
+    keep = [m for m in HEADLINE_METRICS if m in t.index]
     return '\n'.join(f"  {c:<15}: " + ', '.join(f"{metric_words(m)} {t.loc[m, c]}" for m in keep)
                      for c in t.columns if c != 'method')
 

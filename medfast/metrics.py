@@ -24,11 +24,11 @@ from fastai.learner import Learner
 
 # %% auto #0
 __all__ = ['PROB_PREFIX', 'ECE_BINS', 'METRICS', 'RANK_METRIC', 'DECISION_THRESHOLDS', 'PER_CLASS_CI', 'CI_METHODS',
-           'SUBGROUP_METRICS', 'SPARSE_EXPECTED', 'BOOT_MIN_N', 'MC_TABLES', 'get_preds_df', 'predict_splits',
-           'pred_classes', 'check_preds', 'save_preds', 'load_preds', 'specificity_cm', 'specificity', 'roc_auc_ovr',
-           'expected_calibration_error', 'fit_temperature', 'apply_temperature', 'MetricContext', 'MetricSpec',
-           'register_metric', 'MetricNames', 'predict_labels', 'classification_metrics', 'select_preds', 'evaluate',
-           'pick_threshold', 'decision_curve', 'wilson_ci', 'bootstrap_ci', 'fmt_ci', 'metric_words',
+           'HEADLINE_METRICS', 'SUBGROUP_METRICS', 'SPARSE_EXPECTED', 'BOOT_MIN_N', 'MC_TABLES', 'get_preds_df',
+           'predict_splits', 'pred_classes', 'check_preds', 'save_preds', 'load_preds', 'specificity_cm', 'specificity',
+           'roc_auc_ovr', 'expected_calibration_error', 'fit_temperature', 'apply_temperature', 'MetricContext',
+           'MetricSpec', 'register_metric', 'MetricNames', 'predict_labels', 'classification_metrics', 'select_preds',
+           'evaluate', 'pick_threshold', 'decision_curve', 'wilson_ci', 'bootstrap_ci', 'fmt_ci', 'metric_words',
            'confidence_intervals', 'pred_splits', 'metrics_table', 'evaluate_run', 'subgroup_metrics']
 
 # %% ../nbs/07_metrics.ipynb #41cf355e
@@ -716,7 +716,8 @@ def evaluate_run(preds:pd.DataFrame|str|Path, # a predictions table, or the CSV 
     return res
 
 # %% ../nbs/07_metrics.ipynb #7ac61803
-SUBGROUP_METRICS = ('accuracy', 'balanced_accuracy', 'roc_auc', 'roc_auc_macro')   # per subgroup, where computed
+HEADLINE_METRICS = ('accuracy', 'balanced_accuracy', 'roc_auc', 'roc_auc_macro')   # the figures a command prints, where computed
+SUBGROUP_METRICS = HEADLINE_METRICS   # per subgroup, where computed
 
 SPARSE_EXPECTED = 5   # Cochran's rule: the chi-squared distribution fits when every expected count is at least 5
 BOOT_MIN_N = 10   # fewest images of a subgroup given a bootstrap interval (n = 1 would give a zero-width one)

@@ -20,7 +20,7 @@ from .train import MONITORS, history
 from .models import check_input_size
 from .inference import export_ensemble, export_model, META_FN
 from . import metrics
-from .metrics import RANK_METRIC, fmt_ci, metric_words
+from .metrics import RANK_METRIC, fmt_ci, metric_words, HEADLINE_METRICS
 from .experiment import *
 from .experiment import fold_design, job_scores
 from .report import protocol_report, cv_page, sweep_page, few_pairs_note, eval_source, _json
@@ -606,7 +606,7 @@ def format_protocol(s:dict # the dictionary `protocol_run` returns
         if s.get('test'):
             ci = s['test']['ci']
             mets = ', '.join(f"{metric_words(k)} {fmt_ci(ci[k]['estimate'], ci[k]['low'], ci[k]['high'])}"
-                             for k in ('accuracy', 'balanced_accuracy', 'roc_auc', 'roc_auc_macro') if k in ci)
+                             for k in HEADLINE_METRICS if k in ci)
             lines.append(f"  test    : {mets} (the final model on the {s['test']['n']} held-out images, scored once)")
     if s.get('best'):
         lines.append(f"  best    : {_brief(s['best'])}")
